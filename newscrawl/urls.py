@@ -1,0 +1,114 @@
+"""URL rules of thestar.com.my: canonical form, scope tests, and re-basing onto a replica origin.
+
+Every link the site writes for one story (bare host, ``http://``, ``?utm_source=…``,
+``#goog_rewarded``, a trailing ``/``) must map to one canonical URL, because that URL is the
+story's identity: its ``id`` is derived from it and the dedupe state is keyed on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+CANONICAL_SCHEME = "https"
+CANONICAL_HOST = "www.thestar.com.my"
+SITE_HOSTS = frozenset({"www.thestar.com.my", "thestar.com.my"})
+SITE_ORIGIN = f"{CANONICAL_SCHEME}://{CANONICAL_HOST}"
+
+SECTION_PATH = "/aseanplus/aseanplus-news"
+SECTION_URL = SITE_ORIGIN + SECTION_PATH
+SECTION_LABEL = "Aseanplus News"
+RSS_PATH = "/rss/aseanplus"
+
+# /aseanplus/aseanplus-news/YYYY/MM/DD/<slug>: the only shape an in-section story has.
+_SECTION_ARTICLE_RE = re.compile(
+    r"^/aseanplus/aseanplus-news/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/(?P<slug>[a-z0-9][a-z0-9-]*)$"
+)
+# Any dated story of the site (news/nation, business/business-news, opinion/columnists/x, …).
+_ANY_ARTICLE_RE = re.compile(r"^(?:/[a-z0-9-]+)+/\d{4}/\d{2}/\d{2}/[a-z0-9][a-z0-9-]*$")
+
+
+def is_site_url(url: str) -> bool:
+    """True for an absolute http(s) URL on one of the site's hosts."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and (parts.hostname or "") in SITE_HOSTS
+
+
+def canonical_url(url: str, base: str | None = None) -> str:
+    """Canonical form of a site URL: https, www host, no query, no fragment, no trailing slash.
+
+    ``base`` resolves a relative link first. URLs of other hosts are returned resolved but
+    otherwise untouched, so callers can still count them as off-site.
+    """
+    absolute = urljoin(base, url.strip()) if base else url.strip()
+    parts = urlsplit(absolute)
+    if (parts.hostname or "") not in SITE_HOSTS:
+        return absolute
+    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    if len(path) > 1:
+        path = path.rstrip("/")
+    return urlunsplit((CANONICAL_SCHEME, CANONICAL_HOST, path, "", ""))
+
+
+def canonical_listing_url(url: str, base: str | None = None) -> str:
+    """Canonical form of a listing page: like ``canonical_url`` but keeps ``pgno`` (the page)."""
+    absolute = urljoin(base, url.strip()) if base else url.strip()
+    parts = urlsplit(absolute)
+    page = listing_page_number(absolute)
+    path = canonical_url(urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")))
+    return path if page == 1 else f"{path}?pgno={page}"
+
+
+def listing_page_number(url: str) -> int:
+    """The ``pgno`` of a listing URL (1 when absent or unreadable); parameter order is free."""
+    for pair in urlsplit(url).query.split("&"):
+        key, _, value = pair.partition("=")
+        if key == "pgno" and value.isdigit() and int(value) > 0:
+            return int(value)
+    return 1
+
+
+def is_section_article(url: str) -> bool:
+    """True when the canonical form of ``url`` is an Aseanplus News story URL."""
+    canon = canonical_url(url)
+    if not canon.startswith(SITE_ORIGIN + "/"):
+        return False
+    return _SECTION_ARTICLE_RE.match(urlsplit(canon).path) is not None
+
+
+def is_site_article(url: str) -> bool:
+    """True when ``url`` is a dated story anywhere on the site (in or out of the section)."""
+    canon = canonical_url(url)
+    if not canon.startswith(SITE_ORIGIN + "/"):
+        return False
+    return _ANY_ARTICLE_RE.match(urlsplit(canon).path) is not None
+
+
+def story_id(url: str) -> str:
+    """The record ``id``: first 16 hex digits of sha256 of the canonical URL."""
+    return hashlib.sha256(canonical_url(url).encode("utf-8")).hexdigest()[:16]
+
+
+def rebase(url: str, origin: str | None) -> str:
+    """Point a site URL at ``origin`` (a replica such as ``http://127.0.0.1:8080``).
+
+    The path and query are kept (a listing's ``pgno`` matters); the fragment is dropped. With
+    no origin, or for a URL of another host, the URL is returned as it is.
+    """
+    if not origin or not is_site_url(url):
+        return url
+    parts = urlsplit(url)
+    target = urlsplit(origin)
+    return urlunsplit((target.scheme, target.netloc, parts.path or "/", parts.query, ""))
+
+
+def unbase(url: str, origin: str | None) -> str:
+    """Inverse of ``rebase``: a URL fetched from ``origin`` back on the real site's origin."""
+    if not origin:
+        return url
+    parts = urlsplit(url)
+    target = urlsplit(origin)
+    if (parts.scheme, parts.netloc) != (target.scheme, target.netloc):
+        return url
+    return urlunsplit((CANONICAL_SCHEME, CANONICAL_HOST, parts.path, parts.query, parts.fragment))
