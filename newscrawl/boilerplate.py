@@ -1,0 +1,97 @@
+"""The page furniture of thestar.com.my that must never be read as story text.
+
+One list for the whole package: the page parsers strip these lines, the validator quarantines a
+body that still holds one, the tests render them and the monitors count them. Sources:
+``docs/site-facts.md`` (the seed article and stored pages) and what the replica renders.
+
+Two kinds of entry, because some furniture is distinctive anywhere and some only on its own:
+
+- ``BOILERPLATE_PHRASES``: text no reporter writes; found anywhere in a paragraph, even glued to
+  story text by a careless extraction.
+- line patterns (``is_boilerplate_line``): short lines such as ``Best Value`` or ``Monthly Plan``
+  that are furniture only when they make up a whole line, since a story may say "best value".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+WHATSAPP_LINE: Final = (
+    "Follow us on our official WhatsApp channel for breaking news alerts and key updates!"
+)
+NEXT_IN_HEADING: Final = "Next In Aseanplus News"
+OTHERS_ALSO_READ_HEADING: Final = "Others Also Read"
+
+# The premium plan box (Piano), in page order, as the seed article and the replica show it.
+PLAN_BOX_LINES: Final = (
+    "Save 30% OFF The Star Digital Access",
+    "Monthly Plan",
+    "RM 13.90/month",
+    "RM 9.73/month",
+    "Billed as RM 9.73 for the 1st month, RM 13.90 thereafter.",
+    "Best Value",
+    "Annual Plan",
+    "RM 12.33/month",
+    "RM 8.63/month",
+    "Billed as RM 103.60 for the 1st year, RM 148 thereafter.",
+)
+SEASONAL_PROMO_LINE: Final = "The Star Christmas Special Promo: Save 35% OFF Yearly. T&C applies."
+
+BOILERPLATE_PHRASES: Final = (
+    "Follow us on our official WhatsApp channel",
+    NEXT_IN_HEADING,
+    OTHERS_ALSO_READ_HEADING,
+    "The Star Digital Access",
+    "for the 1st month, RM",
+    "for the 1st year, RM",
+    "Special Promo: Save",
+    "Please enable JavaScript to view this content",
+)
+
+# Whole-line furniture, with the variants the plan box and the headings take over time
+# (other prices, other percentages, other sections' "Next In" headings).
+_LINE_RE: Final = re.compile(
+    r"""^(?:
+        Save\s+\d+%\s+OFF\b.*
+      | (?:Monthly|Annual|Yearly)\s+Plan
+      | RM\s?\d+(?:\.\d+)?\s*/\s*(?:month|year)
+      | Billed\s+as\s+RM.*
+      | Best\s+Value
+      | .*T&C\s+applies\.?
+      | Next\s+In\s+[A-Z][\w &'’-]{0,39}
+      | Others\s+Also\s+Read
+      | Advertisement|ADVERTISEMENT
+      | PREMIUM
+      | Subscribe(?:\s+now)?
+      | Already\s+a\s+subscriber\?.*
+    )$""",
+    # Case-sensitive on purpose: the site's casing is fixed, and "Next in line" is prose.
+    re.VERBOSE,
+)
+
+
+def is_boilerplate_line(line: str) -> bool:
+    """True for a line (a paragraph, a block's text) that is page furniture as a whole."""
+    text = line.strip()
+    return bool(text) and (
+        _LINE_RE.match(text) is not None or any(p in text for p in BOILERPLATE_PHRASES)
+    )
+
+
+def find_boilerplate(text: str) -> list[str]:
+    """The furniture found in ``text`` (a body: paragraphs split by blank lines), in order.
+
+    Each hit is reported once, as the phrase or the whole line that matched, so a quarantine
+    reason says what to look for in the page.
+    """
+    found: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        hits = [p for p in BOILERPLATE_PHRASES if p in stripped]
+        if not hits and _LINE_RE.match(stripped) is not None:
+            hits = [stripped]
+        found.extend(hit for hit in hits if hit not in found)
+    return found

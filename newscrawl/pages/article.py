@@ -1,0 +1,319 @@
+"""An article page of the current layout ("v1": ``div.headline.story-pg`` + ``div#story-body``).
+
+Each value is read from its best source with fallbacks. Selectors are class constants: an
+older or newer template is a subclass that overrides them and names the marker that picks it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cached_property
+from typing import Any, ClassVar
+from urllib.parse import urljoin
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from newscrawl.boilerplate import OTHERS_ALSO_READ_HEADING
+from newscrawl.pages import blocks, document, jsonld
+from newscrawl.pages.body import BodyText, read_container
+from newscrawl.pages.css import is_inside, select, select_first, squash, text_of, unique
+from newscrawl.pages.dates import parse_machine_date, parse_visible_date
+from newscrawl.pages.summary import summary_of
+from newscrawl.pages.values import ArticleData, Extraction, ImageRef, PageError
+from newscrawl.pages.wire import find_agency, find_dateline
+
+NO_HEADLINE = "no-headline"
+NO_BODY = "no-body"
+NO_DATE = "no-date"
+
+_TITLE_SUFFIXES = (" | The Star Online", " | The Star", " - The Star Online", " - The Star")
+# Text nodes first (cheap), the exact test in Python: a badge that is only the word.
+_PREMIUM_TEXT = etree.XPath("//body//text()[contains(., 'PREMIUM')]")
+# The heading names the section ("Next In Aseanplus News", "Next In Nation").
+NEXT_IN_HEADING = "Next In"
+_SKIPPED_HREFS = ("javascript:", "mailto:", "#", "tel:")
+
+
+class ArticlePage:
+    """URL + HTML in, typed values out; nothing here knows about the crawl."""
+
+    LAYOUT: ClassVar[str] = "v1"
+    EXTRACTION: ClassVar[Extraction] = "site"
+    # The page carries this layout when the marker matches (and its body container exists).
+    MARKER_CSS: ClassVar[str] = "div.headline.story-pg, div#story-body"
+    HEADLINE_CSS: ClassVar[tuple[str, ...]] = ("div.headline.story-pg h1", "h1")
+    BODY_CSS: ClassVar[tuple[str, ...]] = ("div#story-body", "div.story.bot-15.relative")
+    # Inside the body but not body text: captions, charts, ads, the plan box. (Scripts and
+    # the like are never read as text anyway: see css.text_of.)
+    BODY_NOISE_CSS: ClassVar[str] = (
+        ".caption, .inline-caption, figure, [class*=flourish], [id^=div-gpt-ad], .ad, "
+        "[class*=ad-slot], [class*=advert], [class*=plan-box], [class*=paywall], "
+        "[class*=piano], .story-image"
+    )
+    KICKER_CSS: ClassVar[tuple[str, ...]] = ('a.kicker[data-list-type="Article"]', "a.kicker")
+    AUTHORS_CSS: ClassVar[tuple[str, ...]] = ("div.credit__authors > a", "p.byline a")
+    DATE_CSS: ClassVar[tuple[str, ...]] = ("p.date",)
+    TIME_CSS: ClassVar[tuple[str, ...]] = ("time.timestamp",)
+    IMAGE_BOX_CSS: ClassVar[tuple[str, ...]] = ("div.story-image",)
+    # Inside the image box:
+    IMAGE_CSS: ClassVar[tuple[str, ...]] = ("img",)
+    IMAGE_CAPTION_CSS: ClassVar[tuple[str, ...]] = (".caption", "figcaption", "p", "span")
+    # The tag row's class is not known: links shaped like tags, else likely containers.
+    TAG_ROW_CSS: ClassVar[str] = "[class*=story-tags], .tags, [class*=tag-list], [class*=keywords]"
+    TAG_LINK_CSS: ClassVar[str] = 'a[href*="/tag/"]'
+
+    # The badge, or the paywall's plan box (a free article never carries one in its HTML).
+    # Element names keep the scan cheap; a badge of another shape is found by its word.
+    PREMIUM_CSS: ClassVar[str] = (
+        "span[class*=premium], div[class*=premium], img[alt=PREMIUM], div[class*=plan-box]"
+    )
+    # Guesses at the blocks' containers; the blocks are also found by their heading text.
+    NEXT_IN_CSS: ClassVar[str] = "[class*=next-in], [id*=next-in]"
+    OTHERS_ALSO_READ_CSS: ClassVar[str] = "[class*=also-read], [id*=also-read]"
+
+    _layouts: ClassVar[list[type[ArticlePage]]] = []
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # A subclass that names its own marker is a layout; later ones are tried first.
+        if "MARKER_CSS" in cls.__dict__:
+            ArticlePage._layouts.insert(0, cls)
+
+    def __init__(self, url: str, html: str, *, doc: HtmlElement | None = None) -> None:
+        self.url = url
+        self.html = html
+        self.doc = doc if doc is not None else document.parse(html)
+        self._heading_cache: dict[str, list[HtmlElement]] = {}
+
+    @classmethod
+    def for_page(
+        cls, url: str, html: str | bytes, content_type: str | None = None
+    ) -> ArticlePage:
+        """The layout class whose marker the page carries, else the generic fallback.
+
+        Raises PageError for pages that are no article: empty, not-html, truncated, no-headline.
+        """
+        # Imported here: the fallback is a subclass, so it cannot be imported at module load.
+        from newscrawl.pages.fallback import FallbackArticlePage
+
+        text = document.check(html, content_type)
+        doc = document.parse(text)
+        page_class: type[ArticlePage] = FallbackArticlePage
+        for layout in cls._layouts:
+            if select(doc, layout.MARKER_CSS) and select_first(doc, *layout.BODY_CSS) is not None:
+                page_class = layout
+                break
+        page = page_class(url, text, doc=doc)
+        if page.title() is None:
+            raise PageError(NO_HEADLINE)
+        return page
+
+    # -- values -------------------------------------------------------------------------
+
+    def title(self) -> str | None:
+        """JSON-LD headline, else ``og:title`` without the site suffix, else the ``h1``."""
+        found = jsonld.text_value(self._jsonld, "headline")
+        if found:
+            return squash(found)
+        og = self._meta.get("og:title") or self._meta.get("twitter:title")
+        if og:
+            for suffix in _TITLE_SUFFIXES:
+                og = og.removesuffix(suffix)
+            if squash(og):
+                return squash(og)
+        h1 = select_first(self.doc, *self.HEADLINE_CSS)
+        return (text_of(h1) or None) if h1 is not None else None
+
+    def description(self) -> str | None:
+        for value in (
+            jsonld.text_value(self._jsonld, "description"),
+            self._meta.get("og:description"),
+            self._meta.get("description"),
+            self._meta.get("twitter:description"),
+        ):
+            if value and squash(value):
+                return squash(value)
+        return None
+
+    def paragraphs(self) -> tuple[str, ...]:
+        return self._body.paragraphs
+
+    def published_at(self) -> datetime | None:
+        return self._published
+
+    @cached_property
+    def _published(self) -> datetime | None:
+        for value in (
+            jsonld.text_value(self._jsonld, "datePublished"),
+            self._meta.get("datepublished"),
+            self._meta.get("article:published_time"),
+        ):
+            parsed = parse_machine_date(value)
+            if parsed is not None:
+                return parsed
+        date_el = select_first(self.doc, *self.DATE_CSS)
+        time_el = select_first(self.doc, *self.TIME_CSS)
+        return parse_visible_date(
+            text_of(date_el) if date_el is not None else None,
+            text_of(time_el) if time_el is not None else None,
+        )
+
+    def modified_at(self) -> datetime | None:
+        """When the story was edited; None when never (JSON-LD repeats the publication time)."""
+        published = self.published_at()
+        for value in (
+            jsonld.text_value(self._jsonld, "dateModified"),
+            self._meta.get("datemodified"),
+            self._meta.get("article:modified_time"),
+        ):
+            parsed = parse_machine_date(value)
+            if parsed is not None:
+                return None if parsed == published else parsed
+        return None
+
+    def authors(self) -> tuple[str, ...]:
+        """Byline links in page order; JSON-LD ``author`` when the page shows none."""
+        for css in self.AUTHORS_CSS:
+            names = unique(text_of(a) for a in select(self.doc, css))
+            if names:
+                return names
+        return unique(jsonld.names(self._jsonld, "author"))
+
+    def section_label(self) -> str | None:
+        kicker = select_first(self.doc, *self.KICKER_CSS)
+        if kicker is not None and text_of(kicker):
+            return text_of(kicker)
+        return jsonld.text_value(self._jsonld, "articleSection") or self._meta.get(
+            "article:section"
+        ) or None
+
+    def tags(self) -> tuple[str, ...]:
+        """The tag row after the body in page order, else JSON-LD or meta keywords."""
+        body = self._body_container
+        links = [a for a in select(self.doc, self.TAG_LINK_CSS)
+                 if body is None or not is_inside(a, body)]
+        if links:
+            return unique(text_of(a) for a in links)
+        for row in select(self.doc, self.TAG_ROW_CSS):
+            if body is None or not is_inside(row, body):
+                names = unique(text_of(a) for a in row.iter("a"))
+                if names:
+                    return names
+        from_jsonld = jsonld.keywords(self._jsonld)
+        if from_jsonld:
+            return unique(from_jsonld)
+        return unique(k.strip() for k in self._meta.get("keywords", "").split(","))
+
+    def image(self) -> ImageRef | None:
+        """The story image and its caption, else ``og:image`` (no caption), else None."""
+        box = select_first(self.doc, *self.IMAGE_BOX_CSS)
+        img = select_first(box, *self.IMAGE_CSS) if box is not None else None
+        src = (img.get("src") or img.get("data-src") or "").strip() if img is not None else ""
+        if box is not None and src and not src.startswith("data:"):
+            caption_el = select_first(box, *self.IMAGE_CAPTION_CSS)
+            caption = text_of(caption_el) if caption_el is not None else ""
+            return ImageRef(urljoin(self.url, src), caption or None)
+        og = self._meta.get("og:image")
+        return ImageRef(urljoin(self.url, og), None) if og else None
+
+    def premium(self) -> bool:
+        """JSON-LD ``isAccessibleForFree``, else a badge, a plan box, or the word on its own."""
+        free = self._jsonld.get("isAccessibleForFree")
+        if isinstance(free, bool):
+            return not free
+        if isinstance(free, str) and free.strip().lower() in ("true", "false"):
+            return free.strip().lower() == "false"
+        if self._body.plan_box or select(self.doc, self.PREMIUM_CSS):
+            return True
+        hits = _PREMIUM_TEXT(self.doc)
+        return isinstance(hits, list) and any(str(hit).strip() == "PREMIUM" for hit in hits)
+
+    def next_in_links(self) -> tuple[str, ...]:
+        return self._block_links(self.NEXT_IN_CSS, NEXT_IN_HEADING, OTHERS_ALSO_READ_HEADING)
+
+    def others_also_read_links(self) -> tuple[str, ...]:
+        """Empty on a page as served: the list is filled by JavaScript."""
+        return self._block_links(
+            self.OTHERS_ALSO_READ_CSS, OTHERS_ALSO_READ_HEADING, NEXT_IN_HEADING
+        )
+
+    def to_data(self) -> ArticleData:
+        title = self.title()
+        if title is None:
+            raise PageError(NO_HEADLINE)
+        paragraphs = self.paragraphs()
+        if not paragraphs:
+            raise PageError(NO_BODY, f"layout {self.LAYOUT}")
+        published = self.published_at()
+        if published is None:
+            raise PageError(NO_DATE)
+        return ArticleData(
+            title=title,
+            summary=summary_of(self.description(), paragraphs),
+            paragraphs=paragraphs,
+            published_at=published,
+            modified_at=self.modified_at(),
+            authors=self.authors(),
+            agency=find_agency(paragraphs[-1]),
+            dateline=find_dateline(paragraphs[0]),
+            section=self.section_label(),
+            tags=self.tags(),
+            image=self.image(),
+            premium=self.premium(),
+            next_in=self.next_in_links(),
+            others_also_read=self.others_also_read_links(),
+            extraction=self.EXTRACTION,
+            layout=self.LAYOUT,
+        )
+
+    # -- parts read once per page -------------------------------------------------------
+
+    @cached_property
+    def _jsonld(self) -> dict[str, Any]:
+        return jsonld.article_object(self.doc)
+
+    @cached_property
+    def _meta(self) -> dict[str, str]:
+        return document.collect_meta(self.doc)
+
+    @cached_property
+    def _body_container(self) -> HtmlElement | None:
+        return select_first(self.doc, *self.BODY_CSS)
+
+    @cached_property
+    def _body(self) -> BodyText:
+        container = self._body_container
+        if container is None:
+            return BodyText((), plan_box=False)
+        return read_container(container, self.BODY_NOISE_CSS)
+
+    def _block_links(self, css: str, heading: str, other: str) -> tuple[str, ...]:
+        # The heading text is what is known of the site; the containers' classes are guesses.
+        found = self._headings(heading)
+        if found:
+            links = blocks.links_after(found[0], self._headings(other))
+        else:
+            links = blocks.links_in(select(self.doc, css), heading)
+        return tuple(self._absolute(a.get("href", "")) for a in links if _is_link(a))
+
+    def _headings(self, text: str) -> list[HtmlElement]:
+        # Each block's search stops at the other's heading: find each heading once per page.
+        if text not in self._heading_cache:
+            self._heading_cache[text] = blocks.find_headings(
+                self.doc, text, self._body_container
+            )
+        return self._heading_cache[text]
+
+    def _absolute(self, href: str) -> str:
+        href = href.strip()
+        # Most links are already absolute; urljoin costs more than the rest of a link's work.
+        return href if href.startswith(("https://", "http://")) else urljoin(self.url, href)
+
+
+ArticlePage._layouts.append(ArticlePage)
+
+
+def _is_link(a: HtmlElement) -> bool:
+    href = (a.get("href") or "").strip()
+    return bool(href) and not href.lower().startswith(_SKIPPED_HREFS)

@@ -1,0 +1,80 @@
+"""CSS selectors compiled once to XPath, and the text of an element as a reader sees it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+from functools import lru_cache
+
+from cssselect import HTMLTranslator
+from lxml import etree
+from lxml.html import HtmlElement
+
+_TRANSLATOR = HTMLTranslator()
+# Only runs that need collapsing: a single space is left alone, which keeps sub() cheap.
+_SPACE_RE = re.compile(r"[ \t\n\r\f\v]{2,}|[\t\n\r\f\v]")
+# Tags whose content is never prose, wherever they sit.
+_NEVER_TEXT = frozenset({"script", "noscript", "style", "template", "iframe", "svg", "button"})
+# Descendants that itertext() would read wrongly: walked one by one instead.
+_SLOW_TAGS = _NEVER_TEXT | {"br"}
+
+
+@lru_cache(maxsize=1024)
+def compiled(css: str) -> etree.XPath:
+    """The XPath of a CSS selector; cached so each selector is translated once per process."""
+    return etree.XPath(_TRANSLATOR.css_to_xpath(css))
+
+
+def select(node: HtmlElement, css: str) -> list[HtmlElement]:
+    """Elements matching ``css`` under ``node``, in document order."""
+    found = compiled(css)(node)
+    assert isinstance(found, list)
+    return [el for el in found if isinstance(el, HtmlElement)]
+
+
+def select_first(node: HtmlElement, *selectors: str) -> HtmlElement | None:
+    """The first element of the first selector that matches: selectors are tried in order."""
+    for css in selectors:
+        found = select(node, css)
+        if found:
+            return found[0]
+    return None
+
+
+def is_inside(el: HtmlElement, container: HtmlElement) -> bool:
+    return el is container or any(anc is container for anc in el.iterancestors())
+
+
+def unique(values: Iterable[str]) -> tuple[str, ...]:
+    """Non-empty values, each once, in their first order."""
+    return tuple(dict.fromkeys(value for value in values if value))
+
+
+def squash(text: str) -> str:
+    """Collapse runs of ASCII whitespace; a no-break space is kept as published."""
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def text_of(el: HtmlElement, skip: Collection[HtmlElement] = ()) -> str:
+    """Visible text of ``el``, leaving out scripts and any element in ``skip`` (tails kept)."""
+    if len(el) == 0:
+        return squash(el.text or "")
+    if not any(d.tag in _SLOW_TAGS or d in skip for d in el.iterdescendants()):
+        return squash("".join(el.itertext()))
+    parts: list[str] = []
+    _collect(el, skip, parts)
+    return squash("".join(parts))
+
+
+def _collect(el: HtmlElement, skip: Collection[HtmlElement], parts: list[str]) -> None:
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in _NEVER_TEXT and child not in skip:
+            if tag == "br":
+                parts.append(" ")
+            else:
+                _collect(child, skip, parts)
+        if child.tail:
+            parts.append(child.tail)
