@@ -1,0 +1,257 @@
+"""Benchmark of the ``aseanplus`` spider against a synthetic replica, all figures from one run.
+
+1. 2,000-article replica: a bare Scrapy spider (``BareSpider`` below: listing pages and story
+   links only, no parsing) and ``aseanplus render=never`` fetch the same pages, alternately,
+   three times each (best of each). Pages per second (responses / Scrapy's elapsed time),
+   peak memory (Scrapy's ``memusage/max``) and the ratio of pages per second (target >= 0.8;
+   reported, not enforced: on a shared machine the ratio moves by a few hundredths).
+2. 200-article replica: ``aseanplus render=auto``: pages per second, rendered pages, and the
+   browser's peak memory (PSS of its processes, sampled from /proc).
+
+Run: ``.venv/bin/python bench/bench_spider.py`` (``make bench``). This file is also the bare
+spider's module: ``scrapy runspider bench/bench_spider.py`` finds ``BareSpider`` in it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+BIG_SITE = 2000
+RENDER_SITE = 200
+ROUNDS = 3
+TARGET_RATIO = 0.8
+CRAWL_TIMEOUT = 240
+LOOPBACK_ONLY = '--host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"'
+# The same transport limits the aseanplus spider sets for a loopback replica.
+BARE_SETTINGS = {
+    "CONCURRENT_REQUESTS": "32", "CONCURRENT_REQUESTS_PER_DOMAIN": "16", "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False", "ROBOTSTXT_OBEY": "True", "TELNETCONSOLE_ENABLED": "False",
+    "REMOTE_CONTROL_ENABLED": "False", "LOG_LEVEL": "WARNING",
+}
+
+
+class BareSpider(scrapy.Spider):
+    """The least a crawler must do to fetch the same pages: follow the listing, fetch stories."""
+
+    name = "bare"
+
+    def __init__(self, base_url: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.base_url = base_url
+
+    async def start(self) -> Any:
+        yield scrapy.Request(f"{self.base_url}/aseanplus/aseanplus-news", callback=self.parse)
+
+    def parse(self, response: Response) -> Any:
+        for href in response.css("h2.f18 > a::attr(href)").getall():
+            path = urlsplit(response.urljoin(href)).path.rstrip("/")
+            yield scrapy.Request(self.base_url + path, callback=self.story)
+        next_page = response.css("a#loadMorestories::attr(href)").get()
+        if next_page:
+            yield response.follow(next_page, callback=self.parse)
+
+    def story(self, response: Response) -> Any:
+        yield {"url": response.url}
+
+
+@dataclass(frozen=True)
+class Run:
+    label: str
+    pages: int
+    seconds: float
+    memory_mb: float
+    items: int
+    stats: dict[str, Any]
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / self.seconds if self.seconds else 0.0
+
+
+@contextmanager
+def replica(articles: int) -> Iterator[str]:
+    process = subprocess.Popen(
+        [str(BIN / "newscrawl"), "replica", "serve", "--port", "0", "--articles", str(articles)],
+        stdout=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline().split()
+        if len(line) < 2 or line[0] != "serving":
+            raise RuntimeError(f"the replica did not start: {line}")
+        yield line[1].split("/aseanplus/")[0]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def crawl(label: str, command: list[str], workdir: Path, cwd: Path,
+          sampler: ProcessMemorySampler | None = None) -> Run:
+    stats_path = workdir / f"{label.replace(' ', '-')}.stats.json"
+    command = [*command, "-s", f"NEWSCRAWL_STATS_PATH={stats_path}",
+               "-s", "MEMUSAGE_CHECK_INTERVAL_SECONDS=0.5"]
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    if sampler is not None:
+        sampler.watch(process.pid)
+    try:
+        _, stderr = process.communicate(timeout=CRAWL_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+    finally:
+        if sampler is not None:
+            sampler.stop()
+    if process.returncode != 0 or not stats_path.exists():
+        raise RuntimeError(f"{label} failed ({process.returncode}): {stderr[-1500:]}")
+    stats = json.loads(stats_path.read_text())
+    return Run(label, int(stats.get("downloader/response_count", 0)),
+               float(stats.get("elapsed_time_seconds", 0.0)),
+               stats.get("memusage/max", 0) / 2**20, int(stats.get("item_scraped_count", 0)),
+               stats)
+
+
+def bare_run(origin: str, workdir: Path) -> Run:
+    # cwd outside the project: no newscrawl settings, only the bare spider's own.
+    command = [str(BIN / "scrapy"), "runspider", str(Path(__file__).resolve()),
+               "-a", f"base_url={origin}", "-O", str(workdir / "bare.jsonl")]
+    for name, value in BARE_SETTINGS.items():
+        command += ["-s", f"{name}={value}"]
+    command += ["-s", 'EXTENSIONS={"newscrawl.extensions.stats_dump.StatsDumpExtension": 500}']
+    return crawl("bare", command, workdir, workdir)
+
+
+def aseanplus_run(origin: str, workdir: Path, render: str,
+                  sampler: ProcessMemorySampler | None = None) -> Run:
+    command = [str(BIN / "scrapy"), "crawl", "aseanplus", "-a", f"base_url={origin}",
+               "-a", f"render={render}", "-O", str(workdir / f"{render}.jsonl"),
+               "-s", f"NEWSCRAWL_DATA_DIR={workdir / 'data'}", "-s", "LOG_LEVEL=WARNING",
+               "-s", f"NEWSCRAWL_STATE={workdir / 'state.sqlite'}",
+               "-s", f"NEWSCRAWL_BROWSER_ARGS={LOOPBACK_ONLY}"]
+    return crawl(f"aseanplus render={render}", command, workdir, REPO, sampler)
+
+
+class ProcessMemorySampler:
+    """Peak PSS of a crawl's child processes, by kind: Chromium's processes and the Playwright
+    driver (node). Descendants only, so another program's browser on the machine is not counted."""
+
+    def __init__(self) -> None:
+        self.peak_mb: dict[str, float] = {"browser": 0.0, "driver": 0.0}
+        self.peak_processes = 0
+        self._root = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def watch(self, pid: int) -> None:
+        self._root = pid
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.25):
+            totals = {"browser": 0.0, "driver": 0.0}
+            browsers = 0
+            for pid, name in _descendants(self._root):
+                kind = "browser" if ("chrom" in name or "headless" in name) else (
+                    "driver" if name.startswith("node") else None)
+                if kind is not None:
+                    totals[kind] += _pss_kb(pid) / 1024
+                    browsers += kind == "browser"
+            if totals["browser"] > self.peak_mb["browser"]:
+                self.peak_processes = browsers
+            for kind, value in totals.items():
+                self.peak_mb[kind] = max(self.peak_mb[kind], value)
+
+
+def _descendants(root: int) -> list[tuple[int, str]]:
+    parents: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # "pid (comm) state ppid …": comm may hold spaces, so split after the last ")".
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        parents[int(entry.name)] = int(stat[stat.rindex(")") + 2:].split()[1])
+        names[int(entry.name)] = name
+    found: list[tuple[int, str]] = []
+    frontier = [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent:
+                found.append((pid, names[pid]))
+                frontier.append(pid)
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def main() -> int:
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="bench-spider-") as tmp:
+        workdir = Path(tmp)
+        with replica(BIG_SITE) as origin:
+            runs: list[Run] = []
+            for _ in range(ROUNDS):
+                runs.append(bare_run(origin, workdir))
+                runs.append(aseanplus_run(origin, workdir, "never"))
+        bare = max((r for r in runs if r.label == "bare"), key=lambda r: r.pages_per_second)
+        ours = max((r for r in runs if r.label != "bare"), key=lambda r: r.pages_per_second)
+        sampler = ProcessMemorySampler()
+        with replica(RENDER_SITE) as origin:
+            auto = aseanplus_run(origin, workdir, "auto", sampler)
+
+    print(f"{'run':<24}{'pages':>7}{'seconds':>9}{'pages/s':>9}{'items':>7}{'memory MB':>11}")
+    for run in (bare, ours, auto):
+        print(f"{run.label:<24}{run.pages:>7}{run.seconds:>9.1f}{run.pages_per_second:>9.1f}"
+              f"{run.items:>7}{run.memory_mb:>11.0f}")
+    ratio = ours.pages_per_second / bare.pages_per_second
+    verdict = "met" if ratio >= TARGET_RATIO else "MISSED"
+    print(f"\naseanplus render=never / bare spider, {BIG_SITE} articles (best of {ROUNDS}): "
+          f"{ratio:.2f} of its pages/s (target >= {TARGET_RATIO}: {verdict})")
+    rendered = auto.stats.get("newscrawl/rendered", 0)
+    print(f"render=auto, {RENDER_SITE} articles: {rendered} pages rendered, "
+          f"{auto.stats.get('newscrawl/render_failed', 0)} failed, "
+          f"{rendered / auto.seconds if auto.seconds else 0:.1f} renders/s")
+    print(f"render=auto peak memory: browser {sampler.peak_mb['browser']:.0f} MB PSS "
+          f"({sampler.peak_processes} processes), Playwright driver "
+          f"{sampler.peak_mb['driver']:.0f} MB PSS, crawler {auto.memory_mb:.0f} MB RSS")
+    print(f"bench took {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

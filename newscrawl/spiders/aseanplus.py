@@ -1,0 +1,279 @@
+"""The ``aseanplus`` spider: discovery and fetching for The Star's Aseanplus News section.
+
+Glue only: page classes read the pages, ``build_story`` makes the record, ``newscrawl.urls``
+says what a URL means. Every URL is canonical inside the crawl and re-based onto
+``base_url`` (a replica) only when it becomes a request.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from newscrawl import rendering
+from newscrawl.config import ConfigError
+from newscrawl.items import DiscoveredVia, QuarantineItem, StoryItem
+from newscrawl.pages import ArticleData, ArticlePage, ListingPage, PageError, RssFeedPage
+from newscrawl.records import build_story
+from newscrawl.spiders.arguments import ArgumentError, SpiderArguments
+from newscrawl.spiders.failures import FailureSorter
+from newscrawl.spiders.frontier import StoryFrontier
+from newscrawl.spiders.run_settings import fit_run_settings
+from newscrawl.urls import (
+    CANONICAL_HOST,
+    RSS_PATH,
+    SECTION_LABEL,
+    SECTION_URL,
+    SITE_ORIGIN,
+    canonical_listing_url,
+    canonical_url,
+    is_section_article,
+    rebase,
+    unbase,
+)
+
+logger = logging.getLogger(__name__)
+
+# Held records wait for their rendered page: render requests go first so few are held.
+RENDER_PRIORITY: Final = 10
+# Consecutive render failures after which the browser is given up for this run.
+MAX_RENDER_FAILURES_IN_A_ROW: Final = 5
+EXIT_BAD_ARGUMENT: Final = 2
+PARSER_ERROR: Final = "parser-error"
+
+
+@dataclass(frozen=True, slots=True)
+class PendingStory:
+    """A story read from its plain page, waiting for its "Others Also Read" list."""
+
+    data: ArticleData
+    url: str
+    via: DiscoveredVia
+    referrer: str
+    crawled_at: datetime
+    raw_html: str | None
+
+
+class AseanplusSpider(Spider):
+    name = "aseanplus"
+    failures: FailureSorter
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Spider.__init__ would copy raw strings onto attributes; the typed values live here.
+        self.args = SpiderArguments.parse(kwargs)
+        super().__init__(*args)
+        host = urlsplit(self.args.base_url).hostname if self.args.base_url else None
+        # With a replica, only the replica is fetched: a redirect to the live site is off-site.
+        self.allowed_domains = [host] if host else [CANONICAL_HOST.removeprefix("www.")]
+        self.frontier = StoryFrontier(since=self.args.since, max_articles=self.args.max_articles,
+                                      wants=self._wants)
+        self.run_id = ""
+        self.rendering = False
+        self._listing_pages = 0
+        self._render_failures = 0
+        # Bound once: Scrapy caches a check of each callback's source by weak reference, so a
+        # bound method made anew for every request has its source parsed again and again.
+        self._on_article = self.parse_article
+        self._on_rendered = self.parse_rendered
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> AseanplusSpider:
+        try:
+            spider = super().from_crawler(crawler, *args, **kwargs)
+            setup = fit_run_settings(crawler.settings, spider.args)
+        except (ArgumentError, ConfigError) as error:
+            # One line, then out: a traceback would bury the one thing the user must fix.
+            print(f"newscrawl: {error}", file=sys.stderr)
+            raise SystemExit(EXIT_BAD_ARGUMENT) from None
+        assert isinstance(spider, cls)
+        spider.run_id, spider.rendering = setup.run_id, setup.renders
+        return spider
+
+    def _wants(self, canonical_url: str) -> bool:
+        """Whether a new story URL is worth fetching; the state store narrows this later."""
+        return True
+
+    # --- requests ---------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        # Here, not in __init__: the crawler's stats exist only once its settings are applied.
+        self.failures = FailureSorter(self.crawler.stats, self.args.base_url)
+        yield self._listing_request(SECTION_URL)
+        yield Request(rebase(SITE_ORIGIN + RSS_PATH, self.args.base_url), callback=self.parse_feed,
+                      errback=self.failures.feed_failed)
+
+    def _listing_request(self, url: str) -> Request:
+        self._listing_pages += 1
+        return Request(rebase(url, self.args.base_url), callback=self.parse_listing,
+                       errback=self.failures.page_failed, meta=self._page_meta())
+
+    def _page_meta(self, *, story: bool = False) -> dict[str, Any]:
+        """Plain fetch, unless render=always sends every HTML page through the browser."""
+        if self.rendering and self.args.render == "always":
+            return rendering.render_meta(read_list=story)
+        return {}
+
+    def _follow(self, href: str, via: DiscoveredVia, referrer: str) -> Iterator[Request]:
+        url, admission = self.frontier.admit(href)
+        stats = self.crawler.stats
+        if admission == "off-section":
+            stats.inc_value("newscrawl/offsection_links")
+            return
+        if admission != "new":
+            stats.inc_value(f"newscrawl/links/{admission}")
+            return
+        stats.inc_value(f"newscrawl/discovered/{via}")
+        yield Request(rebase(url, self.args.base_url), callback=self._on_article,
+                      errback=self.failures.story_failed, meta=self._page_meta(story=True),
+                      cb_kwargs={"via": via, "referrer": referrer})
+
+    # --- callbacks --------------------------------------------------------------------------
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        url = canonical_listing_url(unbase(response.url, self.args.base_url))
+        try:
+            if not isinstance(response, TextResponse):
+                raise PageError("not-html")
+            data = ListingPage(url, response.text).to_data()
+        except PageError as error:
+            self.failures.count("listing", error.reason, url)
+            return
+        self.crawler.stats.inc_value("newscrawl/listing_pages")
+        fresh = self.frontier.note_listing(data.story_links)
+        for href in data.story_links:
+            yield from self._follow(href, "listing", url)
+        stop = self._listing_stop(data.next_page, fresh)
+        if stop:
+            logger.info("listing ends at %s: %s", url, stop)
+            self.crawler.stats.set_value("newscrawl/listing_stop", stop)
+        elif data.next_page:
+            yield self._listing_request(canonical_listing_url(data.next_page))
+
+    def _listing_stop(self, next_page: str | None, fresh: int) -> str | None:
+        if next_page is None:
+            return "no next page"
+        if fresh == 0:
+            return "no new story on this page"
+        if self.args.max_pages is not None and self._listing_pages >= self.args.max_pages:
+            return f"max_pages={self.args.max_pages}"
+        if self.frontier.full:
+            return f"max_articles={self.args.max_articles}"
+        return None
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        url = canonical_url(unbase(response.url, self.args.base_url))
+        try:
+            entries = RssFeedPage(url, response.body).to_data().entries
+        except PageError as error:
+            self.failures.count("feed", error.reason, url)
+            return
+        self.crawler.stats.inc_value("newscrawl/rss/entries", len(entries))
+        for entry in entries:
+            yield from self._follow(entry.url, "rss", url)
+
+    def parse_article(self, response: Response, via: DiscoveredVia,
+                      referrer: str) -> Iterator[Request | StoryItem | QuarantineItem]:
+        crawled_at = datetime.now(UTC)
+        url = canonical_url(unbase(response.url, self.args.base_url))
+        if not self._settled(url, response):
+            return
+        content_type = response.headers.get("Content-Type")
+        # Decoded once: the record keeps the text, and the page classes need not decode again.
+        raw_html = response.text if isinstance(response, TextResponse) else None
+        try:
+            page = ArticlePage.for_page(url, response.body if raw_html is None else raw_html,
+                                        content_type.decode("latin-1") if content_type else None)
+            label = page.section_label()
+            if (label or "").strip().casefold() != SECTION_LABEL.casefold():
+                self.crawler.stats.inc_value("newscrawl/out_of_section/label")
+                logger.info("not an %s story (label %r): %s", SECTION_LABEL, label, url)
+                return
+            data = page.to_data()
+        except PageError as error:
+            yield self.failures.bad_page(url, error.reason, response, crawled_at)
+            return
+        except Exception:
+            # A parser bug costs this page, counted and kept for review, not the whole crawl.
+            logger.exception("the page classes failed on %s", url)
+            yield self.failures.bad_page(url, PARSER_ERROR, response, crawled_at)
+            return
+        if self.frontier.is_older(data.published_at.date()):
+            self.crawler.stats.inc_value("newscrawl/links/older")
+            return
+        for href in data.next_in:
+            yield from self._follow(href, "next_in", url)
+        story = PendingStory(data, url, via, referrer, crawled_at, raw_html)
+        if response.meta.get("playwright") or not self.rendering:
+            yield from self._with_list(story, data.others_also_read)
+            return
+        yield Request(response.url, callback=self._on_rendered, errback=self.render_failed,
+                      meta=rendering.render_meta(read_list=True), cb_kwargs={"story": story},
+                      priority=RENDER_PRIORITY, dont_filter=True)
+
+    def _settled(self, url: str, response: Response) -> bool:
+        """Where a redirect landed: a new story of the section is fine, anything else is not."""
+        requested = canonical_url(unbase(response.request.url, self.args.base_url)) \
+            if response.request else url
+        if url == requested or not response.meta.get("redirect_urls"):
+            return True
+        if is_section_article(url) and self.frontier.claim(url):
+            self.crawler.stats.inc_value("newscrawl/redirected/to_story")
+            return True
+        self.crawler.stats.inc_value("newscrawl/redirected/elsewhere")
+        logger.info("redirected from %s to %s: skipped", requested, url)
+        return False
+
+    def parse_rendered(self, response: Response,
+                       story: PendingStory) -> Iterator[Request | StoryItem]:
+        self._render_failures = 0
+        stats = self.crawler.stats
+        stats.inc_value("newscrawl/rendered")
+        stats.inc_value(f"newscrawl/render/list_{rendering.list_wait_outcome(response.meta)}")
+        try:
+            links = ArticlePage.for_page(story.url, response.body).others_also_read_links()
+        except Exception as error:  # the story is known already; only the list is lost
+            reason = error.reason if isinstance(error, PageError) else PARSER_ERROR
+            stats.inc_value(f"newscrawl/render_failed/{reason}")
+            logger.warning("rendered page unreadable (%s): %s", reason, story.url)
+            links = ()
+        yield from self._with_list(story, links)
+
+    def render_failed(self, failure: Failure) -> Iterator[Request | StoryItem]:
+        """The record goes out without the list; a browser that cannot start is given up."""
+        stats = self.crawler.stats
+        stats.inc_value("newscrawl/render_failed")
+        self._render_failures += 1
+        never_started = stats.get_value("playwright/browser_count") is None
+        if self.rendering and (never_started
+                               or self._render_failures >= MAX_RENDER_FAILURES_IN_A_ROW):
+            self.rendering = False
+            logger.warning('the browser %s (%s): crawling on without the "Others Also Read" '
+                           "lists", "did not start" if never_started else "keeps failing",
+                           _one_line(failure.value))
+        request = failure.request  # type: ignore[attr-defined]
+        yield from self._with_list(request.cb_kwargs["story"], ())
+
+    def _with_list(self, story: PendingStory,
+                   others: tuple[str, ...]) -> Iterator[Request | StoryItem]:
+        data = replace(story.data, others_also_read=tuple(others))
+        for href in data.others_also_read:
+            yield from self._follow(href, "others_also_read", story.url)
+        self.crawler.stats.inc_value(f"newscrawl/items/{story.via}")
+        yield build_story(data, url=story.url, discovered_via=story.via,
+                          referrer=story.referrer, crawled_at=story.crawled_at,
+                          raw_html=story.raw_html)
+
+
+def _one_line(error: BaseException | None) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:200] if text else type(error).__name__

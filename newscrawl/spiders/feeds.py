@@ -1,0 +1,90 @@
+"""Where a run's items go: stories and quarantined pages in two JSON Lines feeds, one run id.
+
+Scrapy 2.19 adds ``-o``/``-O`` feeds to the project's ``FEEDS`` (it does not replace them), and
+a feed without ``item_classes`` takes every item, so ``-O out.jsonl`` would get the quarantined
+pages too and the default story feed would be written as well. ``route_feeds`` sorts this out
+per run: a feed the user named gets the stories instead of the default story feed, and
+quarantined pages still go to the quarantine feed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+from scrapy.settings import Settings
+
+from newscrawl.items import QuarantineItem, StoryItem
+
+STORY_CLASS: Final = f"{StoryItem.__module__}.{StoryItem.__qualname__}"
+QUARANTINE_CLASS: Final = f"{QuarantineItem.__module__}.{QuarantineItem.__qualname__}"
+QUARANTINE_FIELDS: Final = (
+    "url", "reasons", "stage", "crawled_at", "record", "html_path",
+)
+RUN_ID_FORMAT: Final = "%Y%m%dT%H%M%SZ"
+DEFAULT_DATA_DIR: Final = "data/aseanplus"  # NewscrawlConfig's default data_dir
+
+
+@cache
+def _process_run_id() -> str:
+    # One value per process: both feeds and the manifest must name the same run.
+    return datetime.now(UTC).strftime(RUN_ID_FORMAT)
+
+
+def new_run_id(explicit: str | None) -> str:
+    """NEWSCRAWL_RUN_ID when set, else the UTC start time such as ``20261127T154012Z``."""
+    return explicit or _process_run_id()
+
+
+def run_uri_params(params: dict[str, Any], spider: Any) -> dict[str, Any]:
+    """FEED_URI_PARAMS: adds ``%(run_id)s``, the spider's run id (or this process's)."""
+    return {**params, "run_id": getattr(spider, "run_id", None) or _process_run_id()}
+
+
+def default_feeds(data_dir: Path | str) -> dict[str, dict[str, Any]]:
+    root = Path(data_dir)
+    return {
+        str(root / "runs" / "%(run_id)s.jsonl"): story_feed_options(),
+        str(root / "quarantine" / "%(run_id)s.jsonl"): quarantine_feed_options(),
+    }
+
+
+def story_feed_options() -> dict[str, Any]:
+    return {"format": "jsonlines", "encoding": "utf-8", "item_classes": [STORY_CLASS]}
+
+
+def quarantine_feed_options() -> dict[str, Any]:
+    return {"format": "jsonlines", "encoding": "utf-8", "item_classes": [QUARANTINE_CLASS],
+            "fields": list(QUARANTINE_FIELDS)}
+
+
+def route_feeds(settings: Settings, data_dir: Path) -> None:
+    """Rewrite FEEDS for this run (settings are still mutable in ``from_crawler``).
+
+    Scrapy 2.19 merges ``-o``/``-O`` feeds into the project's FEEDS. A feed the user named
+    replaces the default story feed (and, if it takes every item, gets the stories only); the
+    quarantine feed stays, under NEWSCRAWL_DATA_DIR like the default feeds.
+    """
+    defaults = default_feeds(DEFAULT_DATA_DIR)
+    user: dict[str, dict[str, Any]] = {}
+    for uri, options in settings.getdict("FEEDS").items():
+        if str(uri) in defaults:
+            continue
+        options = dict(options or {})
+        options["item_classes"] = list(options.get("item_classes") or [STORY_CLASS])
+        user[str(uri)] = options
+    if not user:
+        feeds = default_feeds(data_dir)
+    else:
+        feeds = user
+        if not any(_names(c, QUARANTINE_CLASS) for o in user.values() for c in o["item_classes"]):
+            feeds[str(data_dir / "quarantine" / "%(run_id)s.jsonl")] = quarantine_feed_options()
+    settings.set("FEEDS", feeds, priority=settings.getpriority("FEEDS") or "project")
+
+
+def _names(item_class: Any, dotted: str) -> bool:
+    if isinstance(item_class, str):
+        return item_class == dotted
+    return f"{item_class.__module__}.{item_class.__qualname__}" == dotted

@@ -1,0 +1,92 @@
+"""Which story links the crawl requests: one request per canonical URL, in the section only,
+recent enough for ``since``, and no more than ``max_articles``. Pure bookkeeping, no Scrapy."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+from functools import lru_cache
+from typing import Final, Literal
+from urllib.parse import urlsplit
+
+from newscrawl.urls import canonical_url, is_section_article
+
+Admission = Literal["new", "seen", "off-section", "older", "capped", "unwanted"]
+_DAY_IN_PATH: Final = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/[^/]+$")
+
+
+@lru_cache(maxsize=1 << 16)
+def _canonical(href: str) -> str:
+    # Every story page links the same ten newest stories, in varying spellings: most hrefs
+    # the crawl sees were canonicalised before.
+    return canonical_url(href)
+
+
+def story_day(canonical: str) -> date | None:
+    """The publication day written in a story URL (site time), if the URL has one."""
+    match = _DAY_IN_PATH.search(urlsplit(canonical).path)
+    if match is None:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+class StoryFrontier:
+    """Admits story links; ``wants`` is the hook a state store uses to skip known stories."""
+
+    def __init__(self, *, since: date | None, max_articles: int | None,
+                 wants: Callable[[str], bool]) -> None:
+        self.since = since
+        self.max_articles = max_articles
+        self._wants = wants
+        self._seen: set[str] = set()
+        self._listed: set[str] = set()
+        self.admitted = 0
+
+    @property
+    def full(self) -> bool:
+        """True once ``max_articles`` stories were admitted: nothing more will be."""
+        return self.max_articles is not None and self.admitted >= self.max_articles
+
+    def is_older(self, day: date | None) -> bool:
+        return self.since is not None and day is not None and day < self.since
+
+    def admit(self, href: str) -> tuple[str, Admission]:
+        """The canonical URL of ``href`` and whether to request it ("new") or why not."""
+        url = _canonical(href)
+        if url in self._seen:  # only section stories get in: the cheap test first
+            return url, "seen"
+        if not is_section_article(url):
+            return url, "off-section"
+        if self.is_older(story_day(url)):
+            return url, "older"
+        if self.full:
+            return url, "capped"
+        self._seen.add(url)
+        if not self._wants(url):
+            return url, "unwanted"
+        self.admitted += 1
+        return url, "new"
+
+    def claim(self, url: str) -> bool:
+        """Record a story reached by a redirect; False when it was already requested."""
+        if url in self._seen:
+            return False
+        self._seen.add(url)
+        return True
+
+    def note_listing(self, hrefs: Iterable[str]) -> int:
+        """How many of a listing page's links no earlier listing page showed (in the section
+        and recent enough). Zero means paging on would only repeat what is known."""
+        fresh = 0
+        for href in hrefs:
+            url = _canonical(href)
+            if url in self._listed or not is_section_article(url):
+                continue
+            self._listed.add(url)
+            if not self.is_older(story_day(url)):
+                fresh += 1
+        return fresh

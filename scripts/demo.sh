@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# `make demo`: serve the replica on a free port, crawl it into JSON Lines, say where the file
+# is and how many stories it holds. Exits with the crawl's exit code.
+set -euo pipefail
+py=${1:-.venv/bin/python}
+bin=$(dirname "$py")
+workdir=$(mktemp -d)
+replica_pid=
+cleanup() {
+  if [ -n "$replica_pid" ]; then kill "$replica_pid" 2>/dev/null || true; wait "$replica_pid" 2>/dev/null || true; fi
+  rm -rf "$workdir"
+}
+trap cleanup EXIT
+
+"$bin/newscrawl" replica serve --port 0 >"$workdir/replica.out" 2>"$workdir/replica.err" &
+replica_pid=$!
+# The replica prints one line once it listens: "serving http://127.0.0.1:PORT/… (N articles)".
+for _ in $(seq 100); do
+  if grep -q '^serving ' "$workdir/replica.out"; then break; fi
+  if ! kill -0 "$replica_pid" 2>/dev/null; then cat "$workdir/replica.err" >&2; exit 1; fi
+  sleep 0.1
+done
+line=$(head -n 1 "$workdir/replica.out")
+section_url=$(echo "$line" | awk '{print $2}')
+origin=$(echo "$section_url" | grep -oE '^https?://[^/]+' || true)
+if [ -z "$origin" ]; then echo "demo: the replica did not start: ${line:-no output}" >&2; exit 1; fi
+echo "replica: $line"
+
+run_id=demo-$(date -u +%Y%m%dT%H%M%SZ)
+output=data/aseanplus/runs/$run_id.jsonl
+status=0
+"$bin/scrapy" crawl aseanplus -a "base_url=$origin" -s "NEWSCRAWL_RUN_ID=$run_id" \
+  -s LOG_LEVEL=WARNING || status=$?
+
+if [ -f "$output" ]; then
+  echo "stories: $(grep -c '' "$output") in $(realpath "$output")"
+else
+  echo "demo: the crawl wrote no story file ($output)" >&2
+  [ "$status" -ne 0 ] || status=1
+fi
+exit "$status"
