@@ -7,6 +7,7 @@ that names the setting.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -34,6 +35,20 @@ class NewscrawlConfig:
     min_agency_coverage: float
     max_fallback_share: float
     max_error_rate: float
+    # Where StatsDumpExtension writes the final crawl stats as JSON (None: not written).
+    stats_path: Path | None = None
+    # Extra Chromium flags, e.g. tests pin DNS to loopback; a string is split like a shell.
+    browser_args: tuple[str, ...] = ()
+    # Operations (monitors, run control); defaults keep a bare NewscrawlConfig usable in tests.
+    monitor_results_path: Path = Path("data/aseanplus/monitors.json")
+    max_retry_rate: float = 0.2
+    max_boilerplate_share: float = 0.0
+    min_listing_coverage: float = 0.8
+    drift_window: int = 5
+    max_drift_drop: float = 0.5
+    progress_interval: float = 0.0
+    # Stored stories published this many days before now are near-duplicate candidates.
+    near_duplicate_window_days: float = 30.0
 
     @classmethod
     def from_settings(cls, settings: SettingsLike) -> NewscrawlConfig:
@@ -63,4 +78,29 @@ class NewscrawlConfig:
             min_agency_coverage=number("NEWSCRAWL_MIN_AGENCY_COVERAGE", 0.4, 0.0, 1.0),
             max_fallback_share=number("NEWSCRAWL_MAX_FALLBACK_SHARE", 0.05, 0.0, 1.0),
             max_error_rate=number("NEWSCRAWL_MAX_ERROR_RATE", 0.05, 0.0, 1.0),
+            stats_path=Path(stats) if (stats := settings.get("NEWSCRAWL_STATS_PATH")) else None,
+            browser_args=_arguments(settings.get("NEWSCRAWL_BROWSER_ARGS")),
+            monitor_results_path=Path(
+                settings.get("NEWSCRAWL_MONITOR_RESULTS") or data_dir / "monitors.json"
+            ),
+            max_retry_rate=number("NEWSCRAWL_MAX_RETRY_RATE", 0.2, 0.0, 1.0),
+            max_boilerplate_share=number("NEWSCRAWL_MAX_BOILERPLATE_SHARE", 0.0, 0.0, 1.0),
+            min_listing_coverage=number("NEWSCRAWL_MIN_LISTING_COVERAGE", 0.8, 0.0, 1.0),
+            drift_window=int(number("NEWSCRAWL_DRIFT_WINDOW", 5, 1, 100)),
+            max_drift_drop=number("NEWSCRAWL_MAX_DRIFT_DROP", 0.5, 0.0, 1.0),
+            progress_interval=number("NEWSCRAWL_PROGRESS_INTERVAL", 0, 0, 3600),
+            near_duplicate_window_days=number(
+                "NEWSCRAWL_NEAR_DUPLICATE_WINDOW_DAYS", 30, 0, 36500
+            ),
         )
+
+
+def _arguments(raw: Any) -> tuple[str, ...]:
+    """A list setting whose items may hold commas (Chromium flags do), so no comma splitting."""
+    if not raw:
+        return ()
+    if isinstance(raw, str):
+        return tuple(shlex.split(raw))
+    if isinstance(raw, list | tuple):
+        return tuple(str(item) for item in raw)
+    raise ConfigError(f"NEWSCRAWL_BROWSER_ARGS={raw!r} is not a list of arguments")
