@@ -1,0 +1,277 @@
+"""Cost per item of each item pipeline and of the whole chain, beside a no-op pipeline.
+
+    .venv/bin/python bench/bench_pipelines.py [--items 2000] [--rounds 5]
+
+Items are synthetic stories shaped like the replica's (8-12 paragraphs, 300-700 words, some
+entities and odd spaces), 3% exact and 3% near copies. Each stage runs on its own fresh copies
+of the items, so a stage that mutates or remembers items is timed on first sight; stages that
+need a state store get a fresh one under a temporary directory. For scale, the site parser's
+time per saved replica page (``fixtures/pages``) is measured in the same rounds. Prints median
+µs/item and the ratio to the no-op pipeline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import gc
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from newscrawl.items import QuarantineItem, StoryItem
+from newscrawl.pipelines.clean import CleanPipeline
+from newscrawl.pipelines.dedupe import DedupePipeline
+from newscrawl.pipelines.quarantine import QuarantinePipeline
+from newscrawl.pipelines.validate import ValidatePipeline
+from newscrawl.pipelines.version import VersionPipeline
+from newscrawl.state.crawl import crawl_state_for
+from newscrawl.urls import SECTION_URL, story_id
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ROOT / "fixtures" / "pages"
+Process = Callable[[Any], Any]
+
+
+def synthetic_stories(count: int, seed: int = 1) -> list[StoryItem]:
+    rng = random.Random(seed)
+    words = [
+        f"{a}{b}"
+        for a in ("ka", "lu", "mer", "sen", "ta", "bor", "ri", "nea")
+        for b in ("n", "ng", "k", "ra", "s", "tan", "dor", "lim", "pa", "ow")
+    ] * 3
+    words += ["the", "of", "and", "to", "in", "said", "on", "per cent", "Asean", "minister"] * 20
+    stories: list[StoryItem] = []
+    for n in range(count):
+        if n and rng.random() < 0.03:
+            source = rng.choice(stories)
+            body = source.body  # an exact copy at another URL
+        elif n and rng.random() < 0.03:
+            source = rng.choice(stories)
+            body = source.body.replace(" the ", " a ", 2) + "\n\nThe ministry will review it."
+        else:
+            paragraphs = [
+                " ".join(rng.choice(words) for _ in range(rng.randint(30, 60))).capitalize() + "."
+                for _ in range(rng.randint(8, 12))
+            ]
+            paragraphs[0] = "HANOI: " + paragraphs[0].replace(" and ", " &amp; ", 1)
+            paragraphs[1] = paragraphs[1].replace(" ", "\u00a0", 2) + "\u200b"
+            body = "\n\n".join(paragraphs) + " - Reuters"
+        url = f"{SECTION_URL}/2026/02/{1 + n % 28:02d}/story-{n}"
+        stories.append(
+            StoryItem(
+                id=story_id(url),
+                url=url,
+                title=f"Story number {n} on the rice trade",
+                summary="A summary.",
+                body=body,
+                published_at="2026-02-12T10:15:00+08:00",
+                modified_at=None,
+                authors=["Jane Doe"],
+                agency="Reuters",
+                dateline="HANOI",
+                section="Aseanplus News",
+                tags=["Vietnam", "rice"],
+                image={
+                    "url": "https://apicms.thestar.com.my/uploads/images/2026/02/12/1.jpg",
+                    "caption": "Farmers. — Reuters",
+                },
+                premium=False,
+                word_count=len(body.split()),
+                related={"next_in": [SECTION_URL + "/2026/02/11/other"], "others_also_read": []},
+                discovered_via="listing",
+                referrer=SECTION_URL,
+                crawled_at="2026-11-27T00:00:00+00:00",
+                extraction="site",
+                raw_html="<html>" + "x" * 100_000 + "</html>",
+            )
+        )
+    return stories
+
+
+@contextmanager
+def crawler_in(directory: Path, run_id: str) -> Iterator[Crawler]:
+    crawler = get_crawler(
+        settings_dict={
+            "NEWSCRAWL_DATA_DIR": str(directory / "data"),
+            "NEWSCRAWL_STATE": str(directory / "state.sqlite"),
+            "NEWSCRAWL_RUN_ID": run_id,
+            "NEWSCRAWL_NEAR_DUPLICATE_WINDOW_DAYS": 3650,
+            "EXTENSIONS": {"newscrawl.state.commit.StateCommitExtension": 100},
+        }
+    )
+    state = crawl_state_for(crawler)
+    state.store.begin_run(run_id, state.started_at.isoformat())
+    try:
+        yield crawler
+    finally:
+        state.close()
+
+
+def run_items(process: Process, items: list[Any]) -> float:
+    """Seconds to pass every item through ``process`` (a drop counts as done)."""
+    gc.collect()
+    start = time.perf_counter()
+    for item in items:
+        with suppress(DropItem):
+            process(item)
+    return time.perf_counter() - start
+
+
+def chain(*stages: Any) -> Process:
+    def process(item: Any) -> Any:
+        for stage in stages:
+            item = stage.process_item(item)
+        return item
+
+    return process
+
+
+def opened(pipeline: Any) -> Any:
+    if hasattr(pipeline, "open_spider"):
+        pipeline.open_spider()
+    return pipeline
+
+
+def measure(
+    base: list[StoryItem], rounds: int, pages: list[tuple[str, str]]
+) -> dict[str, list[float]]:
+    cleaned = copy.deepcopy(base)
+    clean = CleanPipeline()
+    for item in cleaned:
+        clean.process_item(item)
+    timings: dict[str, list[float]] = {}
+
+    def record(name: str, seconds: float, count: int) -> None:
+        timings.setdefault(name, []).append(seconds / count * 1e6)
+
+    for r in range(rounds):
+        if pages:  # in every round, so that both see the same machine load
+            record("site parser (per page, for scale)", parse_all(pages), len(pages))
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            with crawler_in(root / "a", "bench-a") as crawler:
+                fresh = copy.deepcopy(base)
+                stories = copy.deepcopy(cleaned)
+                record("no-op", run_items(lambda item: item, fresh), len(fresh))
+                record("clean", run_items(CleanPipeline().process_item, fresh), len(fresh))
+                validate = ValidatePipeline.from_crawler(crawler)
+                record("validate", run_items(validate.process_item, stories), len(stories))
+                quarantine = QuarantinePipeline.from_crawler(crawler)
+                record(
+                    "quarantine (story)", run_items(quarantine.process_item, stories), len(stories)
+                )
+                bad = [
+                    QuarantineItem(
+                        url=s.url,
+                        reasons=["empty-body"],
+                        stage="validate",
+                        crawled_at=s.crawled_at,
+                        html=f"{r}{s.raw_html}{s.id}",
+                    )
+                    for s in stories[:200]
+                ]
+                record(
+                    "quarantine (page written)", run_items(quarantine.process_item, bad), len(bad)
+                )
+                dedupe = opened(DedupePipeline.from_crawler(crawler))
+                record("dedupe", run_items(dedupe.process_item, stories), len(stories))
+                version = VersionPipeline.from_crawler(crawler)
+                record("version", run_items(version.process_item, stories), len(stories))
+                store = crawl_state_for(crawler).store
+                start = time.perf_counter()
+                store.commit("bench-a", [s.id for s in stories])
+                record("commit (per story)", time.perf_counter() - start, len(stories))
+            with crawler_in(root / "b", "bench-b") as crawler:
+                stages = [
+                    CleanPipeline.from_crawler(crawler),
+                    ValidatePipeline.from_crawler(crawler),
+                    QuarantinePipeline.from_crawler(crawler),
+                    opened(DedupePipeline.from_crawler(crawler)),
+                    VersionPipeline.from_crawler(crawler),
+                ]
+                fresh = copy.deepcopy(base)
+                record("chain, first run (all new)", run_items(chain(*stages), fresh), len(fresh))
+                crawl_state_for(crawler).store.commit("bench-b", [s.id for s in fresh])
+            with crawler_in(root / "b", "bench-c") as crawler:
+                stages = [
+                    CleanPipeline.from_crawler(crawler),
+                    ValidatePipeline.from_crawler(crawler),
+                    QuarantinePipeline.from_crawler(crawler),
+                    opened(DedupePipeline.from_crawler(crawler)),
+                    VersionPipeline.from_crawler(crawler),
+                ]
+                fresh = copy.deepcopy(base)
+                record("chain, rerun (all unchanged)", run_items(chain(*stages), fresh), len(fresh))
+    return timings
+
+
+def saved_pages() -> list[tuple[str, str]]:
+    """(url, html) of the saved replica pages the site parser reads."""
+    from newscrawl.pages import ArticlePage, PageError
+
+    index_path = PAGES / "index.json"
+    if not index_path.exists():
+        return []
+    pages: list[tuple[str, str]] = []
+    for name, entry in sorted(json.loads(index_path.read_text(encoding="utf-8")).items()):
+        page = PAGES / f"{name}.html"
+        if page.exists():
+            html = page.read_bytes().decode("utf-8", "replace")
+            try:
+                ArticlePage.for_page(entry["url"], html).to_data()
+            except PageError:
+                continue
+            pages.append((entry["url"], html))
+    return pages
+
+
+def parse_all(pages: list[tuple[str, str]]) -> float:
+    from newscrawl.pages import ArticlePage
+
+    gc.collect()
+    start = time.perf_counter()
+    for url, html in pages:
+        ArticlePage.for_page(url, html).to_data()
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--items", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+    base = synthetic_stories(args.items)
+    words = statistics.median(len(s.body.split()) for s in base)
+    print(f"{args.items} synthetic stories (median {words:.0f} words), {args.rounds} rounds")
+    timings = measure(base, args.rounds, saved_pages())
+    noop = statistics.median(timings["no-op"])
+    print(f"{'stage':<36}{'µs/item':>10}{'x no-op':>10}")
+    for name, values in timings.items():
+        value = statistics.median(values)
+        print(f"{name:<36}{value:>10.1f}{value / noop:>10.0f}")
+    parse = timings.get("site parser (per page, for scale)")
+    if parse:
+        first = statistics.median(timings["chain, first run (all new)"])
+        print(
+            f"\nthe first-run chain costs {first / statistics.median(parse):.0%} of the site "
+            "parser's time per page"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""DedupePipeline: one story per URL per run, and copies flagged with ``duplicate_of``.
+
+- **URL**: the record ``id`` is derived from the canonical URL, so host, scheme, query, fragment
+  and trailing-slash variants share it. A second record with an id already seen in this run is
+  dropped (``newscrawl/dedupe/url``). Across runs the same URL is a new *version* or nothing:
+  that is ``VersionPipeline``'s call, not a duplicate.
+- **Exact content**: the same ``content_hash`` (cleaned title and body) at another URL, in this
+  run or a stored one.
+- **Near-duplicate**: MinHash (datasketch) of the body's word shingles, matched with MinHashLSH
+  at ``NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD``. Stored signatures of stories published within
+  ``NEWSCRAWL_NEAR_DUPLICATE_WINDOW_DAYS`` are loaded at open, so a wire story re-published
+  days later at another URL is still caught; older ones stay on disk, not in memory.
+
+A copy is still emitted (it is a page of the site) with ``duplicate_of`` = the id of the story
+seen first, counted as ``newscrawl/dedupe/exact`` or ``newscrawl/dedupe/near``. Per item the
+work is an indexed store lookup or two plus in-memory LSH; the store is never scanned.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta, timezone
+from itertools import count
+from typing import Any, Final, Self
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+from newscrawl.items import StoryItem
+from newscrawl.pipelines.fingerprint import MinHashSigner, content_hash
+from newscrawl.pipelines.near_duplicates import NearDuplicateIndex, Order
+from newscrawl.state.crawl import CrawlState, PendingStory, crawl_state_for
+
+logger = logging.getLogger(__name__)
+
+STATS_PREFIX: Final = "newscrawl/dedupe"
+MYT: Final = timezone(timedelta(hours=8))
+
+
+class DedupePipeline:
+    def __init__(self, state: CrawlState, stats: StatsCollector) -> None:
+        config = state.config
+        self._state = state
+        self._store = state.store
+        self._stats = stats
+        self._signer = MinHashSigner(config.minhash_permutations)
+        self._index = NearDuplicateIndex(config.near_duplicate_threshold, self._signer.num_perm)
+        self._run_start = state.started_at.isoformat(timespec="microseconds")
+        self._sequence = count(1)
+        # This run's stories: content hash -> first (order, id); id -> its duplicate_of.
+        self._first_by_hash: dict[str, tuple[Order, str]] = {}
+        self._duplicate_of: dict[str, str | None] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        assert crawler.stats is not None
+        return cls(crawl_state_for(crawler), crawler.stats)
+
+    def open_spider(self) -> None:
+        window = timedelta(days=self._state.config.near_duplicate_window_days)
+        if not window:
+            return
+        since = (self._state.started_at - window).astimezone(MYT).isoformat()
+        loaded = skipped = 0
+        for row in self._store.signatures(self._signer.kind, since):
+            minhash = self._signer.from_bytes(row.signature)
+            if minhash is None:
+                skipped += 1
+                continue
+            self._index.add(row.id, (row.first_seen, 0), minhash)
+            loaded += 1
+        self._stats.set_value(f"{STATS_PREFIX}/signatures_loaded", loaded)
+        if skipped:
+            logger.warning("Ignored %d stored signatures of the wrong size", skipped)
+        logger.info("Near-duplicate index: %d stored stories published since %s", loaded, since)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, StoryItem):
+            return item
+        if item.id in self._duplicate_of:
+            self._stats.inc_value(f"{STATS_PREFIX}/url")
+            raise DropItem(f"URL already emitted in this run: {item.url}", log_level="DEBUG")
+        if not item.content_hash:
+            item.content_hash = content_hash(item.title, item.body)
+        stored = self._store.get(item.id)
+        order: Order = (stored.first_seen, 0) if stored else (self._run_start, next(self._sequence))
+        minhash = self._signer.sign(item.body)
+        exact = self._first_exact(item.content_hash, item.id, order)
+        near = self._index.first_match(minhash, before=order, exclude=item.id)
+        candidates = [(o, i, "exact") for o, i in ([exact] if exact else [])]
+        if near is not None:
+            candidates.append((near[1], near[0], "near"))
+        if candidates:
+            _, first_id, kind = min(candidates)
+            item.duplicate_of = self._root(first_id)
+            self._stats.inc_value(f"{STATS_PREFIX}/{kind}")
+            logger.debug("%s is a %s duplicate of %s", item.url, kind, item.duplicate_of)
+        else:
+            item.duplicate_of = None
+        self._duplicate_of[item.id] = item.duplicate_of
+        self._index.add(item.id, order, minhash)
+        known = self._first_by_hash.get(item.content_hash)
+        if known is None or order < known[0]:
+            self._first_by_hash[item.content_hash] = (order, item.id)
+        self._state.pending[item.id] = PendingStory(
+            self._signer.to_bytes(minhash), self._signer.kind, stored
+        )
+        return item
+
+    def _first_exact(self, digest: str, own_id: str, before: Order) -> tuple[Order, str] | None:
+        found = [
+            ((first_seen, 0), story_id)
+            for story_id, first_seen in self._store.ids_with_content_hash(digest)
+        ]
+        if digest in self._first_by_hash:
+            found.append(self._first_by_hash[digest])
+        earlier = [(o, i) for o, i in found if i != own_id and o < before]
+        return min(earlier) if earlier else None
+
+    def _root(self, story_id: str) -> str:
+        """The original a duplicate points at, so copies of copies name the first story."""
+        if story_id in self._duplicate_of:
+            return self._duplicate_of[story_id] or story_id
+        stored = self._store.get(story_id)
+        return (stored.duplicate_of if stored else None) or story_id

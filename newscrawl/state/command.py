@@ -1,0 +1,128 @@
+"""``newscrawl state``: look at the state store, or empty it.
+
+The store is the one crawls use: ``--state PATH``, else ``NEWSCRAWL_STATE``, else
+``<NEWSCRAWL_DATA_DIR>/state.sqlite`` (environment variables, read through ``NewscrawlConfig``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from newscrawl.config import ConfigError, NewscrawlConfig
+from newscrawl.state.sqlite_store import SqliteStateStore
+from newscrawl.state.store import StateError, StoreStats
+
+Confirm = Callable[[str], str]
+
+
+def register(subparsers: Any) -> None:
+    """Add ``state stats`` and ``state reset`` to the ``newscrawl`` parser."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--state",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="state file (default: NEWSCRAWL_STATE, else <NEWSCRAWL_DATA_DIR>/state.sqlite)",
+    )
+    parser = subparsers.add_parser("state", help="inspect or reset the crawl state store")
+    actions = parser.add_subparsers(dest="state_command", required=True, metavar="COMMAND")
+    stats = actions.add_parser("stats", parents=[common], help="print what the store holds")
+    stats.set_defaults(func=run_stats)
+    reset = actions.add_parser(
+        "reset", parents=[common], help="forget every story and run (asks first)"
+    )
+    reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    reset.set_defaults(func=run_reset)
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    path = _state_path(args)
+    if path is None:
+        return 2
+    if not path.exists():
+        print(f"No state file at {path}: no crawl has recorded a story yet.")
+        return 0
+    try:
+        store = SqliteStateStore(path)
+    except StateError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        print(format_stats(store.stats()))
+    finally:
+        store.close()
+    return 0
+
+
+def run_reset(args: argparse.Namespace, confirm: Confirm | None = None) -> int:
+    path = _state_path(args)
+    if path is None:
+        return 2
+    if not path.exists():
+        print(f"No state file at {path}: nothing to reset.")
+        return 0
+    try:
+        store = SqliteStateStore(path)
+    except StateError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        stats = store.stats()
+        if not args.yes:
+            question = (
+                f"Forget {stats.stories} stories and {stats.runs} runs in {path}? The next crawl "
+                "will emit every story again. Type 'yes' to continue: "
+            )
+            try:
+                answer = (confirm or input)(question)
+            except EOFError:
+                answer = ""
+            if answer.strip().lower() != "yes":
+                print("Not reset.")
+                return 1
+        store.reset()
+    finally:
+        store.close()
+    print(f"Reset {path}: {stats.stories} stories and {stats.runs} runs forgotten.")
+    return 0
+
+
+def format_stats(stats: StoreStats) -> str:
+    run = stats.last_successful_run
+    lines = [
+        f"state file       {stats.location}",
+        f"schema           {stats.schema_version}",
+        f"size             {stats.size_bytes / 1_048_576:.1f} MiB",
+        f"stories          {stats.stories}",
+        f"  revised        {stats.revised_stories} (version > 1)",
+        f"  duplicates     {stats.duplicates} (duplicate_of set)",
+        f"published        {stats.oldest_published_at or '-'} .. "
+        f"{stats.newest_published_at or '-'}",
+        f"runs             {stats.runs}",
+    ]
+    if run is None:
+        lines.append("last good run    none")
+    else:
+        lines += [
+            f"last good run    {run.run_id} (finished {run.finished_at}, "
+            f"{run.stories_committed} stories)",
+            f"  newest story   {run.newest_story_id or '-'} "
+            f"published {run.newest_published_at or '-'}",
+        ]
+    return "\n".join(lines)
+
+
+def _state_path(args: argparse.Namespace) -> Path | None:
+    if args.state is not None:
+        return Path(args.state)
+    try:
+        return NewscrawlConfig.from_settings(os.environ).state_path
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None

@@ -1,0 +1,85 @@
+"""The state one crawl shares between its pipelines and ``StateCommitExtension``.
+
+Scrapy builds each component on its own; they meet here, one ``CrawlState`` per crawler: the
+run id that names this run's feeds, the state store (opened once, on first use, so a bad state
+file stops the crawl while components are built, before any request), and the small hand-offs
+between stages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from weakref import WeakKeyDictionary
+
+from scrapy.crawler import Crawler
+
+from newscrawl.config import NewscrawlConfig
+from newscrawl.spiders.feeds import new_run_id
+from newscrawl.state.sqlite_store import SqliteStateStore
+from newscrawl.state.store import StateStore, StoredStory
+
+
+def open_state_store(path: Path) -> StateStore:
+    """The store at ``path`` (``NEWSCRAWL_STATE``). Raises ``StateError`` for a bad file."""
+    return SqliteStateStore(path)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingStory:
+    signature: bytes
+    signature_kind: str
+    stored: StoredStory | None
+
+
+@dataclass(eq=False)
+class CrawlState:
+    config: NewscrawlConfig
+    run_id: str
+    started_at: datetime
+    # From DedupePipeline to VersionPipeline, per story id: what the first looked up or
+    # computed and the second stages (one store lookup per story instead of two).
+    pending: dict[str, PendingStory] = field(default_factory=dict)
+    # Stories seen again unchanged: not emitted, only their last_seen is updated at the end.
+    unchanged_ids: list[str] = field(default_factory=list)
+    _store: StateStore | None = None
+
+    @property
+    def store(self) -> StateStore:
+        return self.open_store()
+
+    def open_store(self) -> StateStore:
+        """The store, opened on first use; raises ``StateError`` for a bad state file."""
+        if self._store is None:
+            self._store = open_state_store(self.config.state_path)
+        return self._store
+
+    @property
+    def store_opened(self) -> bool:
+        return self._store is not None
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+_STATES: WeakKeyDictionary[Crawler, CrawlState] = WeakKeyDictionary()
+
+
+def crawl_state_for(crawler: Crawler) -> CrawlState:
+    """The ``CrawlState`` of ``crawler``, created on first call."""
+    state = _STATES.get(crawler)
+    if state is None:
+        config = NewscrawlConfig.from_settings(crawler.settings)
+        state = CrawlState(
+            config=config, run_id=new_run_id(config.run_id), started_at=datetime.now(UTC)
+        )
+        _STATES[crawler] = state
+    return state
+
+
+def utc_now() -> str:
+    """Timestamps the store keeps: ISO 8601 UTC, so they sort as text."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")

@@ -1,0 +1,124 @@
+"""Opening the state file: check it before SQLite may write to it, create it only when new.
+
+The file is the crawl's memory of every story it ever emitted, so it is never recreated or
+overwritten behind the user's back: a file that is not a SQLite database, fails SQLite's
+integrity check (``PRAGMA quick_check``), belongs to another program, or was written by a newer
+newscrawl (``PRAGMA user_version`` above ``SCHEMA_VERSION``) raises a ``StateError`` that names
+the file and what to do. Only a missing or empty file is initialised. The file runs in WAL mode
+with ``synchronous=FULL``, so a committed story survives a power cut.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Final
+
+from newscrawl.state.store import StateError
+
+SCHEMA_VERSION: Final = 1
+SQLITE_HEADER: Final = b"SQLite format 3\x00"
+
+_SCHEMA: Final = (
+    """CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        signature BLOB,
+        signature_kind TEXT,
+        field_digests TEXT NOT NULL,
+        duplicate_of TEXT,
+        published_at TEXT NOT NULL,
+        modified_at TEXT,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        version INTEGER NOT NULL
+    ) WITHOUT ROWID""",
+    "CREATE INDEX stories_content_hash ON stories (content_hash)",
+    "CREATE INDEX stories_url ON stories (url)",
+    "CREATE INDEX stories_published_at ON stories (published_at)",
+    """CREATE TABLE runs (
+        run_id TEXT PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL,
+        stories_committed INTEGER NOT NULL DEFAULT 0,
+        newest_published_at TEXT,
+        newest_story_id TEXT
+    )""",
+)
+_OWN_TABLES: Final = frozenset({"stories", "runs"})
+RESET_HINT: Final = (
+    "move it aside (it may hold the only record of what was emitted) and start again with a "
+    "new NEWSCRAWL_STATE path, or restore it from a backup"
+)
+
+
+def open_state_file(path: Path) -> sqlite3.Connection:
+    """Connect, checking the file before SQLite may write anything to it."""
+    if path.is_dir():
+        raise StateError(f"state path {path} is a directory; NEWSCRAWL_STATE must name a file")
+    existing = path.exists() and path.stat().st_size > 0
+    if existing:
+        with path.open("rb") as handle:
+            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                raise StateError(f"state file {path} is not a SQLite database; {RESET_HINT}")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    mode = "rw" if existing else "rwc"
+    try:
+        db = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode={mode}", uri=True, isolation_level=None
+        )
+    except sqlite3.Error as exc:
+        raise StateError(f"state file {path} cannot be opened: {exc}") from exc
+    try:
+        _check_and_prepare(db, path, existing)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _check_and_prepare(db: sqlite3.Connection, path: Path, existing: bool) -> None:
+    try:
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+        tables = {
+            str(r[0]) for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        problems = [str(r[0]) for r in db.execute("PRAGMA quick_check")] if existing else ["ok"]
+    except sqlite3.DatabaseError as exc:
+        raise StateError(f"state file {path} is corrupt ({exc}); {RESET_HINT}") from exc
+    if problems != ["ok"]:
+        raise StateError(f"state file {path} is corrupt ({'; '.join(problems[:3])}); {RESET_HINT}")
+    if version > SCHEMA_VERSION:
+        raise StateError(
+            f"state file {path} has state schema {version}, written by a newer newscrawl; this "
+            f"one reads up to schema {SCHEMA_VERSION}. Upgrade newscrawl, or set NEWSCRAWL_STATE "
+            "to another file"
+        )
+    if version == 0 and tables:
+        raise StateError(
+            f"state file {path} is a SQLite database of another program (tables: "
+            f"{', '.join(sorted(tables))}); set NEWSCRAWL_STATE to another file"
+        )
+    if version == SCHEMA_VERSION and not tables >= _OWN_TABLES:
+        raise StateError(
+            f"state file {path} lacks tables {sorted(_OWN_TABLES - tables)}; {RESET_HINT}"
+        )
+    try:
+        (journal,) = db.execute("PRAGMA journal_mode = WAL").fetchone()
+        db.execute("PRAGMA synchronous = FULL")
+        db.execute("PRAGMA busy_timeout = 5000")
+        if version == 0:
+            db.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA:
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("COMMIT")
+    except sqlite3.DatabaseError as exc:
+        raise StateError(f"state file {path} cannot be prepared for writing: {exc}") from exc
+    if str(journal).lower() != "wal":
+        raise StateError(
+            f"state file {path} cannot use WAL mode (got {journal!r}); put it on a local disk"
+        )

@@ -1,0 +1,261 @@
+"""The default state store: one SQLite file in WAL mode (``NEWSCRAWL_STATE``).
+
+How the file is checked and created is in ``sqlite_file``. During a run every read is a
+primary-key or index lookup; writes happen in a few transactions (one per stored feed slot).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Final
+
+from newscrawl.state.sqlite_file import RESET_HINT, SCHEMA_VERSION, open_state_file
+from newscrawl.state.store import (
+    RunRecord,
+    RunStatus,
+    SignatureRow,
+    StateError,
+    StoredStory,
+    StoreStats,
+)
+
+_COLUMNS: Final = (
+    "id, url, content_hash, signature, signature_kind, field_digests, duplicate_of, "
+    "published_at, modified_at, first_seen, last_seen, version"
+)
+_UPSERT: Final = f"""
+    INSERT INTO stories ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET
+        url = excluded.url, content_hash = excluded.content_hash,
+        signature = excluded.signature, signature_kind = excluded.signature_kind,
+        field_digests = excluded.field_digests, duplicate_of = excluded.duplicate_of,
+        published_at = excluded.published_at, modified_at = excluded.modified_at,
+        last_seen = excluded.last_seen, version = excluded.version
+"""
+_RUN_COLUMNS: Final = (
+    "run_id, started_at, finished_at, status, stories_committed, newest_published_at, "
+    "newest_story_id"
+)
+_STATUSES: Final[dict[str, RunStatus]] = {
+    "running": "running",
+    "ok": "ok",
+    "incomplete": "incomplete",
+}
+
+
+class SqliteStateStore:
+    """``StateStore`` on one SQLite file. Not thread-safe: the crawl uses it from one thread."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._staged: dict[str, StoredStory] = {}
+        self._db = open_state_file(path)
+
+    @property
+    def location(self) -> str:
+        return str(self._path)
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def get(self, story_id: str) -> StoredStory | None:
+        row = self._read(f"SELECT {_COLUMNS} FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return _story(row) if row else None
+
+    def ids_with_content_hash(self, content_hash: str) -> list[tuple[str, str]]:
+        rows = self._read(
+            "SELECT id, first_seen FROM stories WHERE content_hash = ? ORDER BY first_seen, id",
+            (content_hash,),
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def signatures(self, kind: str, published_since: str) -> Iterator[SignatureRow]:
+        cursor = self._read(
+            "SELECT id, first_seen, signature FROM stories "
+            "WHERE signature_kind = ? AND published_at >= ? AND signature IS NOT NULL",
+            (kind, published_since),
+        )
+        for row in cursor:
+            yield SignatureRow(row[0], row[1], bytes(row[2]))
+
+    def stage(self, story: StoredStory) -> None:
+        self._staged[story.id] = story
+
+    @property
+    def staged_count(self) -> int:
+        return len(self._staged)
+
+    def commit(self, run_id: str, story_ids: Iterable[str]) -> int:
+        stories = [s for i in story_ids if (s := self._staged.pop(i, None)) is not None]
+        if not stories:
+            return 0
+        newest = max(stories, key=lambda s: (s.published_at, s.id))
+        with self._transaction():
+            self._db.executemany(_UPSERT, [_row(s) for s in stories])
+            self._db.execute(
+                """UPDATE runs SET stories_committed = stories_committed + ?,
+                       newest_story_id = CASE
+                           WHEN newest_published_at IS NULL OR newest_published_at < ?
+                           THEN ? ELSE newest_story_id END,
+                       newest_published_at = max(coalesce(newest_published_at, ''), ?)
+                   WHERE run_id = ?""",
+                (len(stories), newest.published_at, newest.id, newest.published_at, run_id),
+            )
+        return len(stories)
+
+    def discard_staged(self) -> int:
+        count = len(self._staged)
+        self._staged.clear()
+        return count
+
+    def touch(self, story_ids: Iterable[str], seen_at: str) -> None:
+        rows = [(seen_at, story_id) for story_id in story_ids]
+        if rows:
+            with self._transaction():
+                self._db.executemany("UPDATE stories SET last_seen = ? WHERE id = ?", rows)
+
+    def begin_run(self, run_id: str, started_at: str) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO runs (run_id, started_at, status) VALUES (?, ?, 'running')",
+                (run_id, started_at),
+            )
+
+    def finish_run(self, run_id: str, finished_at: str, status: RunStatus) -> None:
+        with self._transaction():
+            self._db.execute(
+                "UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?",
+                (finished_at, status, run_id),
+            )
+
+    def last_successful_run(self) -> RunRecord | None:
+        row = self._read(
+            f"SELECT {_RUN_COLUMNS} FROM runs WHERE status = 'ok' "
+            "ORDER BY finished_at DESC, run_id DESC LIMIT 1"
+        ).fetchone()
+        return _run(row) if row else None
+
+    def stats(self) -> StoreStats:
+        stories, revised, duplicates, oldest, newest = self._read(
+            "SELECT count(*), count(*) FILTER (WHERE version > 1), "
+            "count(duplicate_of), min(published_at), max(published_at) FROM stories"
+        ).fetchone()
+        (runs,) = self._read("SELECT count(*) FROM runs").fetchone()
+        size = sum(
+            p.stat().st_size for p in (self._path, _sibling(self._path, "-wal")) if p.exists()
+        )
+        return StoreStats(
+            location=self.location,
+            schema_version=SCHEMA_VERSION,
+            stories=int(stories),
+            revised_stories=int(revised),
+            duplicates=int(duplicates),
+            oldest_published_at=oldest,
+            newest_published_at=newest,
+            runs=int(runs),
+            last_successful_run=self.last_successful_run(),
+            size_bytes=size,
+        )
+
+    def reset(self) -> None:
+        self._staged.clear()
+        with self._transaction():
+            self._db.execute("DELETE FROM stories")
+            self._db.execute("DELETE FROM runs")
+        self._db.execute("VACUUM")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _read(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Cursor:
+        try:
+            return self._db.execute(sql, params)
+        except sqlite3.DatabaseError as exc:
+            raise StateError(
+                f"state file {self._path} cannot be read: {exc}; {RESET_HINT}"
+            ) from exc
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db, self._path)
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on error; SQLite errors become StateError."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+        self._db = db
+        self._path = path
+
+    def __enter__(self) -> sqlite3.Connection:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise StateError(f"state file {self._path} cannot be written: {exc}") from exc
+        return self._db
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            try:
+                self._db.execute("COMMIT")
+                return
+            except sqlite3.DatabaseError as error:
+                self._db.execute("ROLLBACK")
+                raise StateError(f"state file {self._path} cannot be written: {error}") from error
+        self._db.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise StateError(f"state file {self._path} cannot be written: {exc}") from exc
+
+
+def _sibling(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _row(story: StoredStory) -> tuple[Any, ...]:
+    return (
+        story.id,
+        story.url,
+        story.content_hash,
+        story.signature,
+        story.signature_kind,
+        json.dumps(dict(story.field_digests), sort_keys=True),
+        story.duplicate_of,
+        story.published_at,
+        story.modified_at,
+        story.first_seen,
+        story.last_seen,
+        story.version,
+    )
+
+
+def _story(row: Any) -> StoredStory:
+    digests: dict[str, str] = json.loads(row[5])
+    return StoredStory(
+        id=row[0],
+        url=row[1],
+        content_hash=row[2],
+        signature=bytes(row[3]) if row[3] is not None else None,
+        signature_kind=row[4],
+        field_digests=digests,
+        duplicate_of=row[6],
+        published_at=row[7],
+        modified_at=row[8],
+        first_seen=row[9],
+        last_seen=row[10],
+        version=int(row[11]),
+    )
+
+
+def _run(row: Any) -> RunRecord:
+    return RunRecord(
+        run_id=row[0],
+        started_at=row[1],
+        finished_at=row[2],
+        status=_STATUSES.get(row[3], "incomplete"),
+        stories_committed=int(row[4]),
+        newest_published_at=row[5],
+        newest_story_id=row[6],
+    )

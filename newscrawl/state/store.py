@@ -1,0 +1,122 @@
+"""What the crawl remembers between runs, as an interface small enough for another backend.
+
+``SqliteStateStore`` is the default (one file, no server). A Redis-backed store for scale-out
+implements the same ``StateStore`` protocol: every method is a key lookup, a short scan of one
+index (content hash, recent signatures) or a batch write, with no SQL-only feature behind it.
+
+Writes follow the crawl's durability contract (see ``newscrawl.state.commit``): the pipelines
+``stage`` a story while it travels to the feed, and ``commit`` makes it seen only once the feed
+holding it is stored. Until then a story is in memory only, so a killed run loses nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+RunStatus = Literal["running", "ok", "incomplete"]
+
+
+class StateError(RuntimeError):
+    """The state store cannot be used as it is; the message names the file and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredStory:
+    """One story as the store holds it: identity, fingerprints and when it was seen."""
+
+    id: str
+    url: str
+    content_hash: str
+    # The near-duplicate signature (MinHash values) and the recipe that made it; signatures of
+    # another recipe are not comparable and are ignored, never mixed.
+    signature: bytes | None
+    signature_kind: str | None
+    # One short digest per tracked field, so a new version can say which fields changed.
+    field_digests: Mapping[str, str]
+    duplicate_of: str | None
+    published_at: str
+    modified_at: str | None
+    first_seen: str
+    last_seen: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    run_id: str
+    started_at: str
+    finished_at: str | None
+    status: RunStatus
+    stories_committed: int
+    newest_published_at: str | None
+    newest_story_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    location: str
+    schema_version: int
+    stories: int
+    revised_stories: int  # version > 1
+    duplicates: int  # duplicate_of set
+    oldest_published_at: str | None
+    newest_published_at: str | None
+    runs: int
+    last_successful_run: RunRecord | None
+    size_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureRow:
+    id: str
+    first_seen: str
+    signature: bytes
+
+
+class StateStore(Protocol):
+    @property
+    def location(self) -> str:
+        """Where the state lives (a path, a URL), for messages."""
+        ...
+
+    def get(self, story_id: str) -> StoredStory | None: ...
+
+    def ids_with_content_hash(self, content_hash: str) -> list[tuple[str, str]]:
+        """``(id, first_seen)`` of the stored stories with this content hash, oldest first."""
+        ...
+
+    def signatures(self, kind: str, published_since: str) -> Iterator[SignatureRow]:
+        """Signatures of ``kind`` for stories published at or after ``published_since``."""
+        ...
+
+    def stage(self, story: StoredStory) -> None:
+        """Hold ``story`` in memory until ``commit`` names it; a later stage replaces it."""
+        ...
+
+    def commit(self, run_id: str, story_ids: Iterable[str]) -> int:
+        """Write the named staged stories in one transaction; return how many were written."""
+        ...
+
+    def discard_staged(self) -> int:
+        """Forget staged stories that will never be committed; return how many."""
+        ...
+
+    def touch(self, story_ids: Iterable[str], seen_at: str) -> None:
+        """Record that unchanged stories were seen again (``last_seen``)."""
+        ...
+
+    def begin_run(self, run_id: str, started_at: str) -> None: ...
+
+    def finish_run(self, run_id: str, finished_at: str, status: RunStatus) -> None: ...
+
+    def last_successful_run(self) -> RunRecord | None: ...
+
+    def stats(self) -> StoreStats: ...
+
+    def reset(self) -> None:
+        """Forget every story and run."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import pytest
+
+from newscrawl.boilerplate import (
+    BOILERPLATE_PHRASES,
+    NEXT_IN_HEADING,
+    OTHERS_ALSO_READ_HEADING,
+    PLAN_BOX_LINES,
+    SEASONAL_PROMO_LINE,
+    WHATSAPP_LINE,
+    find_boilerplate,
+    is_boilerplate_line,
+)
+from newscrawl.replica.article_render import PLAN_BOX
+
+FURNITURE = (
+    WHATSAPP_LINE,
+    NEXT_IN_HEADING,
+    OTHERS_ALSO_READ_HEADING,
+    SEASONAL_PROMO_LINE,
+    *PLAN_BOX_LINES,
+)
+
+
+@pytest.mark.parametrize("line", FURNITURE)
+def test_every_known_line_is_boilerplate(line: str) -> None:
+    assert is_boilerplate_line(line)
+    assert find_boilerplate(f"A story paragraph.\n\n{line}") != []
+
+
+def test_the_replica_renders_the_same_plan_box() -> None:
+    assert tuple(PLAN_BOX) == PLAN_BOX_LINES
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Save 35% OFF The Star Digital Access",
+        "RM 15.90/month",
+        "Billed as RM 10.00 for the 1st month, RM 15.90 thereafter.",
+        "Next In Nation",
+        "ADVERTISEMENT",
+    ],
+)
+def test_variants_of_the_furniture_are_caught(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Traders said the deal offered the best value for money in years.",
+        "Next in line for the post is the deputy minister.",
+        "The annual plan was approved by parliament on Monday.",
+        "HANOI: Vietnam has raised its rice export target for 2026. - Reuters",
+        "“Save 30% of the water,” the minister urged farmers.",
+    ],
+)
+def test_story_prose_is_not_boilerplate(line: str) -> None:
+    assert not is_boilerplate_line(line)
+    assert find_boilerplate(line) == []
+
+
+def test_a_phrase_glued_to_story_text_is_found_and_reported_once() -> None:
+    body = (
+        "The talks ended on Friday. Follow us on our official WhatsApp channel for breaking "
+        "news alerts and key updates!\n\nBest Value\n\nBest Value"
+    )
+    assert find_boilerplate(body) == ["Follow us on our official WhatsApp channel", "Best Value"]
+
+
+def test_phrases_are_all_distinct_from_prose_words() -> None:
+    # A phrase short enough to occur in prose would quarantine real stories.
+    assert all(len(phrase.split()) >= 3 for phrase in BOILERPLATE_PHRASES)
