@@ -12,6 +12,9 @@ from importlib import import_module
 # ``func`` on it. Imported lazily so ``newscrawl replica serve`` does not load Scrapy.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("replica", "newscrawl.replica.command"),
+    ("run", "newscrawl.runner.command"),
+    ("dataset", "newscrawl.dataset.command"),
+    ("state", "newscrawl.state.command"),
 )
 
 

@@ -1,0 +1,1 @@
+"""The analysts' dataset: all runs compacted into ``dataset.jsonl`` and ``dataset.parquet``."""

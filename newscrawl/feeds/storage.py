@@ -1,0 +1,122 @@
+"""A ``file://`` feed storage that never shows a half-written feed where readers look.
+
+Scrapy's ``FileFeedStorage`` writes straight to the final path, so a crawl killed mid-way leaves
+a truncated JSON Lines file that the dataset build would take for a finished run. This storage
+writes to a hidden part file in the same directory (same filesystem, so the rename is atomic),
+fsyncs it and ``os.replace``s it onto the final name when Scrapy stores the feed. A run killed
+before that leaves only the part file, whose name carries the writer's pid so that the next run
+can tell a dead writer's leftovers from a live one's work.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from w3lib.url import file_uri_to_path
+
+logger = logging.getLogger(__name__)
+
+_PART_RE = re.compile(r"^\.(?P<name>.+)\.part-(?P<pid>\d+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class PartFile:
+    """The hidden name a feed is written under: ``.<name>.part-<pid>`` beside the target."""
+
+    path: Path
+    target: Path
+    pid: int
+
+    @classmethod
+    def for_target(cls, target: Path, pid: int) -> PartFile:
+        return cls(target.with_name(f".{target.name}.part-{pid}"), target, pid)
+
+    @classmethod
+    def parse(cls, path: Path) -> PartFile | None:
+        match = _PART_RE.match(path.name)
+        if match is None:
+            return None
+        return cls(path, path.with_name(match["name"]), int(match["pid"]))
+
+    def writer_alive(self) -> bool:
+        if self.pid == os.getpid():
+            return True
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # another user's live process
+            return True
+        return True
+
+
+def sweep_stale_parts(directory: Path) -> list[Path]:
+    """Delete part files whose writer is dead; return what was removed.
+
+    A part file of a live process is left alone: that is a crawl still writing. A recycled pid
+    can make a dead writer look alive; its file then waits for a later sweep, which is harmless
+    because part files are never read.
+    """
+    removed: list[Path] = []
+    if not directory.is_dir():
+        return removed
+    for path in sorted(directory.iterdir()):
+        part = PartFile.parse(path)
+        if part is None or part.writer_alive():
+            continue
+        try:
+            path.unlink()
+        except FileNotFoundError:  # another sweeper was faster
+            continue
+        logger.warning("Removed %s left by a killed run (pid %d)", path, part.pid)
+        removed.append(path)
+    return removed
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make a rename in ``directory`` survive a power cut, not only a process kill."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class AtomicFileFeedStorage:
+    """Scrapy feed storage (``FEED_STORAGES = {"file": ..., "": ...}``) with atomic publish.
+
+    ``overwrite`` keeps Scrapy's meaning: without it an existing feed is copied into the part
+    file first, so appending stays atomic too.
+    """
+
+    def __init__(self, uri: str, *, feed_options: dict[str, Any] | None = None) -> None:
+        # Scrapy also builds a storage from the URI *template* to check it is supported, so
+        # the constructor must not touch the filesystem.
+        self.path = Path(file_uri_to_path(uri) if uri.startswith("file:") else uri)
+        self.overwrite = bool((feed_options or {}).get("overwrite", False))
+        self.part = PartFile.for_target(self.path, os.getpid())
+
+    def open(self, spider: Any) -> IO[bytes]:
+        directory = self.path.parent
+        directory.mkdir(parents=True, exist_ok=True)
+        sweep_stale_parts(directory)
+        file = self.part.path.open("wb")
+        if not self.overwrite and self.path.exists():
+            with self.path.open("rb") as existing:
+                shutil.copyfileobj(existing, file)
+        return file
+
+    def store(self, file: IO[bytes]) -> None:
+        if not file.closed:
+            file.flush()
+            os.fsync(file.fileno())
+            file.close()
+        self.part.path.replace(self.path)
+        fsync_directory(self.path.parent)
+        logger.debug("Published feed %s", self.path)

@@ -1,0 +1,108 @@
+"""Per-run counts of the stories read and published, kept in the crawl stats for the monitors
+and the manifest.
+
+Two populations, because an incremental run publishes only what changed:
+
+- *read*: every story page the spider turned into a record, whatever the pipelines did next
+  (published, dropped as unchanged, or quarantined by validation). Parser health (field
+  coverage, fallback share, boilerplate) is measured here, so a layout change shows on the
+  first run after it even when the text came out the same and nothing was published.
+- *published*: the records that reached the feed (stories, new, updated, duplicates), and the
+  quarantined items.
+
+Field presence is counted here rather than with spidermon's field coverage so that "present"
+means what the data dictionary says: ``[]``, ``""`` and ``None`` are absent, ``False`` and ``0``
+are values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final, Self
+
+from scrapy import signals
+
+from newscrawl.boilerplate import find_boilerplate
+from newscrawl.items import RECORD_FIELDS, QuarantineItem, StoryItem
+
+PREFIX: Final = "newscrawl/tally"
+READ: Final = f"{PREFIX}/read"
+FALLBACK: Final = f"{PREFIX}/read/fallback"
+BOILERPLATE: Final = f"{PREFIX}/read/boilerplate"
+FIELD_PREFIX: Final = f"{PREFIX}/read/field/"
+STORIES: Final = f"{PREFIX}/stories"
+NEW: Final = f"{PREFIX}/new"
+UPDATED: Final = f"{PREFIX}/updated"
+DUPLICATES: Final = f"{PREFIX}/duplicates"
+QUARANTINED: Final = f"{PREFIX}/quarantined"
+
+
+def field_key(name: str) -> str:
+    return FIELD_PREFIX + name
+
+
+def is_present(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, (str, list, tuple, dict)):
+        return len(value) > 0
+    return True
+
+
+def coverage(stats: Mapping[str, Any]) -> dict[str, float]:
+    """Share of the stories read with each record field present; empty when none was read."""
+    read = int(stats.get(READ) or 0)
+    if read == 0:
+        return {}
+    return {name: int(stats.get(field_key(name)) or 0) / read for name in RECORD_FIELDS}
+
+
+def story_fields(story: StoryItem) -> dict[str, Any]:
+    return {name: getattr(story, name) for name in RECORD_FIELDS}
+
+
+class StoryTallyExtension:
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Self:
+        extension = cls(crawler.stats)
+        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
+        return extension
+
+    def item_scraped(self, item: Any) -> None:
+        if isinstance(item, QuarantineItem):
+            self.stats.inc_value(QUARANTINED)
+            if item.stage == "validate" and isinstance(item.record, dict):
+                self.count_read(item.record)
+        elif isinstance(item, StoryItem):
+            self.count_published(item)
+            self.count_read(story_fields(item))
+
+    def item_dropped(self, item: Any) -> None:
+        if isinstance(item, StoryItem):  # unchanged since the last run, or a repeat
+            self.count_read(story_fields(item))
+
+    def count_published(self, story: StoryItem) -> None:
+        inc = self.stats.inc_value
+        inc(STORIES)
+        if story.duplicate_of is not None:
+            inc(DUPLICATES)
+        elif story.version > 1:
+            inc(UPDATED)
+        else:
+            inc(NEW)
+
+    def count_read(self, record: Mapping[str, Any]) -> None:
+        inc = self.stats.inc_value
+        inc(READ)
+        if record.get("extraction") == "fallback":
+            inc(FALLBACK)
+        body = record.get("body")
+        if isinstance(body, str) and find_boilerplate(body):
+            inc(BOILERPLATE)
+        for name in RECORD_FIELDS:
+            if is_present(record.get(name)):
+                inc(field_key(name))

@@ -1,0 +1,77 @@
+"""``newscrawl run``: the command cron (or a systemd timer) calls. See ``RunController``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Final
+
+from newscrawl.dataset.command import DEFAULT_DATA_DIR, default_data_dir
+
+DEFAULT_MAX_RUN_TIME: Final = 3600.0
+DEFAULT_KILL_GRACE: Final = 30.0
+# ``--option`` of this command -> the spider's ``-a`` argument.
+SPIDER_OPTIONS: Final = (
+    ("base_url", "--base-url", "URL", "origin to fetch the site from, e.g. a replica"),
+    ("since", "--since", "YYYY-MM-DD", "skip stories published before this day"),
+    ("max_articles", "--max-articles", "N", "request at most N story pages"),
+    ("max_pages", "--max-pages", "N", "request at most N listing pages"),
+    ("render", "--render", "MODE", "browser rendering: auto (default), always or never"),
+)
+
+
+def register(subparsers: Any) -> None:
+    run = subparsers.add_parser(
+        "run", help="one locked, time-bounded, logged crawl; exit 0 healthy, 1 failed, "
+                    "2 degraded, 3 locked out",
+    )
+    run.add_argument("--data-dir", type=Path, default=None, metavar="DIR",
+                     help=f"data directory (default $NEWSCRAWL_DATA_DIR or {DEFAULT_DATA_DIR})")
+    run.add_argument("--max-run-time", type=_seconds, default=DEFAULT_MAX_RUN_TIME,
+                     metavar="SECONDS", help="the crawl closes itself after this long "
+                     f"(default {DEFAULT_MAX_RUN_TIME:g})")
+    run.add_argument("--kill-grace", type=_seconds, default=DEFAULT_KILL_GRACE,
+                     metavar="SECONDS", help="after the maximum run time, wait this long "
+                     "between SIGTERM, a second SIGTERM and SIGKILL "
+                     f"(default {DEFAULT_KILL_GRACE:g})")
+    for dest, flag, metavar, text in SPIDER_OPTIONS:
+        run.add_argument(flag, dest=dest, default=None, metavar=metavar, help=text)
+    run.add_argument("-s", "--set", dest="settings", action="append", default=[],
+                     metavar="NAME=VALUE", help="a Scrapy setting for the crawl (repeatable)")
+    run.add_argument("--no-dataset", dest="build_dataset", action="store_false",
+                     help="do not rebuild the dataset after a run that published a feed")
+    run.set_defaults(func=run_command)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    # Imported here: registering the command must not load Scrapy for the other commands.
+    from newscrawl.runner.controller import RunController, RunOptions
+
+    for setting in args.settings:
+        if "=" not in setting:
+            print(f"newscrawl run: error: -s {setting!r} is not NAME=VALUE", file=sys.stderr)
+            return 1
+    options = RunOptions(
+        data_dir=args.data_dir or default_data_dir(),
+        max_run_time=args.max_run_time,
+        kill_grace=args.kill_grace,
+        spider_args=tuple(
+            (dest, str(getattr(args, dest))) for dest, *_ in SPIDER_OPTIONS
+            if getattr(args, dest) is not None
+        ),
+        settings=tuple(args.settings),
+        build_dataset=args.build_dataset,
+        interactive=sys.stdout.isatty(),
+    )
+    return int(RunController(options).execute())
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be more than 0")
+    return value

@@ -1,0 +1,193 @@
+"""``RunController``: one cron run from lock to exit code.
+
+Order matters: the lock comes first and a locked-out run stops before it creates anything (no
+run id, no log, no sweep). Under the lock: clear what a killed run left, crawl in a child
+process, read the manifest the crawl wrote (or write one that records how it died), judge the
+run, rebuild the dataset when the run published a feed, and report.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+from newscrawl.dataset.builder import BuildReport, DatasetBuilder
+from newscrawl.feeds import sweep_stale_parts
+from newscrawl.runner.console import RunConsole, summary_lines
+from newscrawl.runner.exit_codes import ExitCode, Verdict, judge
+from newscrawl.runner.lock import RunLock, RunLockedError
+from newscrawl.runner.manifest import RunManifest, manifest_path
+from newscrawl.runner.manifest_writer import run_counts
+from newscrawl.runner.supervisor import CrawlOutcome, CrawlSupervisor
+from newscrawl.spiders.feeds import RUN_ID_FORMAT
+
+logger = logging.getLogger("newscrawl.runner")
+
+SPIDER: Final = "aseanplus"
+SETTINGS_MODULE: Final = "newscrawl.settings"
+# Progress lines: often enough to watch on a terminal, sparse in a cron log.
+INTERACTIVE_PROGRESS_SECONDS: Final = 5
+CRON_PROGRESS_SECONDS: Final = 60
+# The runner's own messages go to the run's log beside the crawl's output.
+LOGGED_PACKAGES: Final = ("newscrawl.runner", "newscrawl.feeds", "newscrawl.dataset")
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    data_dir: Path
+    max_run_time: float
+    kill_grace: float
+    spider_args: tuple[tuple[str, str], ...] = ()
+    settings: tuple[str, ...] = ()  # extra ``NAME=VALUE`` for the crawl
+    build_dataset: bool = True
+    interactive: bool = False
+
+
+class RunController:
+    def __init__(self, options: RunOptions, console: RunConsole | None = None) -> None:
+        self.options = replace(options, data_dir=options.data_dir.absolute())
+        self.console = console or RunConsole(sys.stdout, sys.stderr,
+                                             interactive=options.interactive)
+        self.data_dir = self.options.data_dir
+
+    def execute(self) -> ExitCode:
+        lock = RunLock(self.data_dir / "run.lock")
+        try:
+            lock.acquire()
+        except RunLockedError as error:
+            print(f"newscrawl run: {error}; not starting", file=sys.stderr)
+            return ExitCode.LOCKED
+        try:
+            return self.run_locked(lock)
+        finally:
+            lock.release()
+
+    def run_locked(self, lock: RunLock) -> ExitCode:
+        run_id = self.new_run_id()
+        log_path = self.data_dir / "logs" / f"{run_id}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(log_path, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
+        watched = [logging.getLogger(name) for name in LOGGED_PACKAGES]
+        for target in watched:
+            target.addHandler(handler)
+            target.setLevel(logging.INFO)
+        try:
+            return self.run_logged(run_id, lock, log_path)
+        finally:
+            for target in watched:
+                target.removeHandler(handler)
+            handler.close()
+
+    def run_logged(self, run_id: str, lock: RunLock, log_path: Path) -> ExitCode:
+        logger.info("run %s starting in %s", run_id, self.data_dir)
+        for directory in ("runs", "quarantine"):
+            sweep_stale_parts(self.data_dir / directory)
+        started_at = datetime.now(UTC).isoformat()
+        outcome = CrawlSupervisor(
+            self.crawl_argv(run_id),
+            env=self.crawl_env(run_id),
+            log_path=log_path,
+            deadline=self.options.max_run_time + self.options.kill_grace,
+            grace=self.options.kill_grace,
+            inherit_fds=(lock.fd,),
+            on_progress=self.console.progress,
+        ).run()
+        logger.info("crawl exited with code %d", outcome.returncode)
+        manifest = RunManifest.read(manifest_path(self.data_dir / "runs", run_id))
+        verdict = judge(manifest, killed_after_deadline=outcome.killed_after_deadline)
+        if manifest is None:
+            manifest = self.record_death(run_id, started_at, outcome)
+        dataset = None
+        if self.options.build_dataset and manifest.feed is not None:
+            dataset, verdict = self.rebuild_dataset(verdict)
+        lines = summary_lines(run_id, manifest, verdict, log_path, dataset)
+        for line in lines:
+            logger.info(line)
+        self.console.finish(lines, verdict, log_path)
+        return verdict.code
+
+    def new_run_id(self) -> str:
+        """The UTC start second; a run that would reuse a taken id waits for the next second."""
+        while True:
+            run_id = datetime.now(UTC).strftime(RUN_ID_FORMAT)
+            taken = (
+                (self.data_dir / "logs" / f"{run_id}.log").exists()
+                or manifest_path(self.data_dir / "runs", run_id).exists()
+            )
+            if not taken:
+                return run_id
+            time.sleep(0.2)
+
+    def crawl_argv(self, run_id: str) -> list[str]:
+        progress = (INTERACTIVE_PROGRESS_SECONDS if self.options.interactive
+                    else CRON_PROGRESS_SECONDS)
+        settings = [
+            f"NEWSCRAWL_DATA_DIR={self.data_dir}",
+            f"NEWSCRAWL_RUN_ID={run_id}",
+            f"NEWSCRAWL_STATS_PATH={self.stats_path(run_id)}",
+            f"NEWSCRAWL_PROGRESS_INTERVAL={progress}",
+            f"CLOSESPIDER_TIMEOUT={self.options.max_run_time:g}",
+            *self.options.settings,
+        ]
+        argv = [sys.executable, "-m", "scrapy", "crawl", SPIDER]
+        for setting in settings:
+            argv += ["-s", setting]
+        for name, value in self.options.spider_args:
+            argv += ["-a", f"{name}={value}"]
+        return argv
+
+    def crawl_env(self, run_id: str) -> dict[str, str]:
+        env = dict(os.environ)
+        # cron starts jobs in $HOME, where no scrapy.cfg says which project this is.
+        env.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
+        env["NEWSCRAWL_RUN_ID"] = run_id
+        env["PYTHONUNBUFFERED"] = "1"
+        return env
+
+    def stats_path(self, run_id: str) -> Path:
+        return self.data_dir / "logs" / f"{run_id}.stats.json"
+
+    def record_death(self, run_id: str, started_at: str, outcome: CrawlOutcome) -> RunManifest:
+        """The crawl died before writing its manifest: write one that says how, with whatever
+        counts its stats dump holds, so every run leaves a manifest."""
+        if outcome.returncode < 0:
+            reason = f"killed by {_signal_name(-outcome.returncode)}"
+        else:
+            reason = f"exited with code {outcome.returncode} before writing a manifest"
+        manifest = RunManifest(
+            run_id=run_id, started_at=started_at, finished_at=datetime.now(UTC).isoformat(),
+            finish_reason=reason, counts=run_counts(self.read_stats(run_id)),
+        )
+        manifest.write(manifest_path(self.data_dir / "runs", run_id))
+        logger.error("crawl left no manifest (%s); wrote one recording that", reason)
+        return manifest
+
+    def read_stats(self, run_id: str) -> dict[str, Any]:
+        try:
+            data = json.loads(self.stats_path(run_id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def rebuild_dataset(self, verdict: Verdict) -> tuple[BuildReport | None, Verdict]:
+        try:
+            return DatasetBuilder(self.data_dir).build(), verdict
+        except OSError as error:
+            logger.exception("dataset build failed")
+            return None, Verdict(ExitCode.FAILED, (*verdict.reasons, f"dataset build: {error}"))
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"

@@ -1,0 +1,157 @@
+"""The run manifest, ``runs/<run_id>.manifest.json``: what one run did and whether to trust it.
+
+It sits beside the run's feed and is the one document operations read: ``newscrawl run``
+chooses its exit code from it, the drift monitor compares the latest runs through it, and an
+analyst can check a feed file against its sha256.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, Self
+
+import newscrawl
+from newscrawl.items import SCHEMA_VERSION
+from newscrawl.monitors.report import MonitorReport
+
+MANIFEST_SUFFIX: Final = ".manifest.json"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@functools.cache
+def current_code_version() -> str:
+    """``<package version>+g<commit>`` when the code runs from a git checkout, else the version."""
+    version = newscrawl.__version__
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=Path(newscrawl.__file__).parent, capture_output=True, text=True,
+            timeout=5, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return f"{version}+g{commit}" if commit else version
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFile:
+    """A published feed: its path relative to the manifest's directory, size and digest."""
+
+    path: str
+    records: int
+    bytes: int
+    sha256: str
+
+    @classmethod
+    def describe(cls, path: Path, records: int, manifest_dir: Path) -> Self:
+        return cls(os.path.relpath(path, manifest_dir), records, path.stat().st_size,
+                   file_sha256(path))
+
+    @classmethod
+    def from_json(cls, data: Any) -> Self | None:
+        if not isinstance(data, dict):
+            return None
+        return cls(str(data["path"]), int(data["records"]), int(data["bytes"]),
+                   str(data["sha256"]))
+
+
+@dataclass(frozen=True, slots=True)
+class RunManifest:
+    run_id: str
+    started_at: str | None
+    finished_at: str | None
+    finish_reason: str
+    counts: dict[str, int] = field(default_factory=dict)
+    coverage: dict[str, float] = field(default_factory=dict)
+    feed: FeedFile | None = None
+    quarantine: FeedFile | None = None
+    monitors: MonitorReport | None = None
+    code_version: str = field(default_factory=lambda: current_code_version())
+    schema_version: str = SCHEMA_VERSION
+
+    def to_json(self) -> dict[str, Any]:
+        def feed_json(feed: FeedFile | None) -> dict[str, Any] | None:
+            if feed is None:
+                return None
+            return {"path": feed.path, "records": feed.records, "bytes": feed.bytes,
+                    "sha256": feed.sha256}
+
+        return {
+            "run_id": self.run_id,
+            "code_version": self.code_version,
+            "schema_version": self.schema_version,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "finish_reason": self.finish_reason,
+            "counts": self.counts,
+            "coverage": self.coverage,
+            "feed": feed_json(self.feed),
+            "quarantine": feed_json(self.quarantine),
+            "monitors": self.monitors.to_json() if self.monitors else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        monitors = data.get("monitors")
+        return cls(
+            run_id=str(data["run_id"]),
+            started_at=data.get("started_at"),
+            finished_at=data.get("finished_at"),
+            finish_reason=str(data.get("finish_reason")),
+            counts={str(k): int(v) for k, v in (data.get("counts") or {}).items()},
+            coverage={str(k): float(v) for k, v in (data.get("coverage") or {}).items()},
+            feed=FeedFile.from_json(data.get("feed")),
+            quarantine=FeedFile.from_json(data.get("quarantine")),
+            monitors=MonitorReport.from_json(monitors) if isinstance(monitors, dict) else None,
+            code_version=str(data.get("code_version")),
+            schema_version=str(data.get("schema_version")),
+        )
+
+    def write(self, path: Path) -> None:
+        """Write atomically: a reader sees the old manifest or the new one, never half."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.part-{os.getpid()}")
+        temp.write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+        temp.replace(path)
+
+    @classmethod
+    def read(cls, path: Path) -> Self | None:
+        """The manifest at ``path``; None when it is missing or not a manifest."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls.from_json(data) if isinstance(data, dict) else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+
+def manifest_path(runs_dir: Path, run_id: str) -> Path:
+    return runs_dir / f"{run_id}{MANIFEST_SUFFIX}"
+
+
+def recent_manifests(
+    runs_dir: Path, limit: int, *, exclude: str | None = None
+) -> list[RunManifest]:
+    """The newest ``limit`` readable manifests, newest first (run ids sort by time)."""
+    found: list[RunManifest] = []
+    for path in sorted(runs_dir.glob(f"*{MANIFEST_SUFFIX}"), reverse=True):
+        manifest = RunManifest.read(path)
+        if manifest is None or manifest.run_id == exclude:
+            continue
+        found.append(manifest)
+        if len(found) >= limit:
+            break
+    return found

@@ -1,0 +1,138 @@
+"""DatasetBuilder: latest version per story, duplicates flagged, sorted, deterministic, and
+readable with pyarrow and DuckDB exactly as the run files say."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow.parquet as pq
+from story_records import story_record, write_run
+
+from newscrawl.dataset.arrow_schema import DATASET_SCHEMA
+from newscrawl.dataset.builder import DatasetBuilder
+from newscrawl.feeds import PartFile
+from newscrawl.items import RECORD_FIELDS
+
+
+def jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def two_runs(data_dir: Path) -> dict[str, dict[str, Any]]:
+    """Run 1: a, b, c. Run 2: b revised, d a duplicate of a. Returns the expected survivors."""
+    a = story_record("a", published_at="2025-05-23T09:40:00+08:00")
+    b1 = story_record("b", published_at="2025-05-20T08:00:00+08:00")
+    c = story_record("c", published_at="2025-05-23T09:40:00+08:00", authors=["Ann Lee"],
+                     image={"url": "https://apicms.thestar.com.my/uploads/images/x.jpg",
+                            "caption": "A caption — Reuters"})
+    b2 = story_record("b", published_at="2025-05-20T08:00:00+08:00", title="B, revised",
+                      version=2, changed_fields=["title"], modified_at="2025-05-21T10:00:00+08:00",
+                      crawled_at="2025-05-24T02:00:00+00:00")
+    d = story_record("d", published_at="2025-05-24T07:00:00+08:00", duplicate_of=a["id"],
+                     summary="Same as a, says the wire", premium=True)
+    write_run(data_dir, "20250523T020000Z", [a, b1, c])
+    write_run(data_dir, "20250524T020000Z", [b2, d])
+    return {r["id"]: r for r in (a, b2, c, d)}
+
+
+def test_latest_versions_sorted_with_duplicates_flagged(tmp_path: Path) -> None:
+    expected = two_runs(tmp_path)
+    report = DatasetBuilder(tmp_path).build()
+
+    records = jsonl(tmp_path / "dataset.jsonl")
+    assert (report.run_files, report.records_read, report.stories) == (2, 5, 4)
+    assert report.duplicates == 1 and report.bad_lines == []
+    assert {r["id"]: r for r in records} == expected
+    assert [list(r) for r in records] == [list(RECORD_FIELDS)] * 4
+    keys = [(datetime.fromisoformat(r["published_at"]), r["id"]) for r in records]
+    assert keys == sorted(keys)
+    revised = next(r for r in records if r["title"] == "B, revised")
+    assert revised["version"] == 2
+
+
+def test_same_version_later_crawl_wins(tmp_path: Path) -> None:
+    early = story_record("a", crawled_at="2025-05-23T02:00:00+00:00", title="Early")
+    late = story_record("a", crawled_at="2025-05-23T03:00:00Z", title="Late")
+    write_run(tmp_path, "20250523T030000Z", [late])
+    write_run(tmp_path, "20250523T040000Z", [early])  # a later file, an earlier crawl
+    DatasetBuilder(tmp_path).build()
+    assert [r["title"] for r in jsonl(tmp_path / "dataset.jsonl")] == ["Late"]
+
+
+def test_bad_lines_are_counted_not_fatal(tmp_path: Path) -> None:
+    good = story_record("good")
+    no_title = story_record("bad", title="")
+    write_run(tmp_path, "20250523T020000Z", [good, no_title],
+              extra_lines=(b"{truncated", b"\xff\xfe not utf-8", b"[1, 2]", b""))
+    report = DatasetBuilder(tmp_path).build()
+    assert report.stories == 1
+    assert [(bad.file, bad.line) for bad in report.bad_lines] == [
+        ("runs/20250523T020000Z.jsonl", n) for n in (2, 3, 4, 5)
+    ]
+    assert report.bad_lines[0].reason.startswith("schema: title")
+
+
+def test_part_files_of_running_or_killed_crawls_are_ignored(tmp_path: Path) -> None:
+    write_run(tmp_path, "20250523T020000Z", [story_record("a")])
+    part = PartFile.for_target(tmp_path / "runs" / "20250524T020000Z.jsonl", 12345).path
+    part.write_text(json.dumps(story_record("half")) + "\n{\"id\": \"tru")
+    report = DatasetBuilder(tmp_path).build()
+    assert (report.run_files, report.stories, report.bad_lines) == (1, 1, [])
+
+
+def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
+    two_runs(tmp_path)
+    builder = DatasetBuilder(tmp_path)
+    builder.build()
+    first = {name: (tmp_path / name).read_bytes() for name in ("dataset.jsonl", "dataset.parquet")}
+    DatasetBuilder(tmp_path).build()
+    second = {name: (tmp_path / name).read_bytes() for name in first}
+    assert first == second
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dataset.jsonl", "dataset.parquet",
+                                                           "runs"]
+
+
+def test_parquet_matches_the_runs_in_pyarrow_and_duckdb(tmp_path: Path) -> None:
+    expected = two_runs(tmp_path)
+    DatasetBuilder(tmp_path).build()
+    parquet = tmp_path / "dataset.parquet"
+
+    table = pq.read_table(parquet)
+    assert table.schema.equals(DATASET_SCHEMA)
+    rows = table.to_pylist()
+    assert [row["id"] for row in rows] == [r["id"] for r in jsonl(tmp_path / "dataset.jsonl")]
+    for row in rows:
+        record = expected[row["id"]]
+        for name in RECORD_FIELDS:
+            value = row[name]
+            if isinstance(value, datetime):
+                assert value == datetime.fromisoformat(record[name]), name
+                assert value.utcoffset() == datetime.fromisoformat(record[name]).utcoffset()
+            else:
+                assert value == record[name], name
+
+    with duckdb.connect() as con:
+        found = con.execute(
+            "SELECT id, title, version, duplicate_of, image.caption, len(authors) "
+            "FROM read_parquet(?) ORDER BY published_at, id", [str(parquet)]
+        ).fetchall()
+    assert found == [
+        (r["id"], r["title"], r["version"], r["duplicate_of"],
+         (r["image"] or {}).get("caption"), len(r["authors"]))
+        for r in jsonl(tmp_path / "dataset.jsonl")
+    ]
+
+
+def test_no_runs_gives_empty_files_with_the_schema(tmp_path: Path) -> None:
+    report = DatasetBuilder(tmp_path).build()
+    assert report.stories == 0
+    assert (tmp_path / "dataset.jsonl").read_bytes() == b""
+    assert pq.read_table(tmp_path / "dataset.parquet").schema.equals(DATASET_SCHEMA)
+
+
+def test_parquet_columns_are_the_record_fields() -> None:
+    assert tuple(DATASET_SCHEMA.names) == RECORD_FIELDS

@@ -1,0 +1,53 @@
+"""RunManifest: written atomically, read back equal, listed newest first."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from newscrawl.items import SCHEMA_VERSION
+from newscrawl.monitors.report import MonitorOutcome, MonitorReport
+from newscrawl.runner.manifest import (
+    FeedFile,
+    RunManifest,
+    current_code_version,
+    manifest_path,
+    recent_manifests,
+)
+
+
+def test_round_trip_and_fields(tmp_path: Path) -> None:
+    feed_path = tmp_path / "runs" / "r1.jsonl"
+    feed_path.parent.mkdir()
+    feed_path.write_bytes(b'{"id": "x"}\n')
+    feed = FeedFile.describe(feed_path, 1, feed_path.parent)
+    report = MonitorReport("t0", (MonitorOutcome("a/b", "FAIL", "why"),))
+    manifest = RunManifest("r1", "t0", "t1", "finished", counts={"stories": 1},
+                           coverage={"title": 1.0}, feed=feed, monitors=report)
+    path = manifest_path(tmp_path / "runs", "r1")
+    manifest.write(path)
+
+    assert RunManifest.read(path) == manifest
+    data = json.loads(path.read_text())
+    assert data["feed"] == {"path": "r1.jsonl", "records": 1, "bytes": 12,
+                            "sha256": hashlib.sha256(feed_path.read_bytes()).hexdigest()}
+    assert data["schema_version"] == SCHEMA_VERSION
+    assert data["code_version"] == current_code_version()
+    assert data["monitors"]["failed"] == ["a/b"]
+    assert sorted(p.name for p in path.parent.iterdir()) == ["r1.jsonl", "r1.manifest.json"]
+
+
+def test_unreadable_manifest_reads_as_none(tmp_path: Path) -> None:
+    path = tmp_path / "bad.manifest.json"
+    path.write_text("{not json")
+    assert RunManifest.read(path) is None
+    assert RunManifest.read(tmp_path / "missing.manifest.json") is None
+
+
+def test_recent_manifests_newest_first(tmp_path: Path) -> None:
+    for run_id in ("20250101T000000Z", "20250103T000000Z", "20250102T000000Z"):
+        RunManifest(run_id, None, None, "finished").write(manifest_path(tmp_path, run_id))
+    (tmp_path / "20250104T000000Z.manifest.json").write_text("garbage")
+    found = recent_manifests(tmp_path, 2, exclude="20250103T000000Z")
+    assert [m.run_id for m in found] == ["20250102T000000Z", "20250101T000000Z"]
