@@ -7,6 +7,8 @@ Project settings are named ``NEWSCRAWL_*`` and read once into ``newscrawl.config
 
 from __future__ import annotations
 
+import os
+
 from newscrawl import __version__, rendering
 from newscrawl.browser import find_browser
 from newscrawl.items import RECORD_FIELDS
@@ -53,13 +55,44 @@ FEED_URI_PARAMS = "newscrawl.spiders.feeds.run_uri_params"
 # Stories and quarantined pages, split by item class; NEWSCRAWL_DATA_DIR moves both.
 FEEDS = default_feeds(DEFAULT_DATA_DIR)
 
+# Clean, validate, quarantine, dedupe, version: see newscrawl/pipelines/__init__.py.
+ITEM_PIPELINES = {
+    "newscrawl.pipelines.clean.CleanPipeline": 100,
+    "newscrawl.pipelines.validate.ValidatePipeline": 200,
+    "newscrawl.pipelines.quarantine.QuarantinePipeline": 300,
+    "newscrawl.pipelines.dedupe.DedupePipeline": 400,
+    "newscrawl.pipelines.version.VersionPipeline": 500,
+}
+# Published by rename when complete: readers never see a truncated feed of a killed run.
+FEED_STORAGES = {
+    "": "newscrawl.feeds.AtomicFileFeedStorage",
+    "file": "newscrawl.feeds.AtomicFileFeedStorage",
+}
+
+# --- state between runs -----------------------------------------------------------------------
+# Cron jobs and systemd units set paths through the environment as well as through -s.
+NEWSCRAWL_STATE = os.environ.get("NEWSCRAWL_STATE") or None
+NEWSCRAWL_DATA_DIR = os.environ.get("NEWSCRAWL_DATA_DIR") or None
+
 DOWNLOADER_MIDDLEWARES = {
     # Above RedirectMiddleware (600), so a redirect off the site reaches the errback.
     "newscrawl.middlewares.OffHostRedirectMiddleware": 650,
 }
 EXTENSIONS = {
+    # Marks stories seen only once the feed holding them is stored (crash safety).
+    "newscrawl.state.commit.StateCommitExtension": 100,
+    "newscrawl.monitors.tally.StoryTallyExtension": 100,
     "newscrawl.extensions.stats_dump.StatsDumpExtension": 500,
+    # After CoreStats, so finish_reason is set when the monitors read it.
+    "spidermon.contrib.scrapy.extensions.Spidermon": 510,
+    "newscrawl.runner.manifest_writer.ManifestWriter": 520,
+    # Progress lines; off unless NEWSCRAWL_PROGRESS_INTERVAL > 0.
+    "newscrawl.runner.progress.ProgressLogExtension": 530,
 }
+
+# --- monitors (spidermon) ---------------------------------------------------------------------
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.monitors.suite.CrawlHealthMonitorSuite"]
 
 # --- browser (scrapy-playwright) --------------------------------------------------------------
 # Requests without meta["playwright"] still go over plain HTTP through these handlers.

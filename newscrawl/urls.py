@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 CANONICAL_SCHEME = "https"
@@ -35,6 +36,9 @@ def is_site_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and (parts.hostname or "") in SITE_HOSTS
 
 
+# A crawl canonicalises every link of every page (Next In repeats the same ten on each story),
+# so the same few thousand strings come back again and again.
+@lru_cache(maxsize=65536)
 def canonical_url(url: str, base: str | None = None) -> str:
     """Canonical form of a site URL: https, www host, no query, no fragment, no trailing slash.
 
