@@ -64,7 +64,8 @@ class ProgressLogExtension:
     def from_crawler(cls, crawler: Any) -> Self:
         interval = NewscrawlConfig.from_settings(crawler.settings).progress_interval
         if interval <= 0:
-            raise NotConfigured("NEWSCRAWL_PROGRESS_INTERVAL is 0")
+            # No message: Scrapy logs a NotConfigured reason as a warning, and off is the default.
+            raise NotConfigured
         extension = cls(crawler, interval)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
