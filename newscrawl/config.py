@@ -8,7 +8,8 @@ that names the setting.
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -49,6 +50,9 @@ class NewscrawlConfig:
     progress_interval: float = 0.0
     # Stored stories published this many days before now are near-duplicate candidates.
     near_duplicate_window_days: float = 30.0
+    # "Now" for the revisit window (NEWSCRAWL_NOW): the real clock unless a test or a replay
+    # pins it, because the replica's stories are dated in the past.
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @classmethod
     def from_settings(cls, settings: SettingsLike) -> NewscrawlConfig:
@@ -92,7 +96,25 @@ class NewscrawlConfig:
             near_duplicate_window_days=number(
                 "NEWSCRAWL_NEAR_DUPLICATE_WINDOW_DAYS", 30, 0, 36500
             ),
+            now=_instant(settings.get("NEWSCRAWL_NOW")),
         )
+
+
+def _instant(raw: Any) -> datetime:
+    """NEWSCRAWL_NOW: an ISO 8601 date or datetime (no offset means UTC); unset, the clock."""
+    if raw is None or raw == "":
+        return datetime.now(UTC)
+    if isinstance(raw, datetime):
+        value = raw
+    else:
+        try:
+            value = datetime.fromisoformat(str(raw).strip())
+        except ValueError:
+            raise ConfigError(
+                f"NEWSCRAWL_NOW={raw!r} is not an ISO 8601 datetime such as "
+                "2026-02-22T12:00:00+08:00"
+            ) from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _arguments(raw: Any) -> tuple[str, ...]:

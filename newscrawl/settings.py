@@ -73,6 +73,9 @@ FEED_STORAGES = {
 # Cron jobs and systemd units set paths through the environment as well as through -s.
 NEWSCRAWL_STATE = os.environ.get("NEWSCRAWL_STATE") or None
 NEWSCRAWL_DATA_DIR = os.environ.get("NEWSCRAWL_DATA_DIR") or None
+# Incremental runs fetch only the stories the state does not hold, plus those published within
+# NEWSCRAWL_REVISIT_DAYS (default 2) of NEWSCRAWL_NOW (ISO datetime; default: the clock), to
+# catch their edits. Tests pin NEWSCRAWL_NOW because the replica's stories are dated in the past.
 
 DOWNLOADER_MIDDLEWARES = {
     # Above RedirectMiddleware (600), so a redirect off the site reaches the errback.

@@ -26,9 +26,11 @@ from newscrawl.items import DiscoveredVia, QuarantineItem, StoryItem
 from newscrawl.pages import ArticleData, ArticlePage, ListingPage, PageError, RssFeedPage
 from newscrawl.records import build_story
 from newscrawl.spiders.arguments import ArgumentError, SpiderArguments
-from newscrawl.spiders.failures import FailureSorter
+from newscrawl.spiders.failures import FailureSorter, one_line
 from newscrawl.spiders.frontier import StoryFrontier
+from newscrawl.spiders.known_stories import KnownStories
 from newscrawl.spiders.run_settings import fit_run_settings
+from newscrawl.state.crawl import CrawlState, crawl_state_for
 from newscrawl.urls import (
     CANONICAL_HOST,
     RSS_PATH,
@@ -67,6 +69,7 @@ class PendingStory:
 class AseanplusSpider(Spider):
     name = "aseanplus"
     failures: FailureSorter
+    state: CrawlState
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Spider.__init__ would copy raw strings onto attributes; the typed values live here.
@@ -77,6 +80,7 @@ class AseanplusSpider(Spider):
         self.allowed_domains = [host] if host else [CANONICAL_HOST.removeprefix("www.")]
         self.frontier = StoryFrontier(since=self.args.since, max_articles=self.args.max_articles,
                                       wants=self._wants)
+        self.known = KnownStories()  # replaced by the store's stories when the crawl starts
         self.run_id = ""
         self.rendering = False
         self._listing_pages = 0
@@ -100,14 +104,18 @@ class AseanplusSpider(Spider):
         return spider
 
     def _wants(self, canonical_url: str) -> bool:
-        """Whether a new story URL is worth fetching; the state store narrows this later."""
-        return True
+        """Not a known story older than the revisit window (``_follow`` counts links/known)."""
+        return self.known.wants(canonical_url, self.crawler.stats)
 
     # --- requests ---------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
-        # Here, not in __init__: the crawler's stats exist only once its settings are applied.
+        # Here, not in __init__: the crawler's stats exist only once its settings are applied,
+        # and StateCommitExtension has recovered what a killed run published before now.
         self.failures = FailureSorter(self.crawler.stats, self.args.base_url)
+        self.state = crawl_state_for(self.crawler)
+        self.state.walk_complete = False
+        self.known = KnownStories.for_run(self.state, self.crawler.stats)
         yield self._listing_request(SECTION_URL)
         yield Request(rebase(SITE_ORIGIN + RSS_PATH, self.args.base_url), callback=self.parse_feed,
                       errback=self.failures.feed_failed)
@@ -131,6 +139,8 @@ class AseanplusSpider(Spider):
             return
         if admission != "new":
             stats.inc_value(f"newscrawl/links/{admission}")
+            if admission == "known":  # the listing monitor tells a quiet run from a broken one
+                stats.inc_value(f"newscrawl/known/{via}")
             return
         stats.inc_value(f"newscrawl/discovered/{via}")
         yield Request(rebase(url, self.args.base_url), callback=self._on_article,
@@ -149,26 +159,37 @@ class AseanplusSpider(Spider):
             self.failures.count("listing", error.reason, url)
             return
         self.crawler.stats.inc_value("newscrawl/listing_pages")
-        fresh = self.frontier.note_listing(data.story_links)
+        stories = self.frontier.section_links(data.story_links)
+        fresh = self.frontier.note_listing(stories)
+        all_known = self.known.note_listing(stories)
         for href in data.story_links:
             yield from self._follow(href, "listing", url)
-        stop = self._listing_stop(data.next_page, fresh)
+        stop = self._listing_stop(data.next_page, fresh, all_known)
         if stop:
             logger.info("listing ends at %s: %s", url, stop)
             self.crawler.stats.set_value("newscrawl/listing_stop", stop)
         elif data.next_page:
             yield self._listing_request(canonical_listing_url(data.next_page))
 
-    def _listing_stop(self, next_page: str | None, fresh: int) -> str | None:
+    def _listing_stop(self, next_page: str | None, fresh: int, all_known: bool) -> str | None:
+        """Why the walk ends here, if it does; the first three reasons mean it is complete."""
         if next_page is None:
-            return "no next page"
+            return self._walked("no next page")
         if fresh == 0:
-            return "no new story on this page"
+            return self._walked("no new story on this page")
+        if all_known:
+            if self.known.caught_up:
+                return self._walked("only known stories")
+            self.crawler.stats.inc_value("newscrawl/listing/catch_up_pages")
         if self.args.max_pages is not None and self._listing_pages >= self.args.max_pages:
             return f"max_pages={self.args.max_pages}"
         if self.frontier.full:
             return f"max_articles={self.args.max_articles}"
         return None
+
+    def _walked(self, reason: str) -> str:
+        self.state.walk_complete = True
+        return reason
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         url = canonical_url(unbase(response.url, self.args.base_url))
@@ -259,7 +280,7 @@ class AseanplusSpider(Spider):
             self.rendering = False
             logger.warning('the browser %s (%s): crawling on without the "Others Also Read" '
                            "lists", "did not start" if never_started else "keeps failing",
-                           _one_line(failure.value))
+                           one_line(failure.value))
         request = failure.request  # type: ignore[attr-defined]
         yield from self._with_list(request.cb_kwargs["story"], ())
 
@@ -272,8 +293,3 @@ class AseanplusSpider(Spider):
         yield build_story(data, url=story.url, discovered_via=story.via,
                           referrer=story.referrer, crawled_at=story.crawled_at,
                           raw_html=story.raw_html)
-
-
-def _one_line(error: BaseException | None) -> str:
-    text = str(error).strip().splitlines()
-    return text[0][:200] if text else type(error).__name__

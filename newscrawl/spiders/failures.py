@@ -26,6 +26,12 @@ from newscrawl.urls import canonical_url, unbase
 logger = logging.getLogger(__name__)
 
 
+def one_line(error: BaseException | None) -> str:
+    """The first line of an error's message, for a log line that must stay one line."""
+    text = str(error).strip().splitlines()
+    return text[0][:200] if text else type(error).__name__
+
+
 def failure_reason(failure: Failure) -> str:
     """A short stable slug for why a request gave no usable response."""
     error = failure.value

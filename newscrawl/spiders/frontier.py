@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from newscrawl.urls import canonical_url, is_section_article
 
-Admission = Literal["new", "seen", "off-section", "older", "capped", "unwanted"]
+# "known": the state store holds the story and it is too old to be fetched again.
+Admission = Literal["new", "seen", "off-section", "older", "capped", "known"]
 _DAY_IN_PATH: Final = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/[^/]+$")
 
 
@@ -35,7 +36,7 @@ def story_day(canonical: str) -> date | None:
 
 
 class StoryFrontier:
-    """Admits story links; ``wants`` is the hook a state store uses to skip known stories."""
+    """Admits story links; ``wants`` is the hook the state store uses to skip known stories."""
 
     def __init__(self, *, since: date | None, max_articles: int | None,
                  wants: Callable[[str], bool]) -> None:
@@ -67,7 +68,7 @@ class StoryFrontier:
             return url, "capped"
         self._seen.add(url)
         if not self._wants(url):
-            return url, "unwanted"
+            return url, "known"
         self.admitted += 1
         return url, "new"
 
@@ -78,13 +79,17 @@ class StoryFrontier:
         self._seen.add(url)
         return True
 
-    def note_listing(self, hrefs: Iterable[str]) -> int:
-        """How many of a listing page's links no earlier listing page showed (in the section
-        and recent enough). Zero means paging on would only repeat what is known."""
+    @staticmethod
+    def section_links(hrefs: Iterable[str]) -> list[str]:
+        """The canonical URLs of the section's stories among ``hrefs``, each once, in order."""
+        return list(dict.fromkeys(u for u in map(_canonical, hrefs) if is_section_article(u)))
+
+    def note_listing(self, urls: Iterable[str]) -> int:
+        """How many of a listing page's story URLs (``section_links``) no earlier listing page
+        showed, recent enough. Zero means paging on would only repeat what is known."""
         fresh = 0
-        for href in hrefs:
-            url = _canonical(href)
-            if url in self._listed or not is_section_article(url):
+        for url in urls:
+            if url in self._listed:
                 continue
             self._listed.add(url)
             if not self.is_older(story_day(url)):

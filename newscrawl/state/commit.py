@@ -1,7 +1,12 @@
 """StateCommitExtension: a story becomes "seen" only once the feed holding it is stored.
 
-The contract, which makes a run safe to kill at any point:
+The contract, which makes a run safe to kill at any point (exactly once for the default feeds):
 
+0. Before the crawl starts (``from_crawler``), ``newscrawl.state.recovery`` looks for runs the
+   store still calls ``running`` whose story feed ``<data_dir>/runs/<run_id>.jsonl`` is in
+   place: such a run was killed after publishing its feed and before committing it. The feed
+   is the source of truth: its stories are committed from the file (records already stored at
+   that version are skipped) and the run is closed as ``incomplete``.
 1. ``DedupePipeline`` and ``VersionPipeline`` read the store (indexed lookups) and
    ``VersionPipeline`` *stages* each story it emits: in memory, nothing written.
 2. On ``item_scraped`` this extension notes, for every feed whose filter takes the item (the
@@ -13,13 +18,20 @@ The contract, which makes a run safe to kill at any point:
    A story held by every feed that took it is **committed**: written to the store in one
    transaction per slot. A story in a slot that failed is never committed in this run.
 4. On ``feed_exporter_closed`` the run is closed in the store: ``ok`` when every emitted story
-   was committed, ``incomplete`` otherwise; unchanged stories get their ``last_seen``.
+   was committed, the crawl finished (``finish_reason`` "finished") and the spider's listing
+   walk was complete (``CrawlState.walk_complete``), ``incomplete`` otherwise; unchanged
+   stories get their ``last_seen``. Only an ``ok`` run sets the next run's catch-up story.
 
-So a run killed before a feed is stored commits none of its stories, and the next run emits
-them again (with the same version: a reader keys records on ``(id, version)``). A run killed
-in the instant between a feed's rename and the commit transaction also re-emits that slot's
-stories next time: at-least-once, never lost. Batched feeds (``batch_item_count``) commit slot
-by slot. With no feed at all nothing is ever committed, and a warning says so.
+So, whatever the kill point: before the feed is published, nothing of the run was emitted or
+committed and the next run emits its stories (same versions); between the rename and the commit
+transaction, step 0 of the next run commits them from the feed and does not emit them again;
+after the commit, they are seen. Every story reaches the published feeds exactly once.
+
+A feed outside ``runs/`` (``-O``/``-o``, a remote storage) is not read back: killed in the
+instant between its store and the commit, its stories are emitted again by the next run
+(at-least-once, never lost, same versions: a reader keys records on ``(id, version)``). Batched
+feeds (``batch_item_count``) commit slot by slot. With no feed at all nothing is ever
+committed, and a warning says so.
 """
 
 from __future__ import annotations
@@ -37,6 +49,7 @@ from scrapy.statscollectors import StatsCollector
 
 from newscrawl.items import StoryItem
 from newscrawl.state.crawl import CrawlState, crawl_state_for, utc_now
+from newscrawl.state.recovery import recover_published_feeds
 
 logger = logging.getLogger(__name__)
 
@@ -67,8 +80,16 @@ class StateCommitExtension:
     def from_crawler(cls, crawler: Crawler) -> Self:
         assert crawler.stats is not None
         state = crawl_state_for(crawler)
-        state.open_store()  # now: a bad state file must stop the crawl before it starts
+        store = state.open_store()  # now: a bad state file must stop the crawl before it starts
         extension = cls(crawler, state, crawler.stats)
+        # Before the spider and the pipelines read the store: what a killed run published is
+        # known to this run, and not emitted again.
+        recovered = recover_published_feeds(
+            store, state.config.data_dir / "runs", state.config.minhash_permutations, utc_now()
+        )
+        if recovered.runs:
+            crawler.stats.set_value(f"{STATS_PREFIX}/recovered_runs", len(recovered.runs))
+            crawler.stats.set_value(f"{STATS_PREFIX}/recovered", recovered.stories)
         connect = crawler.signals.connect
         connect(extension.spider_opened, signal=signals.spider_opened)
         connect(extension.item_scraped, signal=signals.item_scraped)
@@ -167,8 +188,12 @@ class StateCommitExtension:
         store.touch(self._state.unchanged_ids, utc_now())
         uncommitted = len(self._waiting) + len(self._lost)
         discarded = store.discard_staged()
-        ok = not uncommitted and not self._failed_feeds and bool(self._filters)
+        short = self._cut_short()
+        ok = not uncommitted and not self._failed_feeds and bool(self._filters) and not short
         store.finish_run(self._state.run_id, utc_now(), "ok" if ok else "incomplete")
+        if short:
+            logger.info("State: run recorded as incomplete (%s): the next run pages the listing "
+                        "back past it", short)
         if uncommitted:
             self._stats.set_value(f"{STATS_PREFIX}/uncommitted", uncommitted)
             logger.warning(
@@ -178,6 +203,15 @@ class StateCommitExtension:
             )
         if discarded:
             self._stats.set_value(f"{STATS_PREFIX}/discarded", discarded)
+
+    def _cut_short(self) -> str | None:
+        """Why the crawl may have missed stories it would otherwise have reached, if it may."""
+        reason = self._stats.get_value("finish_reason")  # CoreStats sets it before we finish
+        if reason not in (None, "finished"):
+            return f"finish reason {reason}"
+        if self._state.walk_complete is False:
+            return "the listing walk stopped short"
+        return None
 
     def _feed_exporter(self) -> FeedExporter | None:
         try:

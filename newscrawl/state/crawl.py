@@ -43,6 +43,10 @@ class CrawlState:
     pending: dict[str, PendingStory] = field(default_factory=dict)
     # Stories seen again unchanged: not emitted, only their last_seen is updated at the end.
     unchanged_ids: list[str] = field(default_factory=list)
+    # Whether the spider paged the listing back as far as it had to (to the end, or to known
+    # stories past the catch-up story); None for a spider that walks no listing. A run that
+    # stopped short is not "ok", so the next one still pages back past it.
+    walk_complete: bool | None = None
     _store: StateStore | None = None
 
     @property

@@ -82,6 +82,26 @@ class SqliteStateStore:
         for row in cursor:
             yield SignatureRow(row[0], row[1], bytes(row[2]))
 
+    def known_stories(self) -> Iterator[tuple[str, str]]:
+        # The published_at index holds the id too: the table itself is not read.
+        for row in self._read("SELECT id, published_at FROM stories"):
+            yield row[0], row[1]
+
+    def catch_up_story(self) -> tuple[str, str] | None:
+        # Newest first along the published_at index: the first row or two qualify.
+        row = self._read(
+            "SELECT id, published_at FROM stories WHERE first_seen <= "
+            "(SELECT max(finished_at) FROM runs WHERE status = 'ok') "
+            "ORDER BY published_at DESC, id DESC LIMIT 1"
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def unfinished_runs(self) -> list[str]:
+        rows = self._read(
+            "SELECT run_id FROM runs WHERE status = 'running' ORDER BY started_at, run_id"
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
     def stage(self, story: StoredStory) -> None:
         self._staged[story.id] = story
 

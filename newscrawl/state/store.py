@@ -91,6 +91,24 @@ class StateStore(Protocol):
         """Signatures of ``kind`` for stories published at or after ``published_since``."""
         ...
 
+    def known_stories(self) -> Iterator[tuple[str, str]]:
+        """``(id, published_at)`` of every stored story: read once when a run starts."""
+        ...
+
+    def catch_up_story(self) -> tuple[str, str] | None:
+        """``(id, published_at)`` of the newest story stored when the last ``ok`` run ended.
+
+        An ``ok`` run walked the listing back until it met known stories past the catch-up
+        story of the run before it, so every listed story older than this one is stored. A
+        run walks back at least to it: stories that runs cut short (killed, capped, timed out)
+        stored since then may sit above stories nobody fetched. None without an ``ok`` run.
+        """
+        ...
+
+    def unfinished_runs(self) -> list[str]:
+        """Ids of runs begun and never finished (killed, or still running), oldest first."""
+        ...
+
     def stage(self, story: StoredStory) -> None:
         """Hold ``story`` in memory until ``commit`` names it; a later stage replaces it."""
         ...

@@ -3,6 +3,7 @@ truth to compare it with. One subprocess per crawl: a Twisted reactor cannot res
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -45,32 +46,59 @@ class CrawlResult:
 
 
 def run_crawl(workdir: Path, arguments: dict[str, str], *, settings: Iterable[str] = (),
-              timeout: float = CRAWL_TIMEOUT) -> CrawlResult:
-    """``scrapy crawl aseanplus -a …`` from the repository root, every output under ``workdir``."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    output = workdir / "stories.jsonl"
-    stats_path = workdir / "stats.json"
-    command = [sys.executable, "-m", "scrapy", "crawl", "aseanplus", "-O", str(output)]
-    for name, value in arguments.items():
-        command += ["-a", f"{name}={value}"]
-    for setting in (f"NEWSCRAWL_STATS_PATH={stats_path}", f"NEWSCRAWL_DATA_DIR={workdir / 'data'}",
-                    f"NEWSCRAWL_STATE={workdir / 'state.sqlite'}", "NEWSCRAWL_RUN_ID=test",
-                    f"NEWSCRAWL_BROWSER_ARGS={LOOPBACK_ONLY}", *settings):
-        command += ["-s", setting]
-    # Own process group, so a crawl that overruns is killed with its browser.
-    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, start_new_session=True)
+              timeout: float = CRAWL_TIMEOUT, run_id: str = "test",
+              user_feed: bool = True) -> CrawlResult:
+    """``scrapy crawl aseanplus -a …`` from the repository root, every output under ``workdir``.
+
+    The stories go to ``-O workdir/stories.jsonl``, or with ``user_feed=False`` to the default
+    feed ``workdir/data/runs/<run_id>.jsonl`` (runs that share a state give each a run id).
+    """
+    process = start_crawl(workdir, arguments, settings=settings, run_id=run_id,
+                          user_feed=user_feed)
     try:
         _, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
+        kill_crawl(process)
         raise
-    quarantine = workdir / "data" / "quarantine" / "test.jsonl"
+    return crawl_result(workdir, process.returncode, stderr, run_id=run_id, user_feed=user_feed)
+
+
+def start_crawl(workdir: Path, arguments: dict[str, str], *, settings: Iterable[str] = (),
+                run_id: str = "test", user_feed: bool = True) -> subprocess.Popen[str]:
+    """The crawl of ``run_crawl``, started and not waited for (a test may kill it)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    stats_path = workdir / "stats.json"
+    stats_path.unlink(missing_ok=True)  # a killed run must not leave the last run's stats
+    command = [sys.executable, "-m", "scrapy", "crawl", "aseanplus"]
+    if user_feed:
+        command += ["-O", str(workdir / "stories.jsonl")]
+    for name, value in arguments.items():
+        command += ["-a", f"{name}={value}"]
+    for setting in (f"NEWSCRAWL_STATS_PATH={stats_path}", f"NEWSCRAWL_DATA_DIR={workdir / 'data'}",
+                    f"NEWSCRAWL_STATE={workdir / 'state.sqlite'}", f"NEWSCRAWL_RUN_ID={run_id}",
+                    f"NEWSCRAWL_BROWSER_ARGS={LOOPBACK_ONLY}", *settings):
+        command += ["-s", setting]
+    # Own process group, so a crawl that overruns is killed with its browser.
+    return subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+
+
+def kill_crawl(process: subprocess.Popen[str]) -> str:
+    """SIGKILL the crawl's process group (browser included); its stderr."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    return process.communicate()[1]
+
+
+def crawl_result(workdir: Path, returncode: int, stderr: str, *, run_id: str = "test",
+                 user_feed: bool = True) -> CrawlResult:
+    stats_path = workdir / "stats.json"
+    data = workdir / "data"
+    output = workdir / "stories.jsonl" if user_feed else data / "runs" / f"{run_id}.jsonl"
     return CrawlResult(
-        returncode=process.returncode,
+        returncode=returncode,
         records=_lines(output),
-        quarantined=_lines(quarantine),
+        quarantined=_lines(data / "quarantine" / f"{run_id}.jsonl"),
         stats=json.loads(stats_path.read_text()) if stats_path.exists() else {},
         stderr=stderr,
     )

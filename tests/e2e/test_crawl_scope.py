@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import urlopen
 
 import pytest
 from crawling import CrawlResult, SiteTruth, run_crawl
@@ -64,6 +66,19 @@ def test_bad_pages_are_counted_and_quarantined_with_their_reason(
     assert quarantined == {url: [reason] for url, reason in truth.bad.items()}
     assert all(q["stage"] == "parse" for q in never_crawl.quarantined)
     assert not set(truth.bad) & set(never_crawl.urls)
+
+
+def test_each_bad_page_is_kept_raw_beside_the_quarantine(
+        never_crawl: CrawlResult, truth: SiteTruth, replica: ReplicaServer) -> None:
+    kept = {q["url"]: q["html_path"] for q in never_crawl.quarantined}
+    for url in truth.bad:
+        with urlopen(replica.url(urlsplit(url).path), timeout=10) as response:
+            served = response.read()
+        if served:  # byte for byte as served, the not-html page's PDF too
+            assert Path(kept[url]).read_bytes() == served, url
+        else:  # the empty page: nothing to keep, its reason says so
+            assert kept[url] is None, url
+    assert sum(path is not None for path in kept.values()) == len(truth.bad) - 1
 
 
 def test_only_section_pages_are_requested(never_crawl: CrawlResult) -> None:

@@ -12,7 +12,7 @@ from scrapy.settings import Settings
 from spidermon import MonitorRunner
 
 from newscrawl.monitors import tally
-from newscrawl.monitors.checks import ERRORS, FOUND, LISTED, REQUESTS, RETRIES
+from newscrawl.monitors.checks import ERRORS, FOUND, KNOWN_LISTED, LISTED, REQUESTS, RETRIES
 from newscrawl.monitors.report import MonitorReport
 from newscrawl.monitors.suite import CrawlHealthMonitorSuite
 from newscrawl.runner.manifest import RunManifest, manifest_path
@@ -105,6 +105,13 @@ def test_missing_stats_fail_rather_than_skip(tmp_path: Path) -> None:
     report = run_suite(tmp_path, {"start_time": START, "finish_reason": "finished"})
     alarms = {outcome.name for outcome in report.alarms}
     assert {"errors/error-rate", "errors/retry-rate", "listing/stories-found"} <= alarms
+
+
+def test_an_incremental_run_that_listed_only_known_stories_passes(tmp_path: Path) -> None:
+    stats = healthy_stats(stories=0, **{KNOWN_LISTED: 10, REQUESTS: 3})
+    report = run_suite(tmp_path, stats)
+    assert statuses(report)["listing/stories-found"] == "SKIPPED"
+    assert report.passed
 
 
 def test_thresholds_come_from_settings(tmp_path: Path) -> None:

@@ -231,3 +231,34 @@ def test_a_story_no_feed_takes_is_counted_and_never_committed(tmp_path: Path) ->
     crawl.finish()
     assert crawl.run.stat("newscrawl/state/in_no_feed") == 1
     assert Run(tmp_path, "r2").state.store.get(story.id) is None
+
+
+@pytest.mark.parametrize("cut", ["finish_reason", "walk"])
+def test_a_run_cut_short_commits_its_stories_but_is_not_successful(tmp_path: Path,
+                                                                   cut: str) -> None:
+    # The next run must still page back past it (catch-up), so it is not "ok".
+    crawl = Crawl(tmp_path, "r1")
+    (story,) = crawl.scrape(*stories("a"))
+    if cut == "finish_reason":
+        assert crawl.run.crawler.stats is not None
+        crawl.run.crawler.stats.set_value("finish_reason", "closespider_timeout")
+    else:
+        crawl.run.state.walk_complete = False  # e.g. max_pages stopped the listing
+    crawl.close_slot(STORIES, 1)
+    crawl.extension.feed_exporter_closed()
+    assert crawl.seen(story)
+    assert crawl.store.last_successful_run() is None
+    assert crawl.store.catch_up_story() is None
+    crawl.extension.engine_stopped()
+
+
+def test_a_complete_walk_makes_a_successful_run_and_a_catch_up_story(tmp_path: Path) -> None:
+    crawl = Crawl(tmp_path, "r1")
+    crawl.run.state.walk_complete = True
+    older = make_story("older", published_at="2026-02-11T08:00:00+08:00")
+    newer = make_story("newer", published_at="2026-02-12T08:00:00+08:00")
+    crawl.scrape(older, newer)
+    crawl.close_slot(STORIES, 2)
+    crawl.extension.feed_exporter_closed()
+    assert crawl.store.catch_up_story() == (newer.id, newer.published_at)
+    crawl.extension.engine_stopped()
