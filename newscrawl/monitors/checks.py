@@ -15,6 +15,8 @@ from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 
 from newscrawl.config import NewscrawlConfig
 from newscrawl.monitors import tally
+from newscrawl.spiders.aseanplus import LISTING_LINKS as LISTING_LINKS
+from newscrawl.spiders.aseanplus import LISTING_PAGES as LISTING_PAGES
 
 # Scrapy's own stats.
 REQUESTS: Final = "downloader/request_count"
@@ -27,6 +29,8 @@ FOUND: Final = "newscrawl/items/listing"
 # Listed stories the state store holds and the run did not fetch again: an incremental run on a
 # quiet day lists only these, and that is no breakage.
 KNOWN_LISTED: Final = "newscrawl/known/listing"
+# LISTING_PAGES, LISTING_LINKS (the spider's, re-exported with the stat names above): every
+# in-section link each listing page showed, steady whether the stories are new or known.
 # Coverage thresholds only mean something over enough stories: a run that read two wire
 # stories without a byline is not an authors regression.
 MIN_COVERAGE_SAMPLE: Final = 20

@@ -12,7 +12,13 @@ from statistics import median
 from typing import Final
 
 from newscrawl.monitors import tally
-from newscrawl.monitors.checks import LISTED, MIN_COVERAGE_SAMPLE, NewscrawlMonitor, named
+from newscrawl.monitors.checks import (
+    LISTING_LINKS,
+    LISTING_PAGES,
+    MIN_COVERAGE_SAMPLE,
+    NewscrawlMonitor,
+    named,
+)
 from newscrawl.runner.manifest import RunManifest, recent_manifests
 
 # Fewer past runs than this and a median is one run's whim, not a baseline.
@@ -39,10 +45,18 @@ class DriftMonitor(NewscrawlMonitor):
             f"of the last {len(past)} runs",
         )
 
-    @named("stories-listed")
-    def test_stories_listed(self) -> None:
-        past = [float(run.counts["listed"]) for run in self.history() if "listed" in run.counts]
-        self.compare("stories listed", self.count(LISTED), past)
+    @named("links-per-listing-page")
+    def test_links_per_listing_page(self) -> None:
+        # Per page, not per run: an incremental run reads one listing page on a quiet day and
+        # the whole section after missed runs, and both are healthy.
+        pages = self.count(LISTING_PAGES)
+        if not pages:
+            self.skipTest("no listing page was read in this run")
+        past = [
+            run.counts["listing_links"] / run.counts["listing_pages"] for run in self.history()
+            if run.counts.get("listing_pages")
+        ]
+        self.compare("story links per listing page", self.count(LISTING_LINKS) / pages, past)
 
     def compare_coverage(self, field: str) -> None:
         read = self.count(tally.READ)

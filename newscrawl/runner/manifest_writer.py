@@ -22,7 +22,14 @@ from newscrawl.config import NewscrawlConfig
 from newscrawl.feeds import AtomicFileFeedStorage
 from newscrawl.items import QuarantineItem
 from newscrawl.monitors import tally
-from newscrawl.monitors.checks import ERRORS, LISTED, REQUESTS, RETRIES
+from newscrawl.monitors.checks import (
+    ERRORS,
+    LISTED,
+    LISTING_LINKS,
+    LISTING_PAGES,
+    REQUESTS,
+    RETRIES,
+)
 from newscrawl.monitors.report import MonitorReport, iso
 from newscrawl.runner.manifest import MANIFEST_SUFFIX, FeedFile, RunManifest, manifest_path
 
@@ -32,7 +39,9 @@ logger = logging.getLogger(__name__)
 def run_counts(stats: dict[str, Any]) -> dict[str, int]:
     """The manifest's counts from the crawl stats (Scrapy's, the spider's and the tally's)."""
     keys = {
-        "requests": REQUESTS, "listed": LISTED, "read": tally.READ, "stories": tally.STORIES,
+        "requests": REQUESTS, "listing_pages": LISTING_PAGES,
+        "listing_links": LISTING_LINKS, "listed": LISTED, "read": tally.READ,
+        "stories": tally.STORIES,
         "new": tally.NEW,
         "updated": tally.UPDATED, "duplicates": tally.DUPLICATES,
         "quarantined": tally.QUARANTINED, "errors": ERRORS, "retries": RETRIES,

@@ -46,6 +46,10 @@ from newscrawl.urls import (
 
 logger = logging.getLogger(__name__)
 
+# In-section story links shown per listing page, new or known: what the drift monitor watches.
+LISTING_PAGES: Final = "newscrawl/listing_pages"
+LISTING_LINKS: Final = "newscrawl/listing_links"
+
 # Held records wait for their rendered page: render requests go first so few are held.
 RENDER_PRIORITY: Final = 10
 # Consecutive render failures after which the browser is given up for this run.
@@ -158,8 +162,9 @@ class AseanplusSpider(Spider):
         except PageError as error:
             self.failures.count("listing", error.reason, url)
             return
-        self.crawler.stats.inc_value("newscrawl/listing_pages")
+        self.crawler.stats.inc_value(LISTING_PAGES)
         stories = self.frontier.section_links(data.story_links)
+        self.crawler.stats.inc_value(LISTING_LINKS, len(stories))
         fresh = self.frontier.note_listing(stories)
         all_known = self.known.note_listing(stories)
         for href in data.story_links:

@@ -12,7 +12,16 @@ from scrapy.settings import Settings
 from spidermon import MonitorRunner
 
 from newscrawl.monitors import tally
-from newscrawl.monitors.checks import ERRORS, FOUND, KNOWN_LISTED, LISTED, REQUESTS, RETRIES
+from newscrawl.monitors.checks import (
+    ERRORS,
+    FOUND,
+    KNOWN_LISTED,
+    LISTED,
+    LISTING_LINKS,
+    LISTING_PAGES,
+    REQUESTS,
+    RETRIES,
+)
 from newscrawl.monitors.report import MonitorReport
 from newscrawl.monitors.suite import CrawlHealthMonitorSuite
 from newscrawl.runner.manifest import RunManifest, manifest_path
@@ -31,7 +40,8 @@ class FakeStats:
 def healthy_stats(stories: int = 40, **changes: Any) -> dict[str, Any]:
     stats: dict[str, Any] = {
         "start_time": START, "finish_reason": "finished", REQUESTS: stories + 6,
-        LISTED: stories, FOUND: stories, tally.READ: stories, tally.STORIES: stories,
+        LISTED: stories, FOUND: stories, LISTING_PAGES: 4, LISTING_LINKS: 40,
+        tally.READ: stories, tally.STORIES: stories,
         tally.NEW: stories, tally.QUARANTINED: 2,
     }
     coverage = {"title": 1.0, "body": 1.0, "published_at": 1.0, "authors": 0.5, "agency": 0.6}
@@ -67,7 +77,7 @@ def test_a_healthy_crawl_passes(tmp_path: Path) -> None:
     assert found["field-coverage/title"] == "OK"
     assert found["extraction/fallback-share"] == "OK"
     # No history yet: drift is skipped, and skipping is not an alarm.
-    assert found["drift/stories-listed"] == "SKIPPED"
+    assert found["drift/links-per-listing-page"] == "SKIPPED"
 
 
 def test_layout_change_alarms_on_fallback_share(tmp_path: Path) -> None:
@@ -127,18 +137,20 @@ def test_small_runs_do_not_judge_byline_coverage(tmp_path: Path) -> None:
 
 
 def write_history(tmp_path: Path, listed: list[int], authors: float = 0.5) -> None:
+    """Past runs that each read four listing pages showing ``listed`` story links in all."""
     for day, count in enumerate(listed, start=1):
         run_id = f"202505{day:02d}T000000Z"
-        RunManifest(run_id, None, None, "finished", counts={"listed": count, "read": 40},
+        counts = {"listing_pages": 4, "listing_links": count, "listed": count, "read": 40}
+        RunManifest(run_id, None, None, "finished", counts=counts,
                     coverage={"authors": authors, "agency": 0.6}).write(
             manifest_path(tmp_path / "runs", run_id))
 
 
 def test_drift_alarms_when_the_listing_shrinks(tmp_path: Path) -> None:
     write_history(tmp_path, [40, 42, 41])
-    assert statuses(run_suite(tmp_path, healthy_stats()))["drift/stories-listed"] == "OK"
-    shrunk = run_suite(tmp_path, healthy_stats(**{LISTED: 12, FOUND: 12}))
-    assert [alarm.name for alarm in shrunk.alarms] == ["drift/stories-listed"]
+    assert statuses(run_suite(tmp_path, healthy_stats()))["drift/links-per-listing-page"] == "OK"
+    shrunk = run_suite(tmp_path, healthy_stats(**{LISTING_LINKS: 12}))
+    assert [alarm.name for alarm in shrunk.alarms] == ["drift/links-per-listing-page"]
 
 
 def test_drift_alarms_when_byline_coverage_collapses(tmp_path: Path) -> None:
@@ -149,6 +161,8 @@ def test_drift_alarms_when_byline_coverage_collapses(tmp_path: Path) -> None:
 
 def test_drift_ignores_runs_that_did_not_finish(tmp_path: Path) -> None:
     write_history(tmp_path, [40, 40])
-    RunManifest("20250509T000000Z", None, None, "shutdown", counts={"listed": 400}).write(
+    counts = {"listing_pages": 4, "listing_links": 400}
+    RunManifest("20250509T000000Z", None, None, "shutdown", counts=counts).write(
         manifest_path(tmp_path / "runs", "20250509T000000Z"))
-    assert statuses(run_suite(tmp_path, healthy_stats()))["drift/stories-listed"] == "SKIPPED"
+    report = run_suite(tmp_path, healthy_stats())
+    assert statuses(report)["drift/links-per-listing-page"] == "SKIPPED"

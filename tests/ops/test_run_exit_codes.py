@@ -10,7 +10,8 @@ from newscrawl.runner.manifest import FeedFile, RunManifest
 
 FEED = FeedFile("r.jsonl", 3, 100, "0" * 64)
 PASSED = MonitorReport("t0", (MonitorOutcome("errors/error-rate", "OK"),
-                              MonitorOutcome("drift/stories-listed", "SKIPPED", "no history")))
+                              MonitorOutcome("drift/links-per-listing-page", "SKIPPED",
+                                             "no history")))
 ALARMED = MonitorReport("t0", (MonitorOutcome("errors/error-rate", "OK"),
                                MonitorOutcome("extraction/fallback-share", "FAIL", "40 of 40")))
 CRASHED = MonitorReport("t0", (MonitorOutcome("listing/stories-found", "ERROR", "KeyError"),))
