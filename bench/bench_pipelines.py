@@ -1,9 +1,12 @@
 """Cost per item of each item pipeline and of the whole chain, beside a no-op pipeline.
 
-    .venv/bin/python bench/bench_pipelines.py [--items 2000] [--rounds 5]
+    .venv/bin/python bench/bench_pipelines.py [--items 2000] [--rounds 5] [--replica]
 
-Items are synthetic stories shaped like the replica's (8-12 paragraphs, 300-700 words, some
-entities and odd spaces), 3% exact and 3% near copies. Each stage runs on its own fresh copies
+Items are synthetic stories (8-12 paragraphs, 300-700 words, some entities and odd spaces), 3%
+exact and 3% near copies; with ``--replica``, the records the crawl makes of the synthetic
+replica's pages (rendered in-process, read by the site parser: ~180 words, and the repeated
+sentences that make the near-duplicate index propose many candidates), which is what
+``bench_spider.py`` crawls. Each stage runs on its own fresh copies
 of the items, so a stage that mutates or remembers items is timed on first sight; stages that
 need a state store get a fresh one under a temporary directory. For scale, the site parser's
 time per saved replica page (``fixtures/pages``) is measured in the same rounds. Prints median
@@ -23,6 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +46,24 @@ from newscrawl.urls import SECTION_URL, story_id
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "fixtures" / "pages"
 Process = Callable[[Any], Any]
+
+
+def replica_stories(count: int, seed: int = 1) -> list[StoryItem]:
+    """The records of the replica's section stories, as the spider builds them (render=never)."""
+    from newscrawl.pages import ArticlePage
+    from newscrawl.records import build_story
+    from newscrawl.replica.article_render import render_article
+    from newscrawl.replica.synthetic import synthetic_site
+
+    site = synthetic_site(count, seed)
+    crawled_at = datetime(2026, 11, 27, tzinfo=UTC)
+    stories: list[StoryItem] = []
+    for article in site.in_section():
+        html = render_article(article, site)
+        data = ArticlePage.for_page(article.url, html).to_data()
+        stories.append(build_story(data, url=article.url, discovered_via="listing",
+                                   referrer=SECTION_URL, crawled_at=crawled_at, raw_html=html))
+    return stories
 
 
 def synthetic_stories(count: int, seed: int = 1) -> list[StoryItem]:
@@ -253,10 +275,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--items", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--replica", action="store_true",
+                        help="the records of the synthetic replica's pages, not synthetic items")
     args = parser.parse_args(argv)
-    base = synthetic_stories(args.items)
+    base = replica_stories(args.items) if args.replica else synthetic_stories(args.items)
     words = statistics.median(len(s.body.split()) for s in base)
-    print(f"{args.items} synthetic stories (median {words:.0f} words), {args.rounds} rounds")
+    kind = "replica" if args.replica else "synthetic"
+    print(f"{len(base)} {kind} stories (median {words:.0f} words), {args.rounds} rounds")
     timings = measure(base, args.rounds, saved_pages())
     noop = statistics.median(timings["no-op"])
     print(f"{'stage':<36}{'µs/item':>10}{'x no-op':>10}")

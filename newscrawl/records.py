@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Final
 
 from newscrawl.items import DiscoveredVia, StoryItem, count_words
 from newscrawl.pages.dates import in_myt
 from newscrawl.pages.values import ArticleData
 from newscrawl.urls import SECTION_LABEL, canonical_url, is_site_article, story_id
+
+# The schemes page links come in; urljoin resolves a link of the base's scheme against it.
+_ABSOLUTE_SCHEMES: Final = frozenset({"http", "https"})
 
 
 def build_story(
@@ -55,10 +60,35 @@ def related_urls(links: Iterable[str], *, base: str) -> list[str]:
     """Canonical site-article URLs in page order, each once."""
     seen: dict[str, None] = {}
     for link in links:
-        canonical = canonical_url(link, base)
-        if is_site_article(canonical):
+        canonical = _related(link, None if _ignores_base(link, base) else base)
+        if canonical is not None:
             seen.setdefault(canonical, None)
     return list(seen)
+
+
+# Every story lists the same few Next In links, with a different base each time; keyed on the
+# link alone (where the base cannot change the result) they are worked out once per crawl.
+@lru_cache(maxsize=65536)
+def _related(link: str, base: str | None) -> str | None:
+    """The canonical URL of ``link`` if it is a site article, else None."""
+    canonical = canonical_url(link, base)
+    return canonical if is_site_article(canonical) else None
+
+
+def _ignores_base(link: str, base: str) -> bool:
+    """Whether ``urljoin(base, link)`` is ``link`` itself, as far as ``canonical_url`` goes.
+
+    True for a link with another scheme than the base's, or with the same scheme and a host;
+    urljoin then at most drops an empty query or fragment, which canonical_url drops anyway
+    for a site URL (any other URL is not a site article, with or without the base).
+    """
+    text = link.strip()
+    scheme, colon, rest = text.partition(":")
+    if not colon or scheme not in _ABSOLUTE_SCHEMES:
+        return False
+    if not base.startswith(scheme + ":"):
+        return True
+    return rest.startswith("//") and rest[2:3] not in ("", "/", "?", "#")
 
 
 def _utc(moment: datetime) -> datetime:

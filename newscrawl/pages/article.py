@@ -100,11 +100,17 @@ class ArticlePage:
         text = document.check(html, content_type)
         doc = document.parse(text)
         page_class: type[ArticlePage] = FallbackArticlePage
+        container: HtmlElement | None = None
         for layout in cls._layouts:
-            if select(doc, layout.MARKER_CSS) and select_first(doc, *layout.BODY_CSS) is not None:
-                page_class = layout
-                break
+            if select(doc, layout.MARKER_CSS):
+                container = select_first(doc, *layout.BODY_CSS)
+                if container is not None:
+                    page_class = layout
+                    break
         page = page_class(url, text, doc=doc)
+        if page_class is not FallbackArticlePage and not _finds_own_container(page_class):
+            # What _body_container would find again: the same selectors on the same document.
+            page.__dict__["_body_container"] = container
         if page.title() is None:
             raise PageError(NO_HEADLINE)
         return page
@@ -181,9 +187,16 @@ class ArticlePage:
         return unique(jsonld.names(self._jsonld, "author"))
 
     def section_label(self) -> str | None:
+        return self._section_label
+
+    @cached_property
+    def _section_label(self) -> str | None:
+        # Cached: the spider asks before to_data() does, and the kicker is searched page-wide.
         kicker = select_first(self.doc, *self.KICKER_CSS)
-        if kicker is not None and text_of(kicker):
-            return text_of(kicker)
+        if kicker is not None:
+            text = text_of(kicker)
+            if text:
+                return text
         return jsonld.text_value(self._jsonld, "articleSection") or self._meta.get(
             "article:section"
         ) or None
@@ -312,6 +325,11 @@ class ArticlePage:
 
 
 ArticlePage._layouts.append(ArticlePage)
+
+
+def _finds_own_container(layout: type[ArticlePage]) -> bool:
+    """Whether a layout overrides how the body container is found (then it is not preset)."""
+    return any("_body_container" in vars(k) for k in layout.__mro__ if k is not ArticlePage)
 
 
 def _is_link(a: HtmlElement) -> bool:

@@ -7,6 +7,7 @@ compared across runs.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -28,6 +29,21 @@ TRACKED_FIELDS: Final = ("title", "body", "authors", "tags", "modified_at")
 SHINGLE_WORDS: Final = 2
 MINHASH_SEED: Final = 1
 _WORD_RE: Final = re.compile(r"\w+")
+# What json.dumps(value, ensure_ascii=False, sort_keys=True) builds on every call.
+_DIGEST_JSON: Final = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+# Characters of news text outside ASCII that ``\w`` does not match: curly quotes, dashes,
+# no-break and thin spaces, the ellipsis.
+_NON_WORD_SEPARATORS: Final = (
+    "\u2018", "\u2019", "\u201c", "\u201d", "\u2013", "\u2014", "\u00a0", "\u2009",
+    "\u202f", "\u2026",
+)
+_ASCII_NON_WORD_TO_SPACE: Final = bytes(
+    c if chr(c).isascii() and (chr(c).isalnum() or c == ord("_")) else ord(" ")
+    for c in range(256)
+)
+_AFFINE32: Final = "affine32"
+# MurmurHash3's 32-bit finalizer, as datasketch applies it before the affine32 permutations.
+_FMIX32: Final = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35))
 
 
 def content_hash(title: str, body: str) -> str:
@@ -37,10 +53,9 @@ def content_hash(title: str, body: str) -> str:
 
 def field_digests(record: Mapping[str, Any]) -> dict[str, str]:
     """A 16-hex digest of each tracked field's value (JSON, so lists and None compare too)."""
+    encode = _DIGEST_JSON.encode
     return {
-        name: hashlib.sha256(
-            json.dumps(record.get(name), ensure_ascii=False, sort_keys=True).encode()
-        ).hexdigest()[:16]
+        name: hashlib.sha256(encode(record.get(name)).encode()).hexdigest()[:16]
         for name in TRACKED_FIELDS
     }
 
@@ -56,10 +71,40 @@ def shingles(text: str) -> list[bytes]:
     A list, not a set: MinHash keeps minima, so a repeated shingle changes nothing, and
     building the set cost more than hashing the repeats.
     """
-    words = _WORD_RE.findall(text.lower())
+    words = words_of(text)
     if len(words) < SHINGLE_WORDS:
-        return [" ".join(words).encode()] if words else []
-    return [f"{a} {b}".encode() for a, b in pairwise(words)]
+        return [b" ".join(words)] if words else []
+    return [b" ".join(pair) for pair in pairwise(words)]
+
+
+def shingle_hashes(text: str) -> np.ndarray[Any, np.dtype[np.uint32]]:
+    """CRC-32 of each of ``shingles(text)``, in the same order, straight into an array.
+
+    All in C (``map``, ``bytes.join``, ``crc32``, ``fromiter``): a Python loop over the
+    shingles cost more than the hashing.
+    """
+    words = words_of(text)
+    if len(words) < SHINGLE_WORDS:
+        return np.array([zlib.crc32(b" ".join(words))] if words else [], dtype=np.uint32)
+    return np.fromiter(
+        map(zlib.crc32, map(b" ".join, pairwise(words))), dtype=np.uint32, count=len(words) - 1
+    )
+
+
+def words_of(text: str) -> list[bytes]:
+    """The words of ``text`` lower-cased, as UTF-8: the matches of ``\\w+``, in order.
+
+    The regular expression is slow on text that is not ASCII, and a story is ASCII but for a
+    few quotes and dashes. Those only separate words (``\\w`` matches none of them), so they
+    become spaces; text that is then ASCII is split in C, where ``\\w`` is ``[0-9A-Za-z_]``.
+    """
+    lowered = text.lower()
+    for separator in _NON_WORD_SEPARATORS:
+        if separator in lowered:
+            lowered = lowered.replace(separator, " ")
+    if lowered.isascii():
+        return lowered.encode("ascii").translate(_ASCII_NON_WORD_TO_SPACE).split()
+    return [word.encode() for word in _WORD_RE.findall(lowered)]
 
 
 class MinHashSigner:
@@ -70,24 +115,38 @@ class MinHashSigner:
     datasketch's SHA-1, which cost a microsecond per shingle; the affine32 scheme runs every
     input hash through the MurmurHash3 finalizer first, so CRC's linearity does not leak into
     the permutations.
+
+    ``sign`` computes what ``MinHash.update_batch(shingles(text))`` would, in one pass of
+    array arithmetic over the shingle hashes (``shingle_hashes``): update_batch would build
+    every shingle, call the hash function once per shingle from Python and copy the results
+    into an array first. tests/pipelines/test_fingerprint.py checks that both agree.
     """
 
     def __init__(self, num_perm: int) -> None:
         self.num_perm = num_perm
-        self._template = MinHash(num_perm=num_perm, seed=MINHASH_SEED, hashfunc=zlib.crc32)
+        # Named, not datasketch's default: ``sign`` computes this scheme's arithmetic itself.
+        self._template = MinHash(
+            num_perm=num_perm, seed=MINHASH_SEED, hashfunc=zlib.crc32, scheme=_AFFINE32
+        )
         self.scheme: str = self._template.scheme
+        a, b = self._template.permutations
+        self._a: np.ndarray[Any, np.dtype[np.uint32]] = np.asarray(a, dtype=np.uint32)
+        self._b: np.ndarray[Any, np.dtype[np.uint32]] = np.asarray(b, dtype=np.uint32)
         # Stored signatures are comparable only with this exact recipe.
         self.kind = f"minhash/{self.scheme}/crc32/w{SHINGLE_WORDS}/p{num_perm}/s{MINHASH_SEED}"
 
     def sign(self, text: str) -> MinHash:
-        minhash = MinHash(
-            num_perm=self.num_perm,
-            seed=MINHASH_SEED,
-            hashfunc=zlib.crc32,
-            permutations=self._template.permutations,
-            scheme=self.scheme,
-        )
-        minhash.update_batch(shingles(text))
+        # A copy of the empty template (the pickling protocol datasketch defines) costs a third
+        # of MinHash(), which checks the permutations again on every call.
+        minhash: MinHash = copy.copy(self._template)
+        hashes = shingle_hashes(text)
+        if len(hashes):
+            # affine32: h -> a * fmix32(h) + b per permutation, wrapping modulo 2^32 (uint32).
+            permuted = np.multiply.outer(_fmix32(hashes), self._a)
+            permuted += self._b
+            minhash.hashvalues = permuted.min(axis=0)
+        else:
+            minhash.hashvalues = self._template.hashvalues.copy()
         return minhash
 
     def to_bytes(self, minhash: MinHash) -> bytes:
@@ -105,3 +164,15 @@ class MinHashSigner:
             permutations=self._template.permutations,
             scheme=self.scheme,
         )
+
+
+def _fmix32(
+    values: np.ndarray[Any, np.dtype[np.uint32]],
+) -> np.ndarray[Any, np.dtype[np.uint32]]:
+    shift1, multiplier1, shift2, multiplier2 = _FMIX32
+    values = values ^ (values >> shift1)
+    values *= multiplier1
+    values ^= values >> shift2
+    values *= multiplier2
+    values ^= values >> shift1
+    return values
