@@ -61,7 +61,8 @@ class DedupePipeline:
         window = timedelta(days=self._state.config.near_duplicate_window_days)
         if not window:
             return
-        since = (self._state.started_at - window).astimezone(MYT).isoformat()
+        # Published within the window of the run's now (NEWSCRAWL_NOW, else the clock).
+        since = (self._state.config.now - window).astimezone(MYT).isoformat()
         loaded = skipped = 0
         for row in self._store.signatures(self._signer.kind, since):
             minhash = self._signer.from_bytes(row.signature)

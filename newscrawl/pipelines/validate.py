@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from newscrawl.config import NewscrawlConfig
 from newscrawl.items import RECORD_FIELDS, QuarantineItem, StoryItem
 from newscrawl.pipelines.furniture import boilerplate_in
 from newscrawl.schema import story_schema
@@ -179,7 +180,9 @@ class ValidatePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         assert crawler.stats is not None
-        return cls(crawler.stats)
+        # "In the future" means after the run's now, which NEWSCRAWL_NOW may pin (replays, tests).
+        now = NewscrawlConfig.from_settings(crawler.settings).now
+        return cls(crawler.stats, StoryValidator(clock=lambda: now))
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, StoryItem):

@@ -167,3 +167,15 @@ def test_inline_refs_refuses_what_it_cannot_preserve() -> None:
         )
     with pytest.raises(ValueError, match="not a local definition"):
         inline_refs({"properties": {"x": {"$ref": "https://example.com/s.json"}}})
+
+
+def test_the_future_is_judged_against_the_runs_pinned_now(tmp_path: Path) -> None:
+    # A replay pinned to the replica's day: a story dated a week later is in the future then.
+    crawler = crawler_for(tmp_path, NEWSCRAWL_NOW="2026-02-22T12:00:00+08:00")
+    validate = ValidatePipeline.from_crawler(crawler)
+    later = make_story(published_at="2026-03-01T09:00:00+08:00")
+    earlier = make_story(published_at="2026-02-20T09:00:00+08:00")
+    out = validate.process_item(later)
+    assert isinstance(out, QuarantineItem)
+    assert [reason_slug(r) for r in out.reasons] == ["date-in-future"]
+    assert validate.process_item(earlier) is earlier
