@@ -53,6 +53,8 @@ class NewscrawlConfig:
     # "Now" for the revisit window (NEWSCRAWL_NOW): the real clock unless a test or a replay
     # pins it, because the replica's stories are dated in the past.
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # Freeze start-up objects out of the garbage collector's walks (GcTuningExtension).
+    gc_freeze: bool = True
 
     @classmethod
     def from_settings(cls, settings: SettingsLike) -> NewscrawlConfig:
@@ -97,6 +99,8 @@ class NewscrawlConfig:
                 "NEWSCRAWL_NEAR_DUPLICATE_WINDOW_DAYS", 30, 0, 36500
             ),
             now=_instant(settings.get("NEWSCRAWL_NOW")),
+            gc_freeze=str(settings.get("NEWSCRAWL_GC_FREEZE", True)).lower()
+            not in ("0", "false", "no", "off"),
         )
 
 

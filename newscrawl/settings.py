@@ -86,6 +86,8 @@ EXTENSIONS = {
     "newscrawl.state.commit.StateCommitExtension": 100,
     "newscrawl.monitors.tally.StoryTallyExtension": 100,
     "newscrawl.extensions.stats_dump.StatsDumpExtension": 500,
+    # Freezes start-up objects out of the garbage collector's walks (NEWSCRAWL_GC_FREEZE).
+    "newscrawl.extensions.gc_tuning.GcTuningExtension": 0,
     # After CoreStats, so finish_reason is set when the monitors read it.
     "spidermon.contrib.scrapy.extensions.Spidermon": 510,
     "newscrawl.runner.manifest_writer.ManifestWriter": 520,
