@@ -41,18 +41,26 @@ def register(subparsers: Any) -> None:
     reset.set_defaults(func=run_reset)
 
 
-def run_stats(args: argparse.Namespace) -> int:
+def _open_store(args: argparse.Namespace, missing: str) -> tuple[Path, SqliteStateStore] | int:
+    """The store named by the arguments, or the exit code after saying why there is none."""
     path = _state_path(args)
     if path is None:
         return 2
     if not path.exists():
-        print(f"No state file at {path}: no crawl has recorded a story yet.")
+        print(f"No state file at {path}: {missing}.")
         return 0
     try:
-        store = SqliteStateStore(path)
+        return path, SqliteStateStore(path)
     except StateError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    opened = _open_store(args, "no crawl has recorded a story yet")
+    if isinstance(opened, int):
+        return opened
+    _, store = opened
     try:
         print(format_stats(store.stats()))
     finally:
@@ -61,17 +69,10 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_reset(args: argparse.Namespace, confirm: Confirm | None = None) -> int:
-    path = _state_path(args)
-    if path is None:
-        return 2
-    if not path.exists():
-        print(f"No state file at {path}: nothing to reset.")
-        return 0
-    try:
-        store = SqliteStateStore(path)
-    except StateError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    opened = _open_store(args, "nothing to reset")
+    if isinstance(opened, int):
+        return opened
+    path, store = opened
     try:
         stats = store.stats()
         if not args.yes:
