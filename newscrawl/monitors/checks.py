@@ -82,25 +82,22 @@ class ListingMonitor(NewscrawlMonitor):
 
 @named("errors")
 class ErrorRateMonitor(NewscrawlMonitor):
-    @named("error-rate")
-    def test_error_rate(self) -> None:
+    def check_rate(self, stat: str, what: str, limit: float) -> None:
         requests = self.count(REQUESTS)
         self.assertGreater(requests, 0, "the crawl made no requests")
-        rate, limit = self.share(ERRORS, requests), self.config.max_error_rate
+        rate = self.share(stat, requests)
         self.assertLessEqual(
-            rate, limit, f"{self.count(ERRORS)} errors in {requests} requests "
+            rate, limit, f"{self.count(stat)} {what} in {requests} requests "
             f"({rate:.1%}, maximum {limit:.1%})",
         )
 
+    @named("error-rate")
+    def test_error_rate(self) -> None:
+        self.check_rate(ERRORS, "errors", self.config.max_error_rate)
+
     @named("retry-rate")
     def test_retry_rate(self) -> None:
-        requests = self.count(REQUESTS)
-        self.assertGreater(requests, 0, "the crawl made no requests")
-        rate, limit = self.share(RETRIES, requests), self.config.max_retry_rate
-        self.assertLessEqual(
-            rate, limit, f"{self.count(RETRIES)} retries in {requests} requests "
-            f"({rate:.1%}, maximum {limit:.1%})",
-        )
+        self.check_rate(RETRIES, "retries", self.config.max_retry_rate)
 
 
 @named("field-coverage")
