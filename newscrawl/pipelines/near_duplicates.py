@@ -60,9 +60,10 @@ class NearDuplicateIndex:
         self._orders: list[Order] = []
         self._ids: list[str] = []
         self._rows: dict[str, int] = {}
-        # Per band: the band's bytes -> the rows that share them. Tuples of ints, which the
-        # garbage collector stops tracking, since the index lives as long as the crawl.
-        self._buckets: list[dict[bytes, tuple[int, ...]]] = [{} for _ in range(self.bands)]
+        # Per band: the band's bytes -> the rows that share them. Lists, appended in place: on a
+        # site that repeats stock sentences one band can hold thousands of rows, and rebuilding
+        # an immutable bucket on every insert made loading 100,000 signatures quadratic.
+        self._buckets: list[dict[bytes, list[int]]] = [{} for _ in range(self.bands)]
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -84,15 +85,14 @@ class NearDuplicateIndex:
             assert self._signatures is not None
             for buckets, key in zip(self._buckets, self._band_keys(self._signatures[row]),
                                     strict=True):
-                rest = tuple(other for other in buckets[key] if other != row)
-                if rest:
-                    buckets[key] = rest
-                else:
+                bucket = buckets[key]
+                bucket.remove(row)
+                if not bucket:
                     del buckets[key]
             self._orders[row] = min(order, self._orders[row])
         self._signatures[row] = signature
         for buckets, key in zip(self._buckets, self._band_keys(signature), strict=True):
-            buckets[key] = (*buckets.get(key, ()), row)
+            buckets.setdefault(key, []).append(row)
 
     def candidates(self, minhash: MinHash) -> list[str]:
         """The stories sharing at least one band with ``minhash`` (``MinHashLSH.query``)."""
