@@ -10,7 +10,13 @@ from typing import Final
 from newscrawl.items import DiscoveredVia, StoryItem, count_words
 from newscrawl.pages.dates import in_myt
 from newscrawl.pages.values import ArticleData
-from newscrawl.urls import SECTION_LABEL, canonical_url, is_site_article, story_id
+from newscrawl.urls import (
+    SECTION_LABEL,
+    canonical_url,
+    is_site_article,
+    link_canonical_url,
+    story_id,
+)
 
 # The schemes page links come in; urljoin resolves a link of the base's scheme against it.
 _ABSOLUTE_SCHEMES: Final = frozenset({"http", "https"})
@@ -57,7 +63,7 @@ def build_story(
 
 
 def related_urls(links: Iterable[str], *, base: str) -> list[str]:
-    """Canonical site-article URLs in page order, each once."""
+    """Canonical site-article URLs in page order, each once; an unparseable link is skipped."""
     seen: dict[str, None] = {}
     for link in links:
         canonical = _related(link, None if _ignores_base(link, base) else base)
@@ -71,8 +77,8 @@ def related_urls(links: Iterable[str], *, base: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def _related(link: str, base: str | None) -> str | None:
     """The canonical URL of ``link`` if it is a site article, else None."""
-    canonical = canonical_url(link, base)
-    return canonical if is_site_article(canonical) else None
+    canonical = link_canonical_url(link, base)
+    return canonical if canonical is not None and is_site_article(canonical) else None
 
 
 def _ignores_base(link: str, base: str) -> bool:

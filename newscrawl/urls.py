@@ -55,6 +55,37 @@ def canonical_url(url: str, base: str | None = None) -> str:
     return urlunsplit((CANONICAL_SCHEME, CANONICAL_HOST, path, "", ""))
 
 
+def join_url(base: str, href: str) -> str | None:
+    """``urljoin(base, href)``, or None for an href no URL can be made of (``http://[oops/``).
+
+    Page links are the site's markup, not ours: readers skip such an href instead of failing.
+    """
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
+
+
+def is_parseable_url(href: str) -> bool:
+    """False for an href that ``urlsplit`` rejects (an unclosed ``[`` in the host, …)."""
+    try:
+        urlsplit(href.strip())
+    except ValueError:
+        return False
+    return True
+
+
+def link_canonical_url(href: str, base: str | None = None) -> str | None:
+    """``canonical_url`` for a link read from a page: None when the href cannot be parsed.
+
+    ``canonical_url`` itself stays strict: it is used on fetched URLs, which always parse.
+    """
+    try:
+        return canonical_url(href, base)
+    except ValueError:
+        return None
+
+
 def canonical_listing_url(url: str, base: str | None = None) -> str:
     """Canonical form of a listing page: like ``canonical_url`` but keeps ``pgno`` (the page)."""
     absolute = urljoin(base, url.strip()) if base else url.strip()

@@ -12,6 +12,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawl.pages.css import is_inside, squash
+from newscrawl.urls import is_parseable_url
 
 _HEADING_TAGS_XPATH = etree.XPath("//h2 | //h3 | //h4 | //h5 | //h6")
 # Text nodes holding the heading's first word in any of its usual casings; the exact,
@@ -67,7 +68,8 @@ def _add_heading(
 
 
 def links_after(heading: HtmlElement, stops: Sequence[HtmlElement] = ()) -> list[HtmlElement]:
-    """``<a href>`` elements that follow ``heading``, up to the next heading or any of ``stops``.
+    """``<a href>`` elements that follow ``heading``, up to the next heading or any of ``stops``
+    (an href that is no URL, such as ``http://[oops/``, is left out).
 
     When the heading is wrapped alone (``<div><h3>…</h3></div><ul>…``), the search moves up to
     the wrapper, but never past an element that has siblings: an empty list stays empty.
@@ -80,7 +82,7 @@ def links_after(heading: HtmlElement, stops: Sequence[HtmlElement] = ()) -> list
             for sibling in siblings:
                 if _is_boundary(sibling, stops):
                     break
-                links.extend(a for a in sibling.iter("a") if a.get("href"))
+                links.extend(a for a in sibling.iter("a") if _has_usable_href(a))
             return links
         parent = node.getparent()
         if parent is None or parent.tag in ("body", "html"):
@@ -90,14 +92,22 @@ def links_after(heading: HtmlElement, stops: Sequence[HtmlElement] = ()) -> list
 
 
 def links_in(containers: Iterable[HtmlElement], heading_text: str) -> list[HtmlElement]:
-    """``<a href>`` elements in block containers, leaving out links inside their heading."""
+    """``<a href>`` elements in block containers, leaving out links inside their heading (and
+    hrefs that are no URL)."""
     needle = squash(heading_text).lower()
     links: list[HtmlElement] = []
     for container in containers:
         for a in container.iter("a"):
-            if a.get("href") and not squash(a.text_content()).lower().startswith(needle):
+            if _has_usable_href(a) and not squash(a.text_content()).lower().startswith(needle):
                 links.append(a)
     return links
+
+
+def _has_usable_href(a: HtmlElement) -> bool:
+    """An href that is a URL: one like ``http://[oops/`` is left out of the block (the site's
+    markup error must not cost the story its page)."""
+    href = a.get("href")
+    return bool(href) and is_parseable_url(str(href))
 
 
 def _widest_heading(start: HtmlElement, needle: str) -> HtmlElement | None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
 from lxml import etree
 
 from newscrawl.pages.css import squash
 from newscrawl.pages.dates import parse_feed_date
 from newscrawl.pages.values import FeedData, FeedEntry, PageError
+from newscrawl.urls import join_url
 
 NOT_RSS = "not-rss"
 
@@ -33,10 +32,12 @@ class RssFeedPage:
         entries: list[FeedEntry] = []
         for item in root.iter("item", "{*}item"):
             link = squash(_child_text(item, "link") or _child_text(item, "guid") or "")
-            if not link:
+            # An item whose link no URL can be made of is skipped, like a bad href on a page.
+            url = join_url(self.url, link) if link else None
+            if url is None:
                 continue
             entries.append(FeedEntry(
-                url=urljoin(self.url, link),
+                url=url,
                 title=squash(_child_text(item, "title") or ""),
                 published_at=parse_feed_date(_child_text(item, "pubDate")),
             ))

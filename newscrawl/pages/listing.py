@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from typing import ClassVar
-from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
 from newscrawl.pages import document
 from newscrawl.pages.css import select, text_of
 from newscrawl.pages.values import ListingData
-from newscrawl.urls import listing_page_number
+from newscrawl.urls import join_url, listing_page_number
 
 _NEXT_WORDS = frozenset({"next", "next »", "»", "›", ">", "load more", "more"})
 
@@ -30,13 +29,23 @@ class ListingPage:
     def __init__(self, url: str, html: str, *, doc: HtmlElement | None = None) -> None:
         self.url = url
         self.doc = doc if doc is not None else document.parse(html)
+        # Hrefs that are no URL at all (``http://[oops/``): skipped, and counted for the caller.
+        self.bad_hrefs = 0
+
+    def _absolute(self, href: str) -> str | None:
+        absolute = join_url(self.url, href)
+        if absolute is None:
+            self.bad_hrefs += 1
+        return absolute
 
     def story_links(self) -> tuple[str, ...]:
         seen: dict[str, None] = {}
         for a in select(self.doc, self.STORY_LINKS_CSS):
             href = str(a.get("href") or "").strip()
             if href and not href.startswith(("#", "javascript:")):
-                seen.setdefault(urljoin(self.url, href), None)
+                absolute = self._absolute(href)
+                if absolute is not None:
+                    seen.setdefault(absolute, None)
         return tuple(seen)
 
     def next_page(self) -> str | None:
@@ -44,13 +53,17 @@ class ListingPage:
         for a in select(self.doc, self.LOAD_MORE_CSS):
             href = str(a.get("href") or "").strip()
             if href and not href.startswith(("#", "javascript:")):
-                return urljoin(self.url, href)
+                absolute = self._absolute(href)
+                if absolute is not None:
+                    return absolute
         wanted = listing_page_number(self.url) + 1
         for a in select(self.doc, self.PAGER_CSS):
             href = str(a.get("href") or "").strip()
             if not href or href.startswith(("#", "javascript:")):
                 continue
-            absolute = urljoin(self.url, href)
+            absolute = self._absolute(href)
+            if absolute is None:
+                continue
             if listing_page_number(absolute) == wanted or text_of(a).lower() in _NEXT_WORDS:
                 return absolute
         return None

@@ -49,6 +49,8 @@ logger = logging.getLogger(__name__)
 # In-section story links shown per listing page, new or known: what the drift monitor watches.
 LISTING_PAGES: Final = "newscrawl/listing_pages"
 LISTING_LINKS: Final = "newscrawl/listing_links"
+# Hrefs that are no URL at all (``http://[oops/``), skipped: the frontier's "bad-url" admission.
+BAD_URL_LINKS: Final = "newscrawl/links/bad-url"
 
 # Held records wait for their rendered page: render requests go first so few are held.
 RENDER_PRIORITY: Final = 10
@@ -158,11 +160,14 @@ class AseanplusSpider(Spider):
         try:
             if not isinstance(response, TextResponse):
                 raise PageError("not-html")
-            data = ListingPage(url, response.text).to_data()
+            page = ListingPage(url, response.text)
+            data = page.to_data()
         except PageError as error:
             self.failures.count("listing", error.reason, url)
             return
         self.crawler.stats.inc_value(LISTING_PAGES)
+        if page.bad_hrefs:  # skipped by the page; counted like the ones ``_follow`` meets
+            self.crawler.stats.inc_value(BAD_URL_LINKS, page.bad_hrefs)
         stories = self.frontier.section_links(data.story_links)
         self.crawler.stats.inc_value(LISTING_LINKS, len(stories))
         fresh = self.frontier.note_listing(stories)

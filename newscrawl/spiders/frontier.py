@@ -10,18 +10,19 @@ from functools import lru_cache
 from typing import Final, Literal
 from urllib.parse import urlsplit
 
-from newscrawl.urls import canonical_url, is_section_article
+from newscrawl.urls import is_section_article, link_canonical_url
 
 # "known": the state store holds the story and it is too old to be fetched again.
-Admission = Literal["new", "seen", "off-section", "older", "capped", "known"]
+# "bad-url": the href is no URL at all (``http://[oops/``): skipped, never fatal.
+Admission = Literal["new", "seen", "off-section", "older", "capped", "known", "bad-url"]
 _DAY_IN_PATH: Final = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/[^/]+$")
 
 
 @lru_cache(maxsize=1 << 16)
-def _canonical(href: str) -> str:
+def _canonical(href: str) -> str | None:
     # Every story page links the same ten newest stories, in varying spellings: most hrefs
-    # the crawl sees were canonicalised before.
-    return canonical_url(href)
+    # the crawl sees were canonicalised before. None for an href that cannot be parsed.
+    return link_canonical_url(href)
 
 
 def story_day(canonical: str) -> date | None:
@@ -56,8 +57,13 @@ class StoryFrontier:
         return self.since is not None and day is not None and day < self.since
 
     def admit(self, href: str) -> tuple[str, Admission]:
-        """The canonical URL of ``href`` and whether to request it ("new") or why not."""
+        """The canonical URL of ``href`` and whether to request it ("new") or why not.
+
+        An unparseable href comes back as it is, with "bad-url".
+        """
         url = _canonical(href)
+        if url is None:
+            return href, "bad-url"
         if url in self._seen:  # only section stories get in: the cheap test first
             return url, "seen"
         if not is_section_article(url):
@@ -81,8 +87,11 @@ class StoryFrontier:
 
     @staticmethod
     def section_links(hrefs: Iterable[str]) -> list[str]:
-        """The canonical URLs of the section's stories among ``hrefs``, each once, in order."""
-        return list(dict.fromkeys(u for u in map(_canonical, hrefs) if is_section_article(u)))
+        """The canonical URLs of the section's stories among ``hrefs``, each once, in order
+        (an unparseable href is none of them: ``admit`` counts it)."""
+        return list(dict.fromkeys(
+            u for u in map(_canonical, hrefs) if u is not None and is_section_article(u)
+        ))
 
     def note_listing(self, urls: Iterable[str]) -> int:
         """How many of a listing page's story URLs (``section_links``) no earlier listing page

@@ -81,3 +81,12 @@ def test_heading_words_inside_the_body_are_not_a_block() -> None:
     got = ArticlePage.for_page(URL, article_html(body=body, next_in="", others=""))
     assert got.next_in_links() == ()
     assert got.others_also_read_links() == ()
+
+
+@pytest.mark.parametrize("bad", ["http://[oops/", "//[oops/x", "https://[::1/y"])
+def test_a_bad_next_in_href_is_dropped_and_the_story_still_parses(bad: str) -> None:
+    markup = (f'<section class="side-stories"><h3>Next In Aseanplus News</h3><ul>'
+              f'<li><a href="{bad}">Bad</a></li>{LIST[4:-5]}</ul></section>')
+    data = page(markup).to_data()
+    assert data.title
+    assert data.next_in == (FIRST, SECOND)

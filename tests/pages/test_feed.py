@@ -55,3 +55,9 @@ def test_replica_feed(replica: ReplicaServer) -> None:
     assert [(e.url, e.title, e.published_at) for e in entries] == [
         (s.url, s.title, s.published) for s in expected
     ]
+
+
+def test_an_item_with_an_unparseable_link_is_skipped() -> None:
+    feed = FEED.replace(b"<title>No link</title>", b"<title>Bad</title><link>http://[oops/x</link>")
+    entries = RssFeedPage(URL, feed).to_data().entries
+    assert [e.title for e in entries] == ["One & two", "No date"]

@@ -59,3 +59,21 @@ def test_replica_listing_pages_reach_every_listed_story(replica: ReplicaServer) 
         pages += 1
     expected = [story.url for story in replica.site.in_section()]
     assert found == expected
+
+
+def test_a_bad_story_or_pager_href_is_skipped_and_counted() -> None:
+    bad = ('<div class="timeline-content"><a href="http://[oops/">Bad</a></div>'
+           '<ul class="pager"><li><a href="//[oops/?pgno=3">3</a></li></ul>')
+    page = ListingPage(SECTION_URL + "?pgno=2", PAGE.format(more=bad))
+    data = page.to_data()
+    assert data.story_links == (
+        f"{BASE}/2025/05/23/one", f"{BASE}/2025/05/22/two", f"{BASE}/2025/05/21/three",
+    )
+    assert data.next_page == f"{BASE}?bycat=116&pgno=3"
+    assert page.bad_hrefs == 2
+
+
+def test_a_bad_load_more_href_falls_back_to_the_pager() -> None:
+    more = '<a id="loadMorestories" href="http://[oops/?pgno=3">Load More</a>'
+    data = ListingPage(SECTION_URL + "?pgno=2", PAGE.format(more=more)).to_data()
+    assert data.next_page == f"{BASE}?bycat=116&pgno=3"
