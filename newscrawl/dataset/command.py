@@ -8,13 +8,17 @@ import sys
 from pathlib import Path
 from typing import Any, Final
 
+from newscrawl.config import ConfigError, NewscrawlConfig
+
 # Like ``newscrawl run``: the CLI's data directory, handed to the crawl as NEWSCRAWL_DATA_DIR.
 DEFAULT_DATA_DIR: Final = "data/aseanplus"
 SHOWN_BAD_LINES: Final = 10
 
 
 def default_data_dir() -> Path:
-    return Path(os.environ.get("NEWSCRAWL_DATA_DIR") or DEFAULT_DATA_DIR)
+    """NEWSCRAWL_DATA_DIR (else ``DEFAULT_DATA_DIR``), read with every other setting through
+    ``NewscrawlConfig``; raises ``ConfigError`` when a ``NEWSCRAWL_*`` setting is unusable."""
+    return NewscrawlConfig.from_settings(os.environ).data_dir
 
 
 def register(subparsers: Any) -> None:
@@ -32,7 +36,11 @@ def build_command(args: argparse.Namespace) -> int:
     # Imported here: pyarrow is slow to load and only this command needs it.
     from newscrawl.dataset.builder import DatasetBuilder
 
-    data_dir: Path = args.data_dir or default_data_dir()
+    try:
+        data_dir: Path = args.data_dir or default_data_dir()
+    except ConfigError as error:
+        print(f"newscrawl dataset build: error: {error}", file=sys.stderr)
+        return 2
     try:
         report = DatasetBuilder(data_dir).build()
     except OSError as error:

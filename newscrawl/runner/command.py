@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any, Final
 
+from newscrawl.config import ConfigError
 from newscrawl.dataset.command import DEFAULT_DATA_DIR, default_data_dir
 
 DEFAULT_MAX_RUN_TIME: Final = 3600.0
@@ -52,8 +53,14 @@ def run_command(args: argparse.Namespace) -> int:
         if "=" not in setting:
             print(f"newscrawl run: error: -s {setting!r} is not NAME=VALUE", file=sys.stderr)
             return 1
+    try:
+        data_dir: Path = args.data_dir or default_data_dir()
+    except ConfigError as error:
+        # Exit 1 (failed), not 2: for this command 2 means a degraded crawl.
+        print(f"newscrawl run: error: {error}", file=sys.stderr)
+        return 1
     options = RunOptions(
-        data_dir=args.data_dir or default_data_dir(),
+        data_dir=data_dir,
         max_run_time=args.max_run_time,
         kill_grace=args.kill_grace,
         spider_args=tuple(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from newscrawl.config import ConfigError, NewscrawlConfig
+from newscrawl.runner.lock import RunLock, RunLockedError
 from newscrawl.state.sqlite_store import SqliteStateStore
 from newscrawl.state.store import StateError, StoreStats
 
@@ -69,6 +70,19 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_reset(args: argparse.Namespace, confirm: Confirm | None = None) -> int:
+    # The run lock first, held until the store is closed: emptying the store under a running
+    # crawl would wipe the bookkeeping of the run it is committing.
+    lock = _run_lock()
+    if isinstance(lock, int):
+        return lock
+    try:
+        return _reset(args, confirm)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _reset(args: argparse.Namespace, confirm: Confirm | None) -> int:
     opened = _open_store(args, "nothing to reset")
     if isinstance(opened, int):
         return opened
@@ -117,6 +131,29 @@ def format_stats(stats: StoreStats) -> str:
             f"published {run.newest_published_at or '-'}",
         ]
     return "\n".join(lines)
+
+
+def _run_lock() -> RunLock | int | None:
+    """The held run lock ``newscrawl run`` takes (``<NEWSCRAWL_DATA_DIR>/run.lock``), None when
+    the data directory does not exist (no run can hold it, and it is not created), or the exit
+    code after saying why it cannot be had."""
+    try:
+        data_dir = NewscrawlConfig.from_settings(os.environ).data_dir
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not data_dir.is_dir():
+        return None
+    lock = RunLock(data_dir / "run.lock")
+    try:
+        lock.acquire()
+    except RunLockedError:
+        print(f"a run is in progress (lock {lock.path}); not reset", file=sys.stderr)
+        return 3
+    except OSError as exc:
+        print(f"error: cannot take the run lock {lock.path}: {exc}", file=sys.stderr)
+        return 1
+    return lock
 
 
 def _state_path(args: argparse.Namespace) -> Path | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,8 +51,21 @@ def recover_published_feeds(store: StateStore, runs_dir: Path, permutations: int
         if not path.is_file():
             continue  # killed before publishing (or a -O feed elsewhere): nothing was emitted
         signer = signer or MinHashSigner(permutations)
+        try:
+            records, bad_lines = _newest_versions(path)
+        except OSError as error:
+            # Unreadable (permissions, I/O error): close the run anyway, or every later crawl
+            # would find it still running and fail the same way before it starts.
+            logger.error(
+                "State: run %s was killed after publishing %s, which cannot be read (%s); its "
+                "stories are not recorded as seen and the next crawl may emit them again",
+                run_id, path, error,
+            )
+            store.finish_run(run_id, now, "incomplete")
+            runs.append(run_id)
+            continue
         ids: list[str] = []
-        for record in _newest_versions(path):
+        for record in records:
             story = _stored_story(record, store, signer, now)
             if story is not None:
                 store.stage(story)
@@ -63,29 +76,38 @@ def recover_published_feeds(store: StateStore, runs_dir: Path, permutations: int
         stories += committed
         logger.warning(
             "State: run %s was killed after publishing %s; %d of its stories recorded as seen "
-            "from the feed", run_id, path, committed,
+            "from the feed (%d bad lines skipped)", run_id, path, committed, bad_lines,
         )
     return Recovered(tuple(runs), stories)
 
 
-def _newest_versions(path: Path) -> Iterator[Mapping[str, Any]]:
-    """The records of a feed, one per id (its highest version): an appended feed may hold more."""
+def _newest_versions(path: Path) -> tuple[list[Mapping[str, Any]], int]:
+    """The records of a feed, one per id (its highest version: an appended feed may hold more),
+    and how many lines were not story records (bad UTF-8, bad JSON, no id or version).
+
+    Read as bytes and decoded line by line, so one bad byte skips its line, not the feed.
+    Raises ``OSError`` when the file cannot be read.
+    """
     newest: dict[str, Mapping[str, Any]] = {}
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
+    bad_lines = 0
+    with path.open("rb") as lines:
+        for number, raw in enumerate(lines, 1):
+            if not raw.strip():
                 continue
             try:
-                record = json.loads(line)
+                record = json.loads(raw.decode("utf-8"))
                 story_id, version = str(record["id"]), int(record["version"])
-            except (ValueError, KeyError, TypeError):
-                # A published feed is whole (renamed into place); a bad line is someone's edit.
-                logger.error("State: line %d of %s is not a story record; skipped", number, path)
+            except (ValueError, KeyError, TypeError, OverflowError) as error:
+                # UnicodeDecodeError is a ValueError. A published feed is whole (renamed into
+                # place); a bad line is someone's edit or a damaged disk.
+                bad_lines += 1
+                logger.error("State: line %d of %s is not a story record (%s); skipped",
+                             number, path, error)
                 continue
             known = newest.get(story_id)
             if known is None or int(known["version"]) < version:
                 newest[story_id] = record
-    yield from newest.values()
+    return list(newest.values()), bad_lines
 
 
 def _stored_story(record: Mapping[str, Any], store: StateStore, signer: MinHashSigner,

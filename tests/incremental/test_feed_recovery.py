@@ -4,7 +4,9 @@ feed by the next run, so none of its stories is emitted twice."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from pipelines.chain import Run
 from pipelines.stories import crawler_for, make_story
 from scrapy.exporters import JsonLinesItemExporter
@@ -103,3 +105,47 @@ def test_the_newest_version_in_an_appended_feed_wins(tmp_path: Path) -> None:
     stored = store.get(v2.id)
     assert stored is not None and stored.version == 2
     store.close()
+
+
+def test_a_feed_with_bad_bytes_is_recovered_line_by_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    emitted = killed_run(tmp_path, "r1", "a", "b")
+    path = publish(tmp_path, "r1", emitted[:1])
+    with path.open("ab") as feed:
+        feed.write(b'{"id": "\xff\xfe", "version": 1}\n')  # not UTF-8: skipped, not fatal
+        feed.write(b"not json\n")
+    publish(tmp_path, "r1", emitted[1:], append=True)
+
+    extension = next_run(tmp_path, "r2")  # the crawl starts
+    assert extension._crawler.stats is not None
+    assert extension._crawler.stats.get_value("newscrawl/state/recovered") == 2
+    extension.engine_stopped()
+    store = store_of(tmp_path)
+    assert all(store.get(story.id) is not None for story in emitted)
+    assert store.unfinished_runs() == []
+    store.close()
+    assert "line 2 of" in caplog.text and "line 3 of" in caplog.text
+    assert "2 bad lines skipped" in caplog.text
+
+
+def test_an_unreadable_feed_closes_its_run_and_the_crawl_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    emitted = killed_run(tmp_path, "r1", "a")
+    path = publish(tmp_path, "r1", emitted)
+    real_open = Path.open
+
+    def failing_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", failing_open)
+    next_run(tmp_path, "r2").engine_stopped()
+    monkeypatch.undo()
+    store = store_of(tmp_path)
+    assert store.get(emitted[0].id) is None
+    assert store.unfinished_runs() == []  # closed as incomplete: later crawls do not trip on it
+    store.close()
+    assert "cannot be read" in caplog.text

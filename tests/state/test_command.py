@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.cli import main
+from newscrawl.runner.lock import RunLock, RunLockedError
 from newscrawl.state.sqlite_store import SqliteStateStore
 from newscrawl.state.store import StoredStory
 
@@ -130,3 +131,45 @@ def test_reset_without_a_terminal_does_not_reset(
     store = SqliteStateStore(path)
     assert store.stats().stories == 3
     store.close()
+
+
+def test_reset_during_a_run_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    path = filled(data_dir / "state.sqlite")
+    monkeypatch.setenv("NEWSCRAWL_DATA_DIR", str(data_dir))
+    with RunLock(data_dir / "run.lock"):  # what `newscrawl run` holds for its whole run
+        assert main(["state", "reset", "--yes"]) == 3
+    err = capsys.readouterr().err
+    assert err.strip() == f"a run is in progress (lock {data_dir / 'run.lock'}); not reset"
+    store = SqliteStateStore(path)
+    assert store.stats().stories == 3
+    store.close()
+
+    assert main(["state", "reset", "--yes"]) == 0  # the run is over: reset goes ahead
+    store = SqliteStateStore(path)
+    assert store.stats().stories == 0
+    store.close()
+
+
+def test_reset_holds_the_run_lock_until_it_is_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    path = filled(data_dir / "state.sqlite")
+    monkeypatch.setenv("NEWSCRAWL_DATA_DIR", str(data_dir))
+    locked_out: list[bool] = []
+
+    def answer(question: str) -> str:
+        try:  # a cron run starting while the reset asks
+            RunLock(data_dir / "run.lock").acquire()
+        except RunLockedError:
+            locked_out.append(True)
+        return "yes"
+
+    monkeypatch.setattr("builtins.input", answer)
+    assert main(["state", "reset", "--state", str(path)]) == 0
+    assert locked_out == [True]
