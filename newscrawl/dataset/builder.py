@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +24,7 @@ import pyarrow.parquet as pq
 from jsonschema import Draft202012Validator
 
 from newscrawl.dataset.arrow_schema import to_table
+from newscrawl.feeds import write_atomically
 from newscrawl.items import RECORD_FIELDS
 from newscrawl.schema import story_schema
 
@@ -134,29 +134,17 @@ class DatasetBuilder:
         return None
 
     def write_jsonl(self, records: list[dict[str, Any]]) -> Path:
-        target = self.data_dir / JSONL_NAME
-        temp = self._temp(target)
-        with temp.open("w", encoding="utf-8", newline="\n") as file:
-            for record in records:
-                file.write(json.dumps(record, ensure_ascii=False) + "\n")
-        return self._publish(temp, target)
+        def write(temp: Path) -> None:
+            with temp.open("w", encoding="utf-8", newline="\n") as file:
+                for record in records:
+                    file.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+        return write_atomically(self.data_dir / JSONL_NAME, write, fsync=True)
 
     def write_parquet(self, records: list[dict[str, Any]]) -> Path:
-        target = self.data_dir / PARQUET_NAME
-        temp = self._temp(target)
-        # Fixed writer options: the file must not depend on pyarrow's changing defaults.
-        pq.write_table(to_table(records), temp, compression="zstd", compression_level=3,
-                       use_dictionary=True, write_statistics=True, version="2.6")
-        return self._publish(temp, target)
+        def write(temp: Path) -> None:
+            # Fixed writer options: the file must not depend on pyarrow's changing defaults.
+            pq.write_table(to_table(records), temp, compression="zstd", compression_level=3,
+                           use_dictionary=True, write_statistics=True, version="2.6")
 
-    @staticmethod
-    def _temp(target: Path) -> Path:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return target.with_name(f".{target.name}.part-{os.getpid()}")
-
-    @staticmethod
-    def _publish(temp: Path, target: Path) -> Path:
-        with temp.open("rb") as file:
-            os.fsync(file.fileno())
-        temp.replace(target)
-        return target
+        return write_atomically(self.data_dir / PARQUET_NAME, write, fsync=True)

@@ -1,5 +1,10 @@
 """Feed files that readers can trust: written under a hidden name, published whole or not at all."""
 
-from newscrawl.feeds.storage import AtomicFileFeedStorage, PartFile, sweep_stale_parts
+from newscrawl.feeds.storage import (
+    AtomicFileFeedStorage,
+    PartFile,
+    sweep_stale_parts,
+    write_atomically,
+)
 
-__all__ = ["AtomicFileFeedStorage", "PartFile", "sweep_stale_parts"]
+__all__ = ["AtomicFileFeedStorage", "PartFile", "sweep_stale_parts", "write_atomically"]

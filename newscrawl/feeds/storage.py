@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -77,6 +78,28 @@ def sweep_stale_parts(directory: Path) -> list[Path]:
         logger.warning("Removed %s left by a killed run (pid %d)", path, part.pid)
         removed.append(path)
     return removed
+
+
+def write_atomically(target: Path, write: Callable[[Path], object], *, fsync: bool = False) -> Path:
+    """Have ``write`` fill ``target``'s part file, then rename it onto ``target``.
+
+    A reader sees the old file or the new one, never half of one. If anything fails (an
+    ``OSError``, an encoder's error, ``KeyboardInterrupt``) the part file is removed before the
+    error goes on, so only a killed process leaves one behind for ``sweep_stale_parts``.
+    ``fsync`` flushes the data to disk before the rename.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = PartFile.for_target(target, os.getpid()).path
+    try:
+        write(temp)
+        if fsync:
+            with temp.open("rb") as file:
+                os.fsync(file.fileno())
+        temp.replace(target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return target
 
 
 def fsync_directory(directory: Path) -> None:

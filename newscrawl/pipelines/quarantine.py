@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from pathlib import Path
 from typing import Any, Final, Self
 
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from newscrawl.feeds import write_atomically
 from newscrawl.items import QuarantineItem
 from newscrawl.state.crawl import crawl_state_for
 
@@ -50,7 +50,7 @@ class QuarantinePipeline:
         path = self._html_dir / f"{hashlib.sha256(data).hexdigest()}.html"
         try:
             if not path.exists():  # the same page quarantined twice is kept once
-                _write_whole(path, data)
+                write_atomically(path, lambda temp: temp.write_bytes(data))
         except OSError as exc:
             self._stats.inc_value(f"{STATS_PREFIX}/html_not_saved")
             logger.error("Could not save the page of quarantined %s to %s: %s", item.url, path, exc)
@@ -59,11 +59,3 @@ class QuarantinePipeline:
         self._stats.inc_value(f"{STATS_PREFIX}/html_saved")
         item.html_path = str(path)
         return item
-
-
-def _write_whole(path: Path, data: bytes) -> None:
-    """Write under a temporary name, then rename: a killed run leaves no half page behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(f".{path.name}.part-{os.getpid()}")
-    part.write_bytes(data)
-    part.replace(path)

@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+import pyarrow as pa
+
 from newscrawl.dataset.builder import BuildReport, DatasetBuilder
 from newscrawl.feeds import sweep_stale_parts
 from newscrawl.runner.console import RunConsole, summary_lines
@@ -89,8 +91,7 @@ class RunController:
 
     def run_logged(self, run_id: str, lock: RunLock, log_path: Path) -> ExitCode:
         logger.info("run %s starting in %s", run_id, self.data_dir)
-        for directory in ("runs", "quarantine"):
-            sweep_stale_parts(self.data_dir / directory)
+        self.sweep_stale_parts()
         started_at = datetime.now(UTC).isoformat()
         outcome = CrawlSupervisor(
             self.crawl_argv(run_id),
@@ -114,6 +115,17 @@ class RunController:
             logger.info(line)
         self.console.finish(lines, verdict, log_path)
         return verdict.code
+
+    def sweep_stale_parts(self) -> None:
+        """Remove what killed writers left: dataset parts in the data-dir root, run feeds and
+        manifests in ``runs/``, quarantine feeds in ``quarantine/`` and saved pages in
+        ``quarantine/<run_id>/``."""
+        quarantine = self.data_dir / "quarantine"
+        run_dirs: list[Path] = []
+        if quarantine.is_dir():
+            run_dirs = sorted(path for path in quarantine.iterdir() if path.is_dir())
+        for directory in (self.data_dir, self.data_dir / "runs", quarantine, *run_dirs):
+            sweep_stale_parts(directory)
 
     def new_run_id(self) -> str:
         """The UTC start second; a run that would reuse a taken id waits for the next second."""
@@ -181,9 +193,12 @@ class RunController:
     def rebuild_dataset(self, verdict: Verdict) -> tuple[BuildReport | None, Verdict]:
         try:
             return DatasetBuilder(self.data_dir).build(), verdict
-        except OSError as error:
+        except (OSError, ValueError, pa.ArrowException) as error:
+            # pyarrow's errors (ArrowInvalid is also a ValueError) fail the run like a full disk:
+            # the summary still gets printed, with the reason.
             logger.exception("dataset build failed")
-            return None, Verdict(ExitCode.FAILED, (*verdict.reasons, f"dataset build: {error}"))
+            reason = f"dataset build: {type(error).__name__}: {error}"
+            return None, Verdict(ExitCode.FAILED, (*verdict.reasons, reason))
 
 
 def _signal_name(number: int) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Final, Self
 
 import newscrawl
+from newscrawl.feeds import write_atomically
 from newscrawl.items import SCHEMA_VERSION
 from newscrawl.monitors.report import MonitorReport
 
@@ -122,11 +123,8 @@ class RunManifest:
 
     def write(self, path: Path) -> None:
         """Write atomically: a reader sees the old manifest or the new one, never half."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.part-{os.getpid()}")
-        temp.write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
-        temp.replace(path)
+        text = json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
+        write_atomically(path, lambda temp: temp.write_text(text, encoding="utf-8"))
 
     @classmethod
     def read(cls, path: Path) -> Self | None:

@@ -91,8 +91,24 @@ class CrawlSupervisor:
         try:
             return self._wait(child, follower)
         finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
+            try:
+                self._stop(child)
+            finally:
+                for signum, handler in previous.items():
+                    signal.signal(signum, handler)
+
+    def _stop(self, child: subprocess.Popen[bytes]) -> None:
+        """End a crawl that outlived ``_wait`` (it raised, e.g. BrokenPipeError on the console):
+        left running it would keep the inherited run lock and block every later run."""
+        if child.poll() is not None:
+            return
+        logger.error("runner failed while the crawl (pid %d) ran: stopping it", child.pid)
+        child.terminate()
+        try:
+            child.wait(timeout=self.grace)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
 
     def _wait(self, child: subprocess.Popen[bytes], follower: LogFollower) -> CrawlOutcome:
         started = time.monotonic()

@@ -9,11 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from story_records import story_record, write_run
 
+from newscrawl.cli import main
 from newscrawl.dataset.arrow_schema import DATASET_SCHEMA
 from newscrawl.dataset.builder import DatasetBuilder
+from newscrawl.dataset.command import DEFAULT_DATA_DIR, default_data_dir
 from newscrawl.feeds import PartFile
 from newscrawl.items import RECORD_FIELDS
 
@@ -136,3 +140,69 @@ def test_no_runs_gives_empty_files_with_the_schema(tmp_path: Path) -> None:
 
 def test_parquet_columns_are_the_record_fields() -> None:
     assert tuple(DATASET_SCHEMA.names) == RECORD_FIELDS
+
+
+def test_the_data_dir_is_read_through_the_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWSCRAWL_DATA_DIR", str(tmp_path / "data"))
+    assert default_data_dir() == tmp_path / "data"
+    monkeypatch.delenv("NEWSCRAWL_DATA_DIR")
+    assert default_data_dir() == Path(DEFAULT_DATA_DIR)
+
+    monkeypatch.setenv("NEWSCRAWL_REVISIT_DAYS", "soon")  # any unusable setting: one line, exit 2
+    assert main(["dataset", "build"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == (
+        "newscrawl dataset build: error: NEWSCRAWL_REVISIT_DAYS='soon' is not a number"
+    )
+    assert not Path(DEFAULT_DATA_DIR).exists()
+
+
+def test_run_reports_a_bad_setting_as_failed_not_degraded(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWSCRAWL_REVISIT_DAYS", "soon")
+    assert main(["run"]) == 1  # 2 would read as a degraded crawl
+    assert capsys.readouterr().err.strip() == (
+        "newscrawl run: error: NEWSCRAWL_REVISIT_DAYS='soon' is not a number"
+    )
+    assert not Path(DEFAULT_DATA_DIR).exists()
+
+
+def test_a_failed_parquet_write_keeps_the_old_dataset_and_leaves_no_part_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    two_runs(tmp_path)
+    DatasetBuilder(tmp_path).build()
+    before = (tmp_path / "dataset.parquet").read_bytes()
+
+    def broken_write(_table: object, where: Path, **_: object) -> None:
+        Path(where).write_bytes(b"PAR1 half")
+        raise pa.ArrowInvalid("cannot write")
+
+    monkeypatch.setattr(pq, "write_table", broken_write)
+    with pytest.raises(pa.ArrowInvalid):
+        DatasetBuilder(tmp_path).build()
+    assert (tmp_path / "dataset.parquet").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if PartFile.parse(p)] == []
+
+
+def test_a_failed_jsonl_write_leaves_no_part_file(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    two_runs(tmp_path)
+    real_dumps = json.dumps
+    calls = 0
+
+    def dumps(obj: Any, **kwargs: Any) -> str:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise ValueError("not serialisable")
+        return real_dumps(obj, **kwargs)
+
+    monkeypatch.setattr(json, "dumps", dumps)
+    with pytest.raises(ValueError, match="not serialisable"):
+        DatasetBuilder(tmp_path).write_jsonl([{"a": 1}, {"b": 2}])
+    assert [p.name for p in tmp_path.iterdir() if PartFile.parse(p)] == []
+    assert not (tmp_path / "dataset.jsonl").exists()

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from newscrawl.runner.progress import Progress, parse_progress
 from newscrawl.runner.supervisor import CrawlSupervisor
@@ -75,3 +80,52 @@ def test_progress_line_format_round_trips() -> None:
     progress = Progress(pages=12, stories=10, quarantined=1, errors=0)
     assert parse_progress(f"2025 [x] INFO: {progress.line()}") == progress
     assert parse_progress("Crawled 12 pages (at 3 pages/min)") is None
+
+
+def _supervise_until_report_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str],
+    *, wait_until_ready: bool = False,
+) -> subprocess.Popen[bytes]:
+    """Run ``argv`` under a supervisor whose ``_report`` raises (a console gone away), and
+    return the child process."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    class RecordingPopen(subprocess.Popen[bytes]):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    log = tmp_path / "run.log"
+
+    def report(_self: CrawlSupervisor, _follower: object) -> None:
+        if wait_until_ready and "ready" not in log.read_text():
+            return  # the child has not set its SIGTERM handler yet
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(subprocess, "Popen", RecordingPopen)
+    monkeypatch.setattr(CrawlSupervisor, "_report", report)
+    before = (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT))
+    supervisor = CrawlSupervisor(argv, env=dict(os.environ), log_path=log,
+                                 deadline=60.0, grace=0.5)
+    with pytest.raises(BrokenPipeError):
+        supervisor.run()
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before
+    [child] = started
+    return child
+
+
+def test_a_failing_runner_terminates_the_crawl(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    child = _supervise_until_report_fails(tmp_path, monkeypatch, ["sleep", "60"])
+    assert child.poll() == -signal.SIGTERM
+
+
+def test_a_failing_runner_kills_a_crawl_that_ignores_sigterm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    started = time.monotonic()
+    child = _supervise_until_report_fails(tmp_path, monkeypatch,
+                                          [sys.executable, "-c", STUBBORN],
+                                          wait_until_ready=True)
+    assert child.poll() == -signal.SIGKILL
+    assert time.monotonic() - started < 10

@@ -7,7 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from newscrawl.feeds import AtomicFileFeedStorage, PartFile, sweep_stale_parts
+import pytest
+
+from newscrawl.feeds import (
+    AtomicFileFeedStorage,
+    PartFile,
+    sweep_stale_parts,
+    write_atomically,
+)
 
 
 def dead_pid() -> int:
@@ -83,3 +90,27 @@ def test_sweep_removes_dead_writers_parts_only(tmp_path: Path) -> None:
 
 def test_sweep_of_a_missing_directory_is_a_no_op(tmp_path: Path) -> None:
     assert sweep_stale_parts(tmp_path / "nope") == []
+
+
+def test_write_atomically_publishes_whole(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "m.json"
+    assert write_atomically(target, lambda temp: temp.write_text("new"), fsync=True) == target
+    assert target.read_text() == "new"
+    assert [p.name for p in target.parent.iterdir()] == ["m.json"]
+
+
+@pytest.mark.parametrize("error", [OSError(28, "No space left on device"), ValueError("bad"),
+                                   KeyboardInterrupt()])
+def test_write_atomically_removes_its_part_file_on_any_error(tmp_path: Path,
+                                                             error: BaseException) -> None:
+    target = tmp_path / "m.json"
+    target.write_text("old")
+
+    def write(temp: Path) -> None:
+        temp.write_text("half")
+        raise error
+
+    with pytest.raises(type(error)):
+        write_atomically(target, write)
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["m.json"]

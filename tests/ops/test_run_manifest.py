@@ -6,6 +6,8 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
+
 from newscrawl.items import SCHEMA_VERSION
 from newscrawl.monitors.report import MonitorOutcome, MonitorReport
 from newscrawl.runner.manifest import (
@@ -51,3 +53,22 @@ def test_recent_manifests_newest_first(tmp_path: Path) -> None:
     (tmp_path / "20250104T000000Z.manifest.json").write_text("garbage")
     found = recent_manifests(tmp_path, 2, exclude="20250103T000000Z")
     assert [m.run_id for m in found] == ["20250102T000000Z", "20250101T000000Z"]
+
+
+def test_a_failed_write_leaves_the_old_manifest_and_no_part_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = manifest_path(tmp_path / "runs", "r1")
+    RunManifest("r1", "t0", "t1", "finished").write(path)
+    before = path.read_bytes()
+
+    def full_disk(self: Path, data: str, encoding: str | None = None) -> int:
+        with self.open("w", encoding=encoding) as file:
+            file.write(data[:10])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        RunManifest("r1", "t0", "t2", "shutdown").write(path)
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir()] == [path.name]

@@ -3,6 +3,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from newscrawl.items import QuarantineItem
 from newscrawl.pipelines.quarantine import QuarantinePipeline
 
@@ -74,3 +76,21 @@ def test_stories_pass_untouched(tmp_path: Path) -> None:
     story = make_story()
     assert QuarantinePipeline.from_crawler(crawler_for(tmp_path)).process_item(story) is story
     assert story.raw_html is not None
+
+
+def test_a_page_that_fails_mid_write_leaves_no_part_file(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    crawler = crawler_for(tmp_path)
+    pipeline = QuarantinePipeline.from_crawler(crawler)
+
+    def full_disk(self: Path, data: bytes) -> int:
+        with self.open("wb") as file:
+            file.write(data[:3])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    item = pipeline.process_item(quarantined("<html><body>half</body></html>"))
+    assert item.html_path is None
+    assert item.reasons[1].startswith("html-not-saved: ")
+    run_dir = tmp_path / "data" / "quarantine" / "20261127T000000Z"
+    assert list(run_dir.iterdir()) == []
