@@ -6,7 +6,9 @@ Compared with the stored story (by id, i.e. canonical URL) through one digest pe
 - never seen: ``version`` 1, ``changed_fields`` [];
 - seen, some field changed: ``version`` = stored + 1, ``changed_fields`` names them;
 - seen, nothing changed: dropped with the reason in the log at DEBUG (one line per story would
-  drown the log on every incremental run) and counted as ``newscrawl/version/unchanged``.
+  drown the log on every incremental run) and counted as ``newscrawl/version/unchanged``;
+- seen, changed, but read by the fallback extractor (the layout changed): dropped, counted as
+  ``newscrawl/version/held_fallback``, so a layout change never replaces good text in the dataset.
 
 An emitted story is only *staged*: ``StateCommitExtension`` commits it once the feed that holds
 it is stored, so a run killed before that emits it again next time.
@@ -30,6 +32,7 @@ from newscrawl.state.store import StoredStory
 logger = logging.getLogger(__name__)
 
 STATS_PREFIX: Final = "newscrawl/version"
+FALLBACK: Final = "fallback"
 COMMIT_EXTENSION: Final = "newscrawl.state.commit.StateCommitExtension"
 # The tracked fields read straight off the dataclass: an ItemAdapter cost more than the digests.
 _tracked_values: Final = attrgetter(*TRACKED_FIELDS)
@@ -69,6 +72,17 @@ class VersionPipeline:
                 self._stats.inc_value(f"{STATS_PREFIX}/unchanged")
                 raise DropItem(
                     f"unchanged since version {stored.version}: {item.url}", log_level="DEBUG"
+                )
+            if item.extraction == FALLBACK:
+                # The generic extractor reads a page whose layout the site parser no longer
+                # knows: its text differs from the stored version because of the extractor, not
+                # the newsroom. The stored version stays the latest until the page is read by a
+                # layout class again; the fallback-share monitor reports the layout change.
+                self._state.unchanged_ids.append(item.id)
+                self._stats.inc_value(f"{STATS_PREFIX}/held_fallback")
+                raise DropItem(
+                    f"read by the fallback extractor; version {stored.version} stays: {item.url}",
+                    log_level="DEBUG",
                 )
             item.version, item.changed_fields = stored.version + 1, changed
             first_seen = stored.first_seen

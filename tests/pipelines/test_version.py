@@ -54,6 +54,23 @@ def test_a_changed_story_is_the_next_version_naming_what_changed(
     assert second.stat("newscrawl/version/changed") == 1
 
 
+def test_a_fallback_reading_never_replaces_a_stored_version(tmp_path: Path) -> None:
+    first = Run(tmp_path, "r1")
+    first.feed(make_story())
+    first.commit()
+    second = Run(tmp_path, "r2")
+    # A layout change: the generic extractor's text differs from the stored one.
+    assert second.feed(make_story(body="HANOI: Other text. - Reuters", extraction="fallback")) == []
+    assert second.stat("newscrawl/version/held_fallback") == 1
+    assert second.dropped[0].startswith("read by the fallback extractor; version 1 stays")
+
+
+def test_a_new_story_read_by_the_fallback_extractor_is_still_emitted(tmp_path: Path) -> None:
+    run = Run(tmp_path, "r1")
+    (story,) = run.feed(make_story(extraction="fallback"))
+    assert story.version == 1
+
+
 def test_fields_outside_the_tracked_ones_do_not_make_a_version(tmp_path: Path) -> None:
     first = Run(tmp_path, "r1")
     first.feed(make_story())
