@@ -28,12 +28,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from replica_process import replica
 
 from newscrawl.replica import synthetic_site
 
@@ -74,25 +74,6 @@ class Run:
     @property
     def elapsed(self) -> float:
         return float(self.stats.get("elapsed_time_seconds") or 0.0)
-
-
-@contextmanager
-def replica(articles: int) -> Iterator[str]:
-    """The synthetic replica in a subprocess; its origin."""
-    process = subprocess.Popen(
-        [str(BIN / "newscrawl"), "replica", "serve", "--port", "0", "--articles", str(articles),
-         "--seed", str(SEED)],
-        stdout=subprocess.PIPE, text=True, start_new_session=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline().split()
-        if len(line) < 2 or line[0] != "serving":
-            raise RuntimeError(f"the replica did not start: {line}")
-        yield line[1].split("/aseanplus/")[0]
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def crawl(label: str, origin: str, workdir: Path, state: Path, now: datetime) -> Run:

@@ -35,14 +35,13 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from replica_process import replica
 from scrapy.http import Response
 
 REPO = Path(__file__).resolve().parents[1]
@@ -105,23 +104,6 @@ class Run:
     @property
     def pages_per_second(self) -> float:
         return self.pages / self.seconds if self.seconds else 0.0
-
-
-@contextmanager
-def replica(articles: int) -> Iterator[str]:
-    process = subprocess.Popen(
-        [str(BIN / "newscrawl"), "replica", "serve", "--port", "0", "--articles", str(articles)],
-        stdout=subprocess.PIPE, text=True, start_new_session=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline().split()
-        if len(line) < 2 or line[0] != "serving":
-            raise RuntimeError(f"the replica did not start: {line}")
-        yield line[1].split("/aseanplus/")[0]
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def crawl(label: str, command: list[str], workdir: Path, cwd: Path,

@@ -1,0 +1,31 @@
+"""A synthetic replica in its own process, for the benchmarks: the server must not share the
+crawler's CPU time or interpreter, or the figures would measure both at once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+
+@contextmanager
+def replica(articles: int, seed: int = 1) -> Iterator[str]:
+    """Serve ``articles`` synthetic stories (deterministic for ``seed``); yields the origin."""
+    process = subprocess.Popen(
+        [str(BIN / "newscrawl"), "replica", "serve", "--port", "0", "--articles", str(articles),
+         "--seed", str(seed)],
+        stdout=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline().split()
+        if len(line) < 2 or line[0] != "serving":
+            raise RuntimeError(f"the replica did not start: {line}")
+        yield line[1].split("/aseanplus/")[0]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
