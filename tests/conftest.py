@@ -1,7 +1,9 @@
-"""Shared fixtures: a running replica of the site (see newscrawl/replica) for any test."""
+"""Shared fixtures: a running replica of the site (see newscrawl/replica) for any test, and
+the isolation every test gets from the machine it runs on."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -10,6 +12,33 @@ import pytest
 from newscrawl.replica import FaultPlan, ReplicaServer, Site, load_site, synthetic_site
 
 ReplicaFactory = Callable[..., ReplicaServer]
+
+
+def _isolate(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """No ``NEWSCRAWL_*`` of the developer's shell; the data directory (and so the state) and
+    the working directory are ``home``'s, so nothing a demo, an earlier run or the developer
+    left in ``data/aseanplus`` is read, and nothing is written there. Subprocesses inherit it.
+    """
+    for name in [name for name in os.environ if name.startswith("NEWSCRAWL_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("NEWSCRAWL_DATA_DIR", str(home / "data"))
+    monkeypatch.chdir(home)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """For session fixtures (shared crawls, the replica): set up before any of them."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _isolate(monkeypatch, tmp_path_factory.mktemp("session-home"))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def isolated_test(tmp_path_factory: pytest.TempPathFactory,
+                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test: its own data directory, state and working directory (not ``tmp_path``,
+    which tests list and compare whole)."""
+    _isolate(monkeypatch, tmp_path_factory.mktemp("home"))
 
 
 @pytest.fixture(scope="session")
