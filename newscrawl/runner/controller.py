@@ -26,6 +26,7 @@ from newscrawl.feeds import sweep_stale_parts
 from newscrawl.runner.console import RunConsole, summary_lines
 from newscrawl.runner.exit_codes import ExitCode, Verdict, judge
 from newscrawl.runner.lock import RunLock, RunLockedError
+from newscrawl.runner.log_reason import last_error_line
 from newscrawl.runner.manifest import RunManifest, manifest_path
 from newscrawl.runner.manifest_writer import run_counts
 from newscrawl.runner.supervisor import CrawlOutcome, CrawlSupervisor
@@ -93,6 +94,7 @@ class RunController:
         logger.info("run %s starting in %s", run_id, self.data_dir)
         self.sweep_stale_parts()
         started_at = datetime.now(UTC).isoformat()
+        crawl_log_start = log_path.stat().st_size
         outcome = CrawlSupervisor(
             self.crawl_argv(run_id),
             env=self.crawl_env(run_id),
@@ -105,6 +107,11 @@ class RunController:
         logger.info("crawl exited with code %d", outcome.returncode)
         manifest = RunManifest.read(manifest_path(self.data_dir / "runs", run_id))
         verdict = judge(manifest, killed_after_deadline=outcome.killed_after_deadline)
+        if verdict.code == ExitCode.FAILED:
+            # Read now, before the runner logs its own errors about the failure.
+            said = last_error_line(log_path, start=crawl_log_start)
+            if said is not None:
+                verdict = replace(verdict, reasons=(*verdict.reasons, f"the crawl said: {said}"))
         if manifest is None:
             manifest = self.record_death(run_id, started_at, outcome)
         dataset = None
