@@ -19,8 +19,9 @@ from scrapy.commands.parse import Command as ScrapyParseCommand
 
 from newscrawl.commands.spider_arguments import check_spider_arguments
 
-# Priority of "command": below -s (cmdline), above the project's settings and environment.
-PRIORITY = "command"
+# Above the project's settings (and so the environment, which settings.py reads), below -s
+# ("cmdline"); "command" would rank below the project's settings.
+PRIORITY = "spider"
 
 
 class Command(ScrapyParseCommand):

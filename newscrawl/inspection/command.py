@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
 from newscrawl.cli_parser import usage_error
+from newscrawl.config import ConfigError, NewscrawlConfig
 
 PROG: Final = "newscrawl parse"
 # Exit codes: the page would be published (0), quarantined or skipped (1), could not be had (1).
@@ -60,8 +62,17 @@ def parse_command(args: argparse.Namespace) -> int:
     if is_url and args.url is not None:
         return usage_error(PROG, "--url is for a FILE; a URL names itself")
     try:
-        fetched = (fetch_rendered(target) if args.render else fetch_plain(target)) if is_url \
-            else read_file(Path(target))
+        if not is_url:
+            fetched = read_file(Path(target))
+        elif args.render:
+            config = NewscrawlConfig.from_settings(os.environ)
+            fetched = fetch_rendered(target, browser_path=config.browser_path,
+                                     extra_args=config.browser_args)
+        else:
+            fetched = fetch_plain(target)
+    except ConfigError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return NOT_PUBLISHED
     except FetchError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return NOT_PUBLISHED

@@ -56,11 +56,14 @@ def fetch_plain(url: str) -> FetchedPage:
         raise FetchError(f"cannot fetch {url}: {reason}") from None
 
 
-def fetch_rendered(url: str, extra_args: tuple[str, ...] = ()) -> FetchedPage:
+def fetch_rendered(url: str, *, browser_path: str | None = None,
+                   extra_args: tuple[str, ...] = ()) -> FetchedPage:
+    """The page after its scripts ran; ``browser_path`` and ``extra_args`` as the crawl takes
+    them (NEWSCRAWL_BROWSER_PATH, NEWSCRAWL_BROWSER_ARGS)."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    executable = find_browser()
+    executable = find_browser(browser_path)
     if executable is None:
         raise FetchError("--render needs Chromium and none was found "
                          "(apt-get install chromium, or playwright install chromium)")
