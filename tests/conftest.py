@@ -3,6 +3,7 @@ the isolation every test gets from the machine it runs on."""
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,6 +13,15 @@ import pytest
 from newscrawl.replica import FaultPlan, ReplicaServer, Site, load_site, synthetic_site
 
 ReplicaFactory = Callable[..., ReplicaServer]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """``newscrawl.settings`` reads NEWSCRAWL_STATE and NEWSCRAWL_DATA_DIR from the environment
+    once, when first imported: imported here, with no ``NEWSCRAWL_*`` set, its values are the
+    defaults, not the shell's nor those of whichever test happened to import it first."""
+    for name in [name for name in os.environ if name.startswith("NEWSCRAWL_")]:
+        del os.environ[name]
+    importlib.import_module("newscrawl.settings")
 
 
 def _isolate(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
