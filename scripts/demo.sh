@@ -9,6 +9,7 @@
 set -euo pipefail
 py=${1:-.venv/bin/python}
 data_dir=${DEMO_DATA_DIR:-data/demo}
+render=${DEMO_RENDER:-auto}  # `never`: no browser (the tests' quick demo)
 bin=$(dirname "$py")
 workdir=$(mktemp -d)
 replica_pid=
@@ -35,7 +36,8 @@ echo "replica: $line"
 run_id=demo-$(date -u +%Y%m%dT%H%M%SZ)
 output=$data_dir/runs/$run_id.jsonl
 status=0
-"$bin/scrapy" crawl aseanplus -a "base_url=$origin" -s "NEWSCRAWL_RUN_ID=$run_id" \
+"$bin/scrapy" crawl aseanplus -a "base_url=$origin" -a "render=$render" \
+  -s "NEWSCRAWL_RUN_ID=$run_id" \
   -s "NEWSCRAWL_DATA_DIR=$data_dir" -s "NEWSCRAWL_STATE=$data_dir/state.sqlite" \
   -s LOG_LEVEL=WARNING || status=$?
 

@@ -325,8 +325,8 @@ class ArticlePage:
             "id": ValueSource("url", "sha256 of the canonical URL"),
             "title": self._title.source,
             "summary": self._description.source if summary else ValueSource(
-                "none", "no description, or it repeats the opening" if self.description()
-                else ""),
+                "none", f"the description ({self._description.source}) repeats the opening"
+                if self.description() else "no description"),
             "body": self.body_source(),
             "published_at": self._published.source,
             "modified_at": self._modified.source,

@@ -94,3 +94,22 @@ def test_scrapy_parse_gives_the_record_of_a_saved_page(replica: ReplicaServer) -
     assert item["discovered_via"] == "start" and item["referrer"] is None
     # A look at one page leaves no run in the data directory and no state behind.
     assert not Path(os.environ["NEWSCRAWL_DATA_DIR"]).exists()
+
+
+def test_the_demo_keeps_its_own_data_dir_and_state(tmp_path: Path) -> None:
+    demo_dir = tmp_path / "demo"
+    process = subprocess.run(
+        ["bash", str(REPO / "scripts" / "demo.sh"), sys.executable],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "DEMO_DATA_DIR": str(demo_dir), "DEMO_RENDER": "never"},
+    )
+    assert process.returncode == 0, process.stderr[-2000:]
+    [stories] = [line for line in process.stdout.splitlines() if line.startswith("stories: ")]
+    count = int(stories.split()[1])
+    assert count > 30
+    assert (demo_dir / "state.sqlite").is_file()
+    [run_file] = (demo_dir / "runs").glob("demo-*.jsonl")
+    assert len(run_file.read_text().splitlines()) == count
+    assert f"dataset: {demo_dir}/dataset.jsonl" in process.stdout
+    # The data directory `scrapy crawl` and `newscrawl run` use by default stays untouched.
+    assert not Path(os.environ["NEWSCRAWL_DATA_DIR"]).exists()
