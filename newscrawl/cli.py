@@ -15,6 +15,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("run", "newscrawl.runner.command"),
     ("dataset", "newscrawl.dataset.command"),
     ("state", "newscrawl.state.command"),
+    ("report", "newscrawl.report.command"),
 )
 
 
