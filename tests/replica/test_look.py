@@ -19,7 +19,7 @@ from newscrawl.replica import ReplicaServer
 pytestmark = pytest.mark.browser
 
 SEED_PATH = "/aseanplus/aseanplus-news/2025/05/23/senior-us-china-diplomats-hold-phone-call"
-VIEWPORT = {"width": 1280, "height": 1000}
+VIEWPORT = {"width": 1200, "height": 760}
 NAVY = "rgb(10, 45, 90)"
 STYLESHEETS = ("() => [...document.styleSheets].map(s => ({href: s.href, rules: "
                "s.cssRules.length}))")

@@ -33,7 +33,7 @@ def test_the_report_renders_offline_with_every_chart_drawn(
     dataset(data_dir, [story("2026-11-01"), story("2026-11-02", via="rss", agency="AFP")])
     path = write_report(data_dir)
 
-    context = chromium.new_context(viewport={"width": 1280, "height": 1000})
+    context = chromium.new_context(viewport={"width": 1200, "height": 900})
     requests: list[str] = []
     errors: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
