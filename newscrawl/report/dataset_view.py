@@ -7,6 +7,7 @@ needs their days, discovery sources, agencies and extraction, not their text.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 from newscrawl.dataset.builder import JSONL_NAME
 
 NO_AGENCY = "(none: staff or unknown)"
+DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(slots=True)
@@ -57,7 +59,8 @@ class DatasetView:
         self.stories += 1
         published = record.get("published_at")
         # The day as the site dates it: published_at carries the site's own offset.
-        self.per_day[published[:10] if isinstance(published, str) else "unknown"] += 1
+        day = published[:10] if isinstance(published, str) else ""
+        self.per_day[day if DAY_RE.fullmatch(day) else "unknown"] += 1
         self.discovered_via[str(record.get("discovered_via") or "unknown")] += 1
         self.agencies[str(record.get("agency") or NO_AGENCY)] += 1
         if record.get("extraction") == "fallback":

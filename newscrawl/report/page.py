@@ -195,6 +195,9 @@ def _problems(history: RunHistory, view: DatasetView) -> str:
               if run.quarantine_problem]
     if view.problem:
         found.append(view.problem)
+    if view.per_day.get("unknown"):
+        found.append(f"{view.per_day['unknown']} stories without a readable published_at day "
+                     "are left out of the stories-per-day chart")
     if view.bad_lines:
         found.append(f"{view.bad_lines} lines of {view.path.name} are not JSON records")
     if not found:

@@ -126,16 +126,21 @@ def test_the_dataset_is_counted_by_day_source_and_agency(tmp_path: Path) -> None
     dataset(tmp_path, [
         story("2026-11-01"), story("2026-11-01", via="rss", agency="AFP"),
         story("2026-11-02", via="next_in", agency=None, extraction="fallback"),
+        {**story("2026-11-03"), "published_at": "yesterday", "agency": None},
     ], "not json", json.dumps(["a list"]))
 
     view = DatasetView.load(tmp_path)
-    assert (view.stories, view.bad_lines, view.fallback) == (3, 2, 1)
-    assert dict(view.per_day) == {"2026-11-01": 2, "2026-11-02": 1}
-    assert dict(view.discovered_via) == {"listing": 1, "rss": 1, "next_in": 1}
-    assert dict(view.agencies) == {"Reuters": 1, "AFP": 1, NO_AGENCY: 1}
+    assert (view.stories, view.bad_lines, view.fallback) == (4, 2, 1)
+    assert dict(view.per_day) == {"2026-11-01": 2, "2026-11-02": 1, "unknown": 1}
+    assert dict(view.discovered_via) == {"listing": 2, "rss": 1, "next_in": 1}
+    assert dict(view.agencies) == {"Reuters": 1, "AFP": 1, NO_AGENCY: 2}
+    per_day = charts.stories_per_day(view)
+    assert per_day is not None
+    assert list(per_day.data[0].x) == ["2026-11-01", "2026-11-02"]  # "unknown" is no day
     html = report(tmp_path)
     assert "2 lines of dataset.jsonl are not JSON records" in html
-    assert '<div class="value ">33.3%</div>' in html  # fallback share of the dataset
+    assert "1 stories without a readable published_at day" in html
+    assert '<div class="value ">25.0%</div>' in html  # fallback share of the dataset
     for name in ("per-day", "discovery", "agencies"):
         assert PLOTLY_CALL in chart_section(html, name), name
 
