@@ -76,6 +76,12 @@ def discovery_sources(view: DatasetView) -> go.Figure | None:
                        view.discovered_via, "#2a7ab9")
 
 
+def discovery_per_run(history: RunHistory) -> go.Figure | None:
+    """Where each run found the stories it published: a source that stops working shows."""
+    return _stacked_per_run(history, "Stories published per run, by how they were found",
+                            "stories", [run.discovered_via for run in history.runs])
+
+
 def agencies(view: DatasetView) -> go.Figure | None:
     top = Counter(dict(view.agencies.most_common(TOP_AGENCIES)))
     rest = view.stories - sum(top.values())
@@ -142,13 +148,19 @@ def pending_pages(history: RunHistory) -> go.Figure | None:
 
 
 def quarantine_reasons(history: RunHistory) -> go.Figure | None:
-    reasons = sorted({reason for run in history.runs for reason in run.quarantine_reasons})
-    if not reasons:
+    return _stacked_per_run(history, "Quarantined pages per run, by reason", "pages",
+                            [run.quarantine_reasons for run in history.runs])
+
+
+def _stacked_per_run(history: RunHistory, title: str, unit: str,
+                     per_run: list[Counter[str]]) -> go.Figure | None:
+    """One bar per run, stacked by category (``per_run`` is in the order of the runs)."""
+    categories = sorted({name for counts in per_run for name in counts})
+    if not categories:
         return None
     ids = [run.run_id for run in history.runs]
-    figure = _figure("Quarantined pages per run, by reason", barmode="stack",
-                     xaxis={"type": "category"}, yaxis={"title": "pages"})
-    for reason in reasons:
-        figure.add_bar(x=ids, y=[run.quarantine_reasons.get(reason, 0) for run in history.runs],
-                       name=reason)
+    figure = _figure(title, barmode="stack", xaxis={"type": "category"},
+                     yaxis={"title": unit})
+    for name in categories:
+        figure.add_bar(x=ids, y=[counts.get(name, 0) for counts in per_run], name=name)
     return figure

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from newscrawl.monitors.report import MonitorOutcome
 from newscrawl.pipelines.validate import reason_slug
@@ -21,8 +22,11 @@ from newscrawl.runner.manifest import MANIFEST_SUFFIX, RunManifest
 # Counts named so are stories seen but not yet published (the state's retry list); older
 # manifests carry none, and the report then says "not recorded".
 PENDING_PREFIXES: Final = ("pending", "given_up")
-# The quarantined pages of the last run shown one by one; the rest are counted by reason.
+# The quarantined pages listed one by one; the rest are counted by reason.
 LISTED_QUARANTINE: Final = 50
+# The runs the report draws: enough for months of half-hourly runs, few enough that the page
+# stays quick to build after every run and its charts stay readable.
+RUNS_SHOWN: Final = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +38,14 @@ class QuarantinedPage:
 
 @dataclass(frozen=True, slots=True)
 class RunRecord:
-    """One run: its manifest, the verdict ``newscrawl run`` gives it, its quarantine."""
+    """One run: its manifest, the verdict ``newscrawl run`` gives it, what its feeds hold."""
 
     manifest: RunManifest
     verdict: Verdict
+    discovered_via: Counter[str] = field(default_factory=Counter)  # of the stories published
     quarantine_reasons: Counter[str] = field(default_factory=Counter)
     quarantined: tuple[QuarantinedPage, ...] = ()
-    quarantine_problem: str | None = None
+    problems: tuple[str, ...] = ()
 
     @property
     def run_id(self) -> str:
@@ -69,8 +74,9 @@ class RunRecord:
 @dataclass(frozen=True, slots=True)
 class RunHistory:
     data_dir: Path
-    runs: tuple[RunRecord, ...]
+    runs: tuple[RunRecord, ...]  # the newest RUNS_SHOWN, oldest first
     unreadable: tuple[str, ...] = ()
+    recorded: int = 0  # every readable manifest, shown or not
 
     @property
     def last(self) -> RunRecord | None:
@@ -84,7 +90,7 @@ class RunHistory:
     def load(cls, data_dir: Path) -> RunHistory:
         runs_dir = data_dir / "runs"
         paths = sorted(runs_dir.glob(f"*{MANIFEST_SUFFIX}")) if runs_dir.is_dir() else []
-        records: list[RunRecord] = []
+        found: list[tuple[RunManifest, Path]] = []
         unreadable: list[str] = []
         for path in paths:
             if path.name.startswith("."):  # a writer's part file
@@ -92,45 +98,55 @@ class RunHistory:
             manifest = RunManifest.read(path)
             if manifest is None:
                 unreadable.append(str(path.relative_to(data_dir)))
-                continue
-            records.append(_record(manifest, path.parent))
+            else:
+                found.append((manifest, path.parent))
         # Run ids are UTC start times, but a demo or ``-O`` run may carry a prefix: order by
         # the recorded start, then the id.
-        records.sort(key=lambda r: (r.manifest.started_at or "", r.run_id))
-        return cls(data_dir, tuple(records), tuple(unreadable))
+        found.sort(key=lambda pair: (pair[0].started_at or "", pair[0].run_id))
+        shown = tuple(_record(manifest, where) for manifest, where in found[-RUNS_SHOWN:])
+        return cls(data_dir, shown, tuple(unreadable), len(found))
 
 
 def _record(manifest: RunManifest, manifest_dir: Path) -> RunRecord:
-    verdict = judge(manifest, killed_after_deadline=False)
-    if manifest.quarantine is None:
-        return RunRecord(manifest, verdict)
-    path = manifest_dir / manifest.quarantine.path
+    problems: list[str] = []
+    discovered: Counter[str] = Counter()
+    if manifest.feed is not None:
+        for record in _json_lines(manifest_dir, manifest.feed.path, problems):
+            via = record.get("discovered_via") if isinstance(record, dict) else None
+            discovered[str(via or "unknown")] += 1
     reasons: Counter[str] = Counter()
     pages: list[QuarantinedPage] = []
-    problem = None
+    if manifest.quarantine is not None:
+        for row in _json_lines(manifest_dir, manifest.quarantine.path, problems):
+            page = _quarantined(row)
+            if page is None:
+                problems.append(f"{manifest.quarantine.path}: a line is not a quarantine record")
+                continue
+            # A page counts once per kind of reason, as the validator counts it.
+            reasons.update({reason_slug(r) for r in page.reasons or ("?",)})
+            if len(pages) < LISTED_QUARANTINE:
+                pages.append(page)
+    return RunRecord(manifest, judge(manifest, killed_after_deadline=False), discovered,
+                     reasons, tuple(pages), tuple(dict.fromkeys(problems)))
+
+
+def _json_lines(directory: Path, name: str, problems: list[str]) -> Iterator[Any]:
+    """The JSON values of a feed's lines; a line that is not JSON or a missing file is noted in
+    ``problems`` (a feed cut by a kill, or removed by hand)."""
     try:
-        with path.open(encoding="utf-8", errors="replace") as lines:
+        with (directory / name).open(encoding="utf-8", errors="replace") as lines:
             for number, line in enumerate(lines, start=1):
                 if not line.strip():
                     continue
-                page = _quarantined(line)
-                if page is None:
-                    problem = problem or f"{path.name} line {number} is not a quarantine record"
-                    continue
-                # A page counts once per kind of reason, as the validator counts it.
-                reasons.update({reason_slug(r) for r in page.reasons or ("?",)})
-                if len(pages) < LISTED_QUARANTINE:
-                    pages.append(page)
+                try:
+                    yield json.loads(line)
+                except ValueError:
+                    problems.append(f"{name} line {number} is not JSON")
     except OSError as error:
-        problem = f"{manifest.quarantine.path}: {error.strerror or error}"
-    return RunRecord(manifest, verdict, reasons, tuple(pages), problem)
+        problems.append(f"{name}: {error.strerror or error}")
 
 
-def _quarantined(line: str) -> QuarantinedPage | None:
-    try:
-        data = json.loads(line)
-    except ValueError:
-        return None
+def _quarantined(data: Any) -> QuarantinedPage | None:
     if not isinstance(data, dict) or not isinstance(data.get("url"), str):
         return None
     reasons = data.get("reasons")

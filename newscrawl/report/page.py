@@ -38,6 +38,8 @@ def render_report(history: RunHistory, view: DatasetView, generated_at: datetime
          "no run recorded any counts"),
         ("discovery", "Sources of discovery", charts.discovery_sources(view),
          view.problem or "no stories"),
+        ("discovery-runs", "Sources of discovery per run", charts.discovery_per_run(history),
+         "no run published a feed"),
         ("agencies", "Agencies", charts.agencies(view), view.problem or "no stories"),
         ("coverage", "Field coverage", charts.field_coverage(history),
          "no run read any story"),
@@ -107,7 +109,8 @@ def _cards(history: RunHistory, view: DatasetView) -> str:
         pending = ", ".join(f"{value} {name}" for name, value in sorted(last.pending.items()))
     fallback = f"{view.fallback / view.stories:.1%}" if view.stories else "–"
     cards = [
-        _card(str(len(history.runs)), "runs recorded"),
+        _card(str(history.recorded), "runs recorded" if history.recorded == len(history.runs)
+              else f"runs recorded (the last {len(history.runs)} drawn)"),
         _card(last.verdict.label if last else "no run yet", "last run",
               VERDICT_CLASS.get(last.verdict.label, "") if last else ""),
         _card(str(view.stories) if view.problem is None else "–", "stories in the dataset"),
@@ -191,8 +194,8 @@ def _runs_table(history: RunHistory) -> str:
 
 def _problems(history: RunHistory, view: DatasetView) -> str:
     found = [f"manifest not readable: {name}" for name in history.unreadable]
-    found += [f"run {run.run_id}: {run.quarantine_problem}" for run in history.runs
-              if run.quarantine_problem]
+    found += [f"run {run.run_id}: {problem}" for run in history.runs
+              for problem in run.problems]
     if view.problem:
         found.append(view.problem)
     if view.per_day.get("unknown"):

@@ -19,7 +19,9 @@ def healthy_run(data_dir: Path, run_id: str, *, started: str, read: int = 10,
     runs = data_dir / "runs"
     runs.mkdir(parents=True, exist_ok=True)
     feed = runs / f"{run_id}.jsonl"
-    feed.write_text("{}\n" * read, encoding="utf-8")
+    # All found on the listing but one, from the RSS feed.
+    feed.write_text('{"discovered_via": "rss"}\n' + '{"discovered_via": "listing"}\n' * (read - 1),
+                    encoding="utf-8")
     quarantine_file = None
     if quarantine is not None:
         path = data_dir / "quarantine" / f"{run_id}.jsonl"

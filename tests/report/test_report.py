@@ -12,6 +12,7 @@ from report_data import dataset, healthy_run, killed_run, story
 
 from newscrawl.cli import main
 from newscrawl.report import charts, write_report
+from newscrawl.report import history as history_module
 from newscrawl.report.dataset_view import NO_AGENCY, DatasetView
 from newscrawl.report.history import RunHistory
 
@@ -37,7 +38,7 @@ def test_a_data_dir_with_no_runs_gets_a_report_that_says_so(tmp_path: Path) -> N
     assert "not recorded: the run manifests carry no count of pending stories" in html
     # Nothing to draw: no chart and no plotting library in the file.
     assert PLOTLY_CALL not in html
-    assert html.count("chart-empty") == 9
+    assert html.count("chart-empty") == 10
 
 
 def test_a_missing_data_dir_is_refused_and_not_created(
@@ -118,7 +119,7 @@ def test_quarantined_pages_are_listed_with_their_reasons(tmp_path: Path) -> None
     html = report(tmp_path)
     assert "date-in-future: published_at=2099-01-01; empty-body" in html
     assert "<code>https://www.thestar.com.my/b</code>" in html
-    assert "20261101T000000Z.jsonl line 5 is not a quarantine record" in html
+    assert "../quarantine/20261101T000000Z.jsonl line 5 is not JSON" in html
     assert PLOTLY_CALL in chart_section(html, "quarantine")
 
 
@@ -160,3 +161,32 @@ def test_fallback_share_and_alarms_follow_the_runs(tmp_path: Path) -> None:
     assert list(alarms.data[0].x) == ["20261101T000000Z", "20261102T000000Z"]
     assert list(alarms.data[0].y) == [0, 2]
     assert "extraction/fallback-share<br>field-coverage/authors" in alarms.data[0].hovertext
+
+
+def test_each_run_counts_where_its_stories_were_found(tmp_path: Path) -> None:
+    healthy_run(tmp_path, "20261101T000000Z", started="2026-11-01T00:00:00+00:00", read=5)
+    healthy_run(tmp_path, "20261102T000000Z", started="2026-11-02T00:00:00+00:00", read=3)
+    (tmp_path / "runs" / "20261102T000000Z.jsonl").unlink()  # removed by hand
+
+    history = RunHistory.load(tmp_path)
+    assert [dict(run.discovered_via) for run in history.runs] == [
+        {"rss": 1, "listing": 4}, {}]
+    figure = charts.discovery_per_run(history)
+    assert figure is not None
+    assert {trace.name: list(trace.y) for trace in figure.data} == {"listing": [4, 0],
+                                                                    "rss": [1, 0]}
+    assert "run 20261102T000000Z: 20261102T000000Z.jsonl: No such file or directory" in report(
+        tmp_path)
+
+
+def test_only_the_newest_runs_are_drawn_and_the_page_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(history_module, "RUNS_SHOWN", 2)
+    for day in (1, 2, 3):
+        healthy_run(tmp_path, f"2026110{day}T000000Z", started=f"2026-11-0{day}T00:00:00+00:00")
+
+    history = RunHistory.load(tmp_path)
+    assert [run.run_id for run in history.runs] == ["20261102T000000Z", "20261103T000000Z"]
+    assert history.recorded == 3
+    assert "runs recorded (the last 2 drawn)" in report(tmp_path)

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.browser
 
 # Parsing 4.8 MB of inlined plotly.js on a busy 2-core machine: a bound, not a timing claim.
 LOAD_TIMEOUT_MS = 180_000
-CHARTS = ("per-day", "per-run", "discovery", "agencies", "coverage", "fallback", "alarms",
-          "pending", "quarantine")
+CHARTS = ("per-day", "per-run", "discovery", "discovery-runs", "agencies", "coverage",
+          "fallback", "alarms", "pending", "quarantine")
 
 
 def test_the_report_renders_offline_with_every_chart_drawn(
