@@ -19,6 +19,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("parse", "newscrawl.inspection.command"),
     ("dataset", "newscrawl.dataset.command"),
     ("state", "newscrawl.state.command"),
+    ("report", "newscrawl.report.command"),
     ("replica", "newscrawl.replica.command"),
 )
 
@@ -29,6 +30,7 @@ Keep a clean, current dataset of The Star's Aseanplus News section.
   newscrawl parse URL|FILE                         what the crawl makes of one page
   newscrawl dataset build                          compact every run into the dataset
   newscrawl state stats                            what the crawl remembers between runs
+  newscrawl report                                 one HTML page of the runs, to look at
   newscrawl replica serve --port 8080              serve the replica of the site
 
 Run `newscrawl COMMAND --help` for a command's options. The crawl itself is also

@@ -7,6 +7,7 @@ import importlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,3 +81,27 @@ def replica_factory() -> Iterator[ReplicaFactory]:
     yield start
     for server in servers:
         server.stop()
+
+
+# Chromium for the tests that look at pages (the replica's look, the run report). Chromium's own
+# lookups (Google hosts) are refused so that a test sees every request a page makes.
+CHROMIUM_ARGS = ["--disable-gpu", "--disable-dev-shm-usage",
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """A headless Chromium driven by Playwright; the test is skipped when none is installed."""
+    from newscrawl.browser import find_browser
+
+    executable = find_browser()
+    if executable is None:
+        pytest.skip("no Chromium found (newscrawl.browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

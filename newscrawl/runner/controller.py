@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from newscrawl.dataset.builder import BuildReport, DatasetBuilder
 from newscrawl.feeds import sweep_stale_parts
+from newscrawl.report import write_report
 from newscrawl.runner.console import RunConsole, summary_lines
 from newscrawl.runner.exit_codes import ExitCode, Verdict, judge
 from newscrawl.runner.lock import RunLock, RunLockedError
@@ -118,10 +119,19 @@ class RunController:
         if self.options.build_dataset and manifest.feed is not None:
             dataset, verdict = self.rebuild_dataset(verdict)
         lines = summary_lines(run_id, manifest, verdict, log_path, dataset)
+        lines.append(f"  report: {self.refresh_report()}")
         for line in lines:
             logger.info(line)
         self.console.finish(lines, verdict, log_path)
         return verdict.code
+
+    def refresh_report(self) -> str:
+        """Rewrite report.html; a report that cannot be written is logged, never fails a run."""
+        try:
+            return str(write_report(self.data_dir))
+        except Exception as error:  # a view of the data: its bug must not cost the run's verdict
+            logger.exception("report not written")
+            return f"not written ({type(error).__name__}: {error})"
 
     def sweep_stale_parts(self) -> None:
         """Remove what killed writers left: dataset parts in the data-dir root, run feeds and

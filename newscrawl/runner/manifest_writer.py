@@ -45,6 +45,7 @@ def run_counts(stats: dict[str, Any]) -> dict[str, int]:
         "new": tally.NEW,
         "updated": tally.UPDATED, "duplicates": tally.DUPLICATES,
         "quarantined": tally.QUARANTINED, "errors": ERRORS, "retries": RETRIES,
+        "fallback": tally.FALLBACK,
     }
     return {name: int(stats.get(key) or 0) for name, key in keys.items()}
 
