@@ -20,6 +20,7 @@ from newscrawl.pages.body import BodyText, read_container
 from newscrawl.pages.css import is_inside, select, select_first, squash, text_of, unique
 from newscrawl.pages.dates import parse_machine_date, parse_visible_date
 from newscrawl.pages.summary import summary_of
+from newscrawl.pages.titles import strip_site_suffix
 from newscrawl.pages.values import ArticleData, Extraction, ImageRef, PageError
 from newscrawl.pages.wire import find_agency, find_dateline
 
@@ -27,7 +28,6 @@ NO_HEADLINE = "no-headline"
 NO_BODY = "no-body"
 NO_DATE = "no-date"
 
-_TITLE_SUFFIXES = (" | The Star Online", " | The Star", " - The Star Online", " - The Star")
 # Text nodes first (cheap), the exact test in Python: a badge that is only the word.
 _PREMIUM_TEXT = etree.XPath("//body//text()[contains(., 'PREMIUM')]")
 # The heading names the section ("Next In Aseanplus News", "Next In Nation").
@@ -118,18 +118,19 @@ class ArticlePage:
     # -- values -------------------------------------------------------------------------
 
     def title(self) -> str | None:
-        """JSON-LD headline, else ``og:title`` without the site suffix, else the ``h1``."""
-        found = jsonld.text_value(self._jsonld, "headline")
-        if found:
-            return squash(found)
-        og = self._meta.get("og:title") or self._meta.get("twitter:title")
-        if og:
-            for suffix in _TITLE_SUFFIXES:
-                og = og.removesuffix(suffix)
-            if squash(og):
-                return squash(og)
+        """JSON-LD headline, else ``og:title``, else the ``h1``: the first that is more than
+        the site's name (which is taken off every one of them)."""
         h1 = select_first(self.doc, *self.HEADLINE_CSS)
-        return (text_of(h1) or None) if h1 is not None else None
+        for found in (
+            jsonld.text_value(self._jsonld, "headline"),
+            self._meta.get("og:title"),
+            self._meta.get("twitter:title"),
+            text_of(h1) if h1 is not None else None,
+        ):
+            title = strip_site_suffix(squash(found)) if found else ""
+            if title:
+                return title
+        return None
 
     def description(self) -> str | None:
         for value in (
