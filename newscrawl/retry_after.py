@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Final, Self
 
-from scrapy import Request, signals
+from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
@@ -67,9 +67,7 @@ class RetryAfterMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        middleware = cls(crawler, NewscrawlConfig.from_settings(crawler.settings).retry_after_max)
-        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
-        return middleware
+        return cls(crawler, NewscrawlConfig.from_settings(crawler.settings).retry_after_max)
 
     @property
     def _stats(self) -> StatsCollector:
@@ -99,6 +97,9 @@ class RetryAfterMiddleware:
             self._stats.inc_value(f"{STATS_PREFIX}/waited")
             self._stats.min_value(f"{STATS_PREFIX}/min_margin_s", round(waited - wanted, 3))
             self._stats.max_value(f"{STATS_PREFIX}/max_wait_s", round(waited, 3))
+            # Kept current, not set at close: the stats dump may run before a close handler.
+            self._stats.set_value(f"{STATS_PREFIX}/median_wait_s",
+                                  round(statistics.median(self._waits), 3))
 
     def process_response(self, request: Request, response: Response) -> Response:
         if response.status not in THROTTLE_STATUSES:
@@ -126,8 +127,3 @@ class RetryAfterMiddleware:
         logger.info("HTTP %d with Retry-After %s: %s waits %.1f s", response.status,
                     header.decode("latin-1"), key, wait)
         return response
-
-    def spider_closed(self) -> None:
-        if self._waits:
-            self._stats.set_value(f"{STATS_PREFIX}/median_wait_s",
-                                  round(statistics.median(self._waits), 3))

@@ -17,6 +17,8 @@ from newscrawl.spiders.feeds import DEFAULT_DATA_DIR, default_feeds
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
+# `scrapy crawl` that exits 1 with the reason when the crawl failed (newscrawl.commands.crawl).
+COMMANDS_MODULE = "newscrawl.commands"
 
 # --- politeness (the live site) -------------------------------------------------------------
 USER_AGENT = f"newscrawl/{__version__} (+https://github.com/newscrawl/newscrawl)"
@@ -86,6 +88,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 # NEWSCRAWL_RETRY_AFTER_MAX (seconds, default 120) caps how long a host's Retry-After is obeyed.
 EXTENSIONS = {
+    # First: a data directory the run cannot write stops it before the state is opened.
+    "newscrawl.extensions.storage_check.StorageCheckExtension": 1,
     # Marks stories seen only once the feed holding them is stored (crash safety).
     "newscrawl.state.commit.StateCommitExtension": 100,
     "newscrawl.monitors.tally.StoryTallyExtension": 100,

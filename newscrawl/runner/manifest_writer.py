@@ -19,6 +19,8 @@ from scrapy import signals
 from w3lib.url import file_uri_to_path
 
 from newscrawl.config import NewscrawlConfig
+from newscrawl.extensions.crawl_failure import fail
+from newscrawl.extensions.storage_check import storage_error
 from newscrawl.feeds import AtomicFileFeedStorage
 from newscrawl.items import QuarantineItem
 from newscrawl.monitors import tally
@@ -90,7 +92,11 @@ class ManifestWriter:
         target = (stories.path.with_name(stories.path.stem + MANIFEST_SUFFIX) if stories
                   else manifest_path(self.config.data_dir / "runs", run_id))
         manifest = self.build(run_id, target.parent, stories, quarantine)
-        manifest.write(target)
+        try:
+            manifest.write(target)
+        except OSError as error:
+            fail(self.crawler, f"manifest not written: {storage_error(target, error)}")
+            return
         logger.info("Run manifest written to %s", target)
 
     def run_id(self) -> str:
