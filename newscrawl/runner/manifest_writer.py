@@ -33,7 +33,14 @@ from newscrawl.monitors.checks import (
     RETRIES,
 )
 from newscrawl.monitors.report import MonitorReport, iso
-from newscrawl.runner.manifest import MANIFEST_SUFFIX, FeedFile, RunManifest, manifest_path
+from newscrawl.runner.manifest import (
+    DROPPED,
+    MANIFEST_SUFFIX,
+    FeedFile,
+    RunManifest,
+    manifest_path,
+)
+from newscrawl.spiders.dropped import dropped_by_reason
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +55,10 @@ def run_counts(stats: dict[str, Any]) -> dict[str, int]:
         "updated": tally.UPDATED, "duplicates": tally.DUPLICATES,
         "quarantined": tally.QUARANTINED, "errors": ERRORS, "retries": RETRIES,
     }
-    return {name: int(stats.get(key) or 0) for name, key in keys.items()}
+    counts = {name: int(stats.get(key) or 0) for name, key in keys.items()}
+    # Stories requested and neither published nor quarantined, by reason (newscrawl/dropped/).
+    counts.update({f"{DROPPED}{reason}": n for reason, n in dropped_by_reason(stats).items()})
+    return counts
 
 
 @dataclass(frozen=True, slots=True)
