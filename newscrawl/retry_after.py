@@ -56,13 +56,38 @@ def retry_after_seconds(value: str, now: datetime | None = None) -> float | None
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+class SlotPauses:
+    """When each download slot (host) may be used again, on the ``time.monotonic()`` clock."""
+
+    def __init__(self) -> None:
+        self._until: dict[str, float] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._until)
+
+    def pause(self, slot: str, until: float) -> None:
+        """A later pause wins; an earlier one never shortens a pause already set."""
+        self._until[slot] = max(self._until.get(slot, 0.0), until)
+
+    def remaining(self, slot: str, now: float) -> float:
+        """Seconds ``slot`` must still wait (0 for a slot that was never paused); a pause that
+        is over is forgotten."""
+        until = self._until.get(slot)
+        if until is None:
+            return 0.0
+        if until <= now:
+            del self._until[slot]
+            return 0.0
+        return until - now
+
+
 class RetryAfterMiddleware:
     """Must sit above RetryMiddleware (550) in DOWNLOADER_MIDDLEWARES."""
 
     def __init__(self, crawler: Crawler, cap: float) -> None:
         self.crawler = crawler
         self.cap = cap
-        self._not_before: dict[str, float] = {}  # slot key -> time.monotonic() to wait for
+        self._pauses = SlotPauses()
         self._waits: list[float] = []
 
     @classmethod
@@ -79,16 +104,12 @@ class RetryAfterMiddleware:
         return str(engine.downloader.get_slot_key(request))
 
     async def process_request(self, request: Request) -> None:
-        if self._not_before:
+        if self._pauses:
             key = self._slot(request)
-            until = self._not_before.get(key, 0.0)
             # A loop, not one sleep: a timer may fire a hair early, and another throttled
             # response of the slot may have pushed the time further while this one waited.
-            while (remaining := until - time.monotonic()) > 0:
+            while (remaining := self._pauses.remaining(key, time.monotonic())) > 0:
                 await maybe_deferred_to_future(deferLater(reactor, remaining, lambda: None))
-                until = self._not_before.get(key, 0.0)
-            if until and self._not_before.get(key) == until:
-                del self._not_before[key]
         noted = request.meta.pop(NOTED_META, None)
         if noted is not None:
             received, wanted = noted
@@ -120,7 +141,7 @@ class RetryAfterMiddleware:
                            request.url, asked, self.cap)
         now = time.monotonic()
         key = self._slot(request)
-        self._not_before[key] = max(self._not_before.get(key, 0.0), now + wait)
+        self._pauses.pause(key, now + wait)
         request.meta[NOTED_META] = (now, wait)
         self._stats.inc_value(f"{STATS_PREFIX}/responses/{response.status}")
         self._stats.max_value(f"{STATS_PREFIX}/max_asked_s", asked)

@@ -12,7 +12,7 @@ import pytest
 from crawling import SiteTruth, run_crawl
 
 from newscrawl.replica import ReplicaServer
-from newscrawl.retry_after import retry_after_seconds
+from newscrawl.retry_after import SlotPauses, retry_after_seconds
 
 RETRY_AFTER = 2  # seconds the replica's throttle fault asks for
 
@@ -57,3 +57,14 @@ def test_retry_after_values() -> None:
     assert retry_after_seconds("Tue, 01 Dec 2026 11:00:00 GMT", now) == 0  # in the past
     assert retry_after_seconds("soon", now) is None
     assert retry_after_seconds("-3", now) is None
+
+
+def test_a_pause_holds_its_host_only() -> None:
+    pauses = SlotPauses()
+    pauses.pause("127.0.0.1", until=105.0)
+    assert pauses.remaining("127.0.0.1", now=100.0) == 5.0
+    assert pauses.remaining("www.thestar.com.my", now=100.0) == 0.0  # other hosts go on
+    pauses.pause("127.0.0.1", until=102.0)  # a shorter ask does not cut the pause
+    assert pauses.remaining("127.0.0.1", now=101.0) == 4.0
+    assert pauses.remaining("127.0.0.1", now=105.0) == 0.0
+    assert not pauses
