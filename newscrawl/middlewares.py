@@ -93,3 +93,8 @@ class OriginGuardMiddleware:
         self.crawler.stats.inc_value(f"{STATS_PREFIX}/{kind}")
         logger.warning("Blocked a %s to another origin: %s (from %s)", kind, target, request.url)
         raise OffOriginRequest(target, kind)
+
+
+# The names before origins replaced host names, for code written against them.
+OffHostRedirect = OffOriginRequest
+OffHostRedirectMiddleware = OriginGuardMiddleware

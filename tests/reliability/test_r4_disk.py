@@ -12,11 +12,12 @@ import os
 import sqlite3
 import stat
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from crawling import CrawlResult, run_crawl
+from crawling import REPO, CrawlResult, run_crawl
 
 from newscrawl.replica import ReplicaServer
 
@@ -117,3 +118,16 @@ def test_a_disk_that_fills_up_fails_the_run_and_publishes_nothing_half_written(
             assert line.startswith("{") and line.endswith("}"), path
     assert stories_in(state) == 0  # not one story recorded as seen: the next run emits them
     record_figure("R4 disk full exit code", result.returncode)
+
+
+def test_newscrawl_run_on_a_read_only_data_dir_says_so_in_one_line(
+        tmp_path: Path, small_fs: MountFactory) -> None:
+    with read_only_dir(tmp_path / "data", small_fs) as data:
+        done = subprocess.run(
+            [sys.executable, "-m", "newscrawl.cli", "run", "--data-dir", str(data),
+             "--base-url", "http://127.0.0.1:9", "--render", "never"],
+            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(data) in lines[0], lines
