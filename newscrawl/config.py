@@ -55,6 +55,8 @@ class NewscrawlConfig:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     # Freeze start-up objects out of the garbage collector's walks (GcTuningExtension).
     gc_freeze: bool = True
+    # The longest a host's Retry-After (429/503) is honoured; a longer ask waits this long.
+    retry_after_max: float = 120.0
 
     @classmethod
     def from_settings(cls, settings: SettingsLike) -> NewscrawlConfig:
@@ -101,6 +103,7 @@ class NewscrawlConfig:
             now=_instant(settings.get("NEWSCRAWL_NOW")),
             gc_freeze=str(settings.get("NEWSCRAWL_GC_FREEZE", True)).lower()
             not in ("0", "false", "no", "off"),
+            retry_after_max=number("NEWSCRAWL_RETRY_AFTER_MAX", 120, 0, 3600),
         )
 
 

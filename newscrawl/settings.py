@@ -17,7 +17,8 @@ from newscrawl.spiders.feeds import DEFAULT_DATA_DIR, default_feeds
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
-# `scrapy crawl` and `scrapy parse` check the spider's -a arguments before Scrapy starts up.
+# `scrapy crawl` and `scrapy parse` check the spider's -a arguments before Scrapy starts up;
+# `scrapy crawl` exits 1 with the reason when the crawl failed (newscrawl.commands.crawl).
 COMMANDS_MODULE = "newscrawl.commands"
 
 # --- politeness (the live site) -------------------------------------------------------------
@@ -80,13 +81,21 @@ NEWSCRAWL_DATA_DIR = os.environ.get("NEWSCRAWL_DATA_DIR") or None
 # catch their edits. Tests pin NEWSCRAWL_NOW because the replica's stories are dated in the past.
 
 DOWNLOADER_MIDDLEWARES = {
-    # Above RedirectMiddleware (600), so a redirect off the site reaches the errback.
-    "newscrawl.middlewares.OffHostRedirectMiddleware": 650,
+    # Above RedirectMiddleware (600) and MetaRefreshMiddleware (580), so a redirect or a meta
+    # refresh to another origin reaches the errback; its process_request guards every request.
+    "newscrawl.middlewares.OriginGuardMiddleware": 650,
+    # Above RetryMiddleware (550): reads a 429/503's Retry-After before the retry is made.
+    "newscrawl.retry_after.RetryAfterMiddleware": 560,
 }
+# NEWSCRAWL_RETRY_AFTER_MAX (seconds, default 120) caps how long a host's Retry-After is obeyed.
 EXTENSIONS = {
+    # First: a data directory the run cannot write stops it before the state is opened.
+    "newscrawl.extensions.storage_check.StorageCheckExtension": 1,
     # Marks stories seen only once the feed holding them is stored (crash safety).
     "newscrawl.state.commit.StateCommitExtension": 100,
     "newscrawl.monitors.tally.StoryTallyExtension": 100,
+    # Counts redirects the duplicate filter swallows (newscrawl/dropped/redirect-*).
+    "newscrawl.spiders.dropped.DroppedRedirectExtension": 100,
     "newscrawl.extensions.stats_dump.StatsDumpExtension": 500,
     # Freezes start-up objects out of the garbage collector's walks (NEWSCRAWL_GC_FREEZE).
     "newscrawl.extensions.gc_tuning.GcTuningExtension": 0,

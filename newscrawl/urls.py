@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import string
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -28,6 +29,8 @@ _SECTION_ARTICLE_RE = re.compile(
 )
 # Any dated story of the site (news/nation, business/business-news, opinion/columnists/x, …).
 _ANY_ARTICLE_RE = re.compile(r"^(?:/[a-z0-9-]+)+/\d{4}/\d{2}/\d{2}/[a-z0-9][a-z0-9-]*$")
+_ESCAPE_RE = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
 
 
 def is_site_url(url: str) -> bool:
@@ -49,10 +52,28 @@ def canonical_url(url: str, base: str | None = None) -> str:
     parts = urlsplit(absolute)
     if (parts.hostname or "") not in SITE_HOSTS:
         return absolute
-    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    path = re.sub(r"/{2,}", "/", _normal_escapes(parts.path or "/"))
     if len(path) > 1:
         path = path.rstrip("/")
+    lowered = path.lower()
+    # The site's story and section paths are lowercase only, and it serves them whatever the
+    # case of the link; other paths (tags, search) may mean something by their case.
+    if lowered == SECTION_PATH or _ANY_ARTICLE_RE.match(lowered):
+        path = lowered
     return urlunsplit((CANONICAL_SCHEME, CANONICAL_HOST, path, "", ""))
+
+
+def _normal_escapes(path: str) -> str:
+    """RFC 3986 6.2.2: escapes of unreserved characters decoded (``%2D`` is ``-``), the rest
+    in upper case, so that every spelling of one path is one string."""
+    if "%" not in path:
+        return path
+    return _ESCAPE_RE.sub(_normal_escape, path)
+
+
+def _normal_escape(match: re.Match[str]) -> str:
+    char = chr(int(match[1], 16))
+    return char if char in _UNRESERVED else "%" + match[1].upper()
 
 
 def join_url(base: str, href: str) -> str | None:

@@ -1,2 +1,3 @@
 """Scrapy commands of the project (``COMMANDS_MODULE``): ``crawl`` and ``parse`` as Scrapy's,
-with the ``aseanplus`` spider's ``-a`` arguments checked before Scrapy starts up."""
+with the ``aseanplus`` spider's ``-a`` arguments checked before Scrapy starts up, and a
+``crawl`` that exits 1 when the crawl failed."""

@@ -14,6 +14,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newscrawl.config import NewscrawlConfig
+from newscrawl.extensions.crawl_failure import fail
+from newscrawl.extensions.storage_check import storage_error
+from newscrawl.feeds import write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +42,13 @@ class StatsDumpExtension:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = dict(self.crawler.stats.get_stats())
         stats.setdefault("finish_reason", reason)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps(stats, default=_jsonable, sort_keys=True, indent=1),
-                       encoding="utf-8")
-        tmp.replace(self.path)
+        text = json.dumps(stats, default=_jsonable, sort_keys=True, indent=1)
+        try:
+            # Atomic: a full disk leaves no half-written (or 0-byte) file behind.
+            write_atomically(self.path, lambda temp: temp.write_text(text, encoding="utf-8"))
+        except OSError as error:
+            fail(self.crawler, f"stats not written: {storage_error(self.path, error)}")
+            return
         logger.info("crawl stats written to %s", self.path)
 
 

@@ -17,9 +17,14 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Self, cast
 
+from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 from w3lib.url import file_uri_to_path
+
+from newscrawl.extensions.crawl_failure import fail
+from newscrawl.extensions.storage_check import storage_error
 
 logger = logging.getLogger(__name__)
 
@@ -115,15 +120,25 @@ class AtomicFileFeedStorage:
     """Scrapy feed storage (``FEED_STORAGES = {"file": ..., "": ...}``) with atomic publish.
 
     ``overwrite`` keeps Scrapy's meaning: without it an existing feed is copied into the part
-    file first, so appending stays atomic too.
+    file first, so appending stays atomic too. A write that fails (disk full) fails the crawl
+    once, with one line naming the feed, and stops it: the part file is removed when the feed
+    is stored, so nothing half-written is left, and the stories stay unseen for the next run.
     """
 
-    def __init__(self, uri: str, *, feed_options: dict[str, Any] | None = None) -> None:
+    def __init__(self, uri: str, *, feed_options: dict[str, Any] | None = None,
+                 crawler: Crawler | None = None) -> None:
         # Scrapy also builds a storage from the URI *template* to check it is supported, so
         # the constructor must not touch the filesystem.
         self.path = Path(file_uri_to_path(uri) if uri.startswith("file:") else uri)
         self.overwrite = bool((feed_options or {}).get("overwrite", False))
         self.part = PartFile.for_target(self.path, os.getpid())
+        self.crawler = crawler
+        self.error: OSError | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, uri: str, *,
+                     feed_options: dict[str, Any] | None = None) -> Self:
+        return cls(uri, feed_options=feed_options, crawler=crawler)
 
     def open(self, spider: Any) -> IO[bytes]:
         directory = self.path.parent
@@ -133,13 +148,53 @@ class AtomicFileFeedStorage:
         if not self.overwrite and self.path.exists():
             with self.path.open("rb") as existing:
                 shutil.copyfileobj(existing, file)
-        return file
+        return cast(IO[bytes], GuardedFile(file, self._write_failed))
 
     def store(self, file: IO[bytes]) -> None:
-        if not file.closed:
-            file.flush()
-            os.fsync(file.fileno())
-            file.close()
-        self.part.path.replace(self.path)
-        fsync_directory(self.path.parent)
+        try:
+            if self.error is not None:
+                raise self.error
+            if not file.closed:
+                file.flush()
+                os.fsync(file.fileno())
+                file.close()
+            self.part.path.replace(self.path)
+            fsync_directory(self.path.parent)
+        except OSError as error:
+            self.part.path.unlink(missing_ok=True)
+            self._write_failed(error, stop=False)  # the crawl is closing already
+            raise
         logger.debug("Published feed %s", self.path)
+
+    def _write_failed(self, error: OSError, *, stop: bool = True) -> None:
+        if self.error is not None:
+            return  # said once
+        self.error = error
+        if self.crawler is not None:
+            fail(self.crawler, f"feed not stored: {storage_error(self.path, error)}")
+            engine = self.crawler.engine
+            if stop and engine is not None:  # no more pages for a feed that cannot take them
+                deferred_from_coro(engine.close_spider_async(reason="storage-error"))
+
+
+class GuardedFile:
+    """The part file, as the exporter sees it: the first failed write is reported, and the
+    writes after it are dropped (one line in the log, not one traceback per item)."""
+
+    def __init__(self, file: IO[bytes], on_error: Callable[[OSError], None]) -> None:
+        self._file = file
+        self._on_error = on_error
+        self.failed = False
+
+    def write(self, data: bytes) -> int:
+        if self.failed:
+            return len(data)
+        try:
+            return self._file.write(data)
+        except OSError as error:
+            self.failed = True
+            self._on_error(error)
+            return len(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)

@@ -8,7 +8,6 @@ file that the manifest writer and ``newscrawl run`` read to decide whether the r
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +16,9 @@ from typing import Any, Final, Self
 from spidermon.core.actions import Action
 
 from newscrawl.config import NewscrawlConfig
+from newscrawl.extensions.crawl_failure import fail
+from newscrawl.extensions.storage_check import storage_error
+from newscrawl.feeds import write_atomically
 
 # spidermon's statuses; FAIL and ERROR (the monitor itself crashed) are alarms.
 ALARM_STATUSES: Final = frozenset({"FAIL", "ERROR"})
@@ -63,10 +65,8 @@ class MonitorReport:
         return cls(data.get("started_at"), outcomes)
 
     def write(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.part-{os.getpid()}")
-        temp.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
-        temp.replace(path)
+        text = json.dumps(self.to_json(), indent=2) + "\n"
+        write_atomically(path, lambda temp: temp.write_text(text, encoding="utf-8"))
 
     @classmethod
     def read(cls, path: Path) -> Self | None:
@@ -116,4 +116,8 @@ class MonitorReportAction(Action):  # type: ignore[misc]
             started_at=iso(crawler.stats.get_value("start_time")),
             outcomes=outcomes_of(self.result),
         )
-        report.write(config.monitor_results_path)
+        try:
+            report.write(config.monitor_results_path)
+        except OSError as error:  # the run fails with one line, not the action's traceback
+            fail(crawler, "monitor results not written: "
+                 f"{storage_error(config.monitor_results_path, error)}")

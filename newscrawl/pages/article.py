@@ -21,6 +21,7 @@ from newscrawl.pages.css import is_inside, select, select_first, squash, text_of
 from newscrawl.pages.dates import parse_machine_date, parse_visible_date
 from newscrawl.pages.sources import NOWHERE, Found, ValueSource, first_match
 from newscrawl.pages.summary import summary_of
+from newscrawl.pages.titles import strip_site_suffix
 from newscrawl.pages.values import ArticleData, Extraction, ImageRef, PageError
 from newscrawl.pages.wire import find_agency, find_dateline
 
@@ -28,7 +29,6 @@ NO_HEADLINE = "no-headline"
 NO_BODY = "no-body"
 NO_DATE = "no-date"
 
-_TITLE_SUFFIXES = (" | The Star Online", " | The Star", " - The Star Online", " - The Star")
 # Text nodes first (cheap), the exact test in Python: a badge that is only the word.
 _PREMIUM_TEXT = etree.XPath("//body//text()[contains(., 'PREMIUM')]")
 # The heading names the section ("Next In Aseanplus News", "Next In Nation").
@@ -124,21 +124,24 @@ class ArticlePage:
 
     @cached_property
     def _title(self) -> Found[str | None]:
-        """JSON-LD headline, else ``og:title`` without the site suffix, else the ``h1``."""
+        """JSON-LD headline, else ``og:title``, else the ``h1``: the first that is more than
+        the site's name (which is taken off every one of them: a blank headline's og:title is
+        ``| The Star``)."""
         found = jsonld.text_value(self._jsonld, "headline")
-        if found:
-            return Found(squash(found), ValueSource("json-ld", "headline"))
+        title = strip_site_suffix(squash(found)) if found else ""
+        if title:
+            return Found(title, ValueSource("json-ld", "headline"))
         for name in ("og:title", "twitter:title"):
             og = self._meta.get(name)
             if og:
-                for suffix in _TITLE_SUFFIXES:
-                    og = og.removesuffix(suffix)
-                if squash(og):
-                    return Found(squash(og), ValueSource("meta", name))
+                title = strip_site_suffix(squash(og))
+                if title:
+                    return Found(title, ValueSource("meta", name))
                 break  # an og:title that is only the suffix: the h1, not twitter:title
         h1 = first_match(self.doc, self.HEADLINE_CSS)
-        if h1 is not None and text_of(h1[0]):
-            return Found(text_of(h1[0]), ValueSource("markup", h1[1]))
+        title = strip_site_suffix(text_of(h1[0])) if h1 is not None else ""
+        if h1 is not None and title:
+            return Found(title, ValueSource("markup", h1[1]))
         return Found(None, NOWHERE)
 
     def description(self) -> str | None:

@@ -7,8 +7,8 @@ import re
 
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
-from w3lib.encoding import html_to_unicode
 
+from newscrawl.pages.charset import decode_html
 from newscrawl.pages.values import PageError
 
 EMPTY = "empty"
@@ -25,12 +25,10 @@ _TAIL_WINDOW = 65536
 
 
 def decode(body: str | bytes, content_type: str | None = None) -> str:
-    """Text of the page: the HTTP charset, else the page's own ``<meta charset>``, else UTF-8."""
+    """Text of the page: BOM, HTTP charset, ``<meta charset>``, detector (see ``charset``)."""
     if isinstance(body, str):
         return body
-    _encoding, text = html_to_unicode(content_type, body)
-    assert isinstance(text, str)
-    return text
+    return decode_html(body, content_type).text
 
 
 def check(body: str | bytes, content_type: str | None = None) -> str:

@@ -21,6 +21,8 @@ from scrapy.statscollectors import StatsCollector
 
 from newscrawl.config import NewscrawlConfig
 from newscrawl.items import RECORD_FIELDS, QuarantineItem, StoryItem
+from newscrawl.pages.titles import strip_site_suffix
+from newscrawl.pipelines.bounds import oversize, schema_bounds
 from newscrawl.pipelines.furniture import boilerplate_in
 from newscrawl.schema import story_schema
 from newscrawl.urls import is_section_article, story_id
@@ -115,6 +117,7 @@ class StoryValidator:
 
     def __init__(self, clock: Clock | None = None) -> None:
         schema = inline_refs(story_schema())
+        self._bounds = schema_bounds(schema)
         self._schema = Draft202012Validator(schema)
         self._passes = schema_check(schema)
         self._clock: Clock = clock or (lambda: datetime.now(UTC))
@@ -134,11 +137,18 @@ class StoryValidator:
         """Reasons, and the fields they cover (their schema errors would only repeat them)."""
         reasons: list[str] = []
         fields: set[str] = set()
+        for field, reason in oversize(record, self._bounds):
+            reasons.append(reason)
+            fields.add(field)
+        title = record.get("title")
+        if isinstance(title, str) and not strip_site_suffix(title):
+            reasons.append("empty-title: nothing but the site's name")
+            fields.add("title")
         body = record.get("body")
         if not isinstance(body, str) or not body.strip():
             reasons.append("empty-body")
             fields.update(("body", "word_count"))
-        else:
+        elif "body" not in fields:  # a too-large body is not scanned: it would only cost time
             found = boilerplate_in(body)
             if found:
                 reasons.append("boilerplate-in-body: " + " | ".join(_short(f) for f in found))

@@ -11,6 +11,7 @@ from typing import Any, Final
 from newscrawl.cli_parser import usage_error
 from newscrawl.config import ConfigError
 from newscrawl.dataset.command import DEFAULT_DATA_DIR, default_data_dir
+from newscrawl.extensions.storage_check import storage_error
 
 DEFAULT_MAX_RUN_TIME: Final = 3600.0
 DEFAULT_KILL_GRACE: Final = 30.0
@@ -82,7 +83,13 @@ def run_command(args: argparse.Namespace) -> int:
         build_dataset=args.build_dataset,
         interactive=sys.stdout.isatty(),
     )
-    return int(RunController(options).execute())
+    try:
+        return int(RunController(options).execute())
+    except OSError as error:
+        # A read-only or full data directory (the lock, the log, the manifest): one line.
+        where = Path(error.filename) if error.filename else data_dir
+        print(f"newscrawl run: {storage_error(where, error)}", file=sys.stderr)
+        return 1
 
 
 def _seconds(text: str) -> float:

@@ -32,6 +32,9 @@ def summary_lines(
             f"updated, {c.get('duplicates', 0)} duplicates), {c.get('quarantined', 0)} "
             f"quarantined, {c.get('errors', 0)} errors"
         )
+        if manifest.dropped:
+            reasons = ", ".join(f"{reason} {n}" for reason, n in manifest.dropped.items())
+            lines.append(f"  dropped: {sum(manifest.dropped.values())} stories ({reasons})")
         if manifest.feed is not None:
             lines.append(f"  feed: runs/{manifest.feed.path} ({manifest.feed.records} records, "
                          f"sha256 {manifest.feed.sha256[:12]}…)")

@@ -22,6 +22,8 @@ from newscrawl.items import SCHEMA_VERSION
 from newscrawl.monitors.report import MonitorReport
 
 MANIFEST_SUFFIX: Final = ".manifest.json"
+# Counts named ``dropped/<reason>``: stories requested and neither published nor quarantined.
+DROPPED: Final = "dropped/"
 
 
 def file_sha256(path: Path) -> str:
@@ -82,6 +84,12 @@ class RunManifest:
     monitors: MonitorReport | None = None
     code_version: str = field(default_factory=lambda: current_code_version())
     schema_version: str = SCHEMA_VERSION
+
+    @property
+    def dropped(self) -> dict[str, int]:
+        """``{reason: stories}`` dropped by the run, from its counts."""
+        return {k.removeprefix(DROPPED): v for k, v in self.counts.items()
+                if k.startswith(DROPPED)}
 
     def to_json(self) -> dict[str, Any]:
         def feed_json(feed: FeedFile | None) -> dict[str, Any] | None:

@@ -19,6 +19,8 @@ from scrapy import signals
 from w3lib.url import file_uri_to_path
 
 from newscrawl.config import NewscrawlConfig
+from newscrawl.extensions.crawl_failure import fail
+from newscrawl.extensions.storage_check import storage_error
 from newscrawl.feeds import AtomicFileFeedStorage
 from newscrawl.items import QuarantineItem
 from newscrawl.monitors import tally
@@ -31,7 +33,14 @@ from newscrawl.monitors.checks import (
     RETRIES,
 )
 from newscrawl.monitors.report import MonitorReport, iso
-from newscrawl.runner.manifest import MANIFEST_SUFFIX, FeedFile, RunManifest, manifest_path
+from newscrawl.runner.manifest import (
+    DROPPED,
+    MANIFEST_SUFFIX,
+    FeedFile,
+    RunManifest,
+    manifest_path,
+)
+from newscrawl.spiders.dropped import dropped_by_reason
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +56,10 @@ def run_counts(stats: dict[str, Any]) -> dict[str, int]:
         "quarantined": tally.QUARANTINED, "errors": ERRORS, "retries": RETRIES,
         "fallback": tally.FALLBACK,
     }
-    return {name: int(stats.get(key) or 0) for name, key in keys.items()}
+    counts = {name: int(stats.get(key) or 0) for name, key in keys.items()}
+    # Stories requested and neither published nor quarantined, by reason (newscrawl/dropped/).
+    counts.update({f"{DROPPED}{reason}": n for reason, n in dropped_by_reason(stats).items()})
+    return counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +107,11 @@ class ManifestWriter:
         target = (stories.path.with_name(stories.path.stem + MANIFEST_SUFFIX) if stories
                   else manifest_path(self.config.data_dir / "runs", run_id))
         manifest = self.build(run_id, target.parent, stories, quarantine)
-        manifest.write(target)
+        try:
+            manifest.write(target)
+        except OSError as error:
+            fail(self.crawler, f"manifest not written: {storage_error(target, error)}")
+            return
         logger.info("Run manifest written to %s", target)
 
     def run_id(self) -> str:

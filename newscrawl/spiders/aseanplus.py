@@ -24,8 +24,10 @@ from newscrawl import rendering
 from newscrawl.config import ConfigError
 from newscrawl.items import DiscoveredVia, QuarantineItem, StoryItem
 from newscrawl.pages import ArticleData, ArticlePage, ListingPage, PageError, RssFeedPage
+from newscrawl.pages.charset import decode_html
 from newscrawl.records import build_story
 from newscrawl.spiders.arguments import ArgumentError, SpiderArguments
+from newscrawl.spiders.dropped import count_dropped
 from newscrawl.spiders.failures import FailureSorter, one_line
 from newscrawl.spiders.frontier import StoryFrontier
 from newscrawl.spiders.known_stories import KnownStories
@@ -237,16 +239,23 @@ class AseanplusSpider(Spider):
         url = canonical_url(unbase(response.url, self.args.base_url))
         if not self._settled(url, response):
             return
-        content_type = response.headers.get("Content-Type")
+        header = response.headers.get("Content-Type")
+        content_type = header.decode("latin-1") if header else None
         # Decoded once: the record keeps the text, and the page classes need not decode again.
-        raw_html = response.text if isinstance(response, TextResponse) else None
+        # Not response.text: it turns Latin-1 bytes labelled UTF-8 into replacement characters.
+        decoded = decode_html(response.body, content_type) \
+            if isinstance(response, TextResponse) else None
+        if decoded is not None and decoded.mislabelled:
+            self.crawler.stats.inc_value("newscrawl/charset/mislabelled")
+        raw_html = decoded.text if decoded is not None else None
         try:
             page = ArticlePage.for_page(url, response.body if raw_html is None else raw_html,
-                                        content_type.decode("latin-1") if content_type else None)
+                                        content_type)
             label = page.section_label()
             if (label or "").strip().casefold() != SECTION_LABEL.casefold():
                 self.crawler.stats.inc_value("newscrawl/out_of_section/label")
-                logger.info("not an %s story (label %r): %s", SECTION_LABEL, label, url)
+                count_dropped(self.crawler.stats, "not-in-section")
+                logger.warning("not an %s story (label %r): %s", SECTION_LABEL, label, url)
                 return
             data = page.to_data()
         except PageError as error:
@@ -259,6 +268,7 @@ class AseanplusSpider(Spider):
             return
         if self.frontier.is_older(data.published_at.date()):
             self.crawler.stats.inc_value("newscrawl/links/older")
+            count_dropped(self.crawler.stats, "older-than-since")
             return
         for href in data.next_in:
             yield from self._follow(href, "next_in", url)
@@ -272,15 +282,20 @@ class AseanplusSpider(Spider):
 
     def _settled(self, url: str, response: Response) -> bool:
         """Where a redirect landed: a new story of the section is fine, anything else is not."""
-        requested = canonical_url(unbase(response.request.url, self.args.base_url)) \
-            if response.request else url
-        if url == requested or not response.meta.get("redirect_urls"):
+        # response.request is the last hop, whose URL is the response's: the first hop is the
+        # story that was asked for.
+        hops = response.meta.get("redirect_urls")
+        requested = canonical_url(unbase(hops[0], self.args.base_url)) if hops else url
+        if url == requested:  # not redirected, or http -> https, a trailing slash
+            self.frontier.claim(url)  # a redirect that lands here later is a repeat
             return True
         if is_section_article(url) and self.frontier.claim(url):
             self.crawler.stats.inc_value("newscrawl/redirected/to_story")
             return True
+        reason = "redirect-to-seen" if is_section_article(url) else "redirected-elsewhere"
         self.crawler.stats.inc_value("newscrawl/redirected/elsewhere")
-        logger.info("redirected from %s to %s: skipped", requested, url)
+        count_dropped(self.crawler.stats, reason)
+        logger.warning("redirected from %s to %s: skipped (%s)", requested, url, reason)
         return False
 
     def parse_rendered(self, response: Response,

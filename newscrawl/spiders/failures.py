@@ -20,7 +20,8 @@ from scrapy.statscollectors import StatsCollector
 from twisted.python.failure import Failure
 
 from newscrawl.items import QuarantineItem
-from newscrawl.middlewares import OffHostRedirect
+from newscrawl.middlewares import OffOriginRequest
+from newscrawl.spiders.dropped import count_dropped
 from newscrawl.urls import canonical_url, unbase
 
 logger = logging.getLogger(__name__)
@@ -37,8 +38,10 @@ def failure_reason(failure: Failure) -> str:
     error = failure.value
     if isinstance(error, HttpError):
         return f"http-{error.response.status}"
-    if isinstance(error, OffHostRedirect):
-        return "offhost-redirect"
+    if isinstance(error, OffOriginRequest):
+        return error.reason
+    if isinstance(error, IgnoreRequest) and "max redirections" in str(error):
+        return "redirect-loop"  # RedirectMiddleware's words when REDIRECT_MAX_TIMES is hit
     if isinstance(error, IgnoreRequest):
         return "ignored"  # robots.txt, or a filter of another component
     if isinstance(error, DownloadCancelledError):
@@ -86,6 +89,8 @@ class FailureSorter:
         error = failure.value
         if isinstance(error, HttpError) and error.response.body:
             yield self.quarantine(url, reason, error.response)
+        else:
+            count_dropped(self.stats, reason)
 
     def page_failed(self, failure: Failure) -> None:
         """Errback of listing requests."""

@@ -46,6 +46,7 @@ class StoryFrontier:
         self._wants = wants
         self._seen: set[str] = set()
         self._listed: set[str] = set()
+        self._landed: set[str] = set()
         self.admitted = 0
 
     @property
@@ -79,9 +80,14 @@ class StoryFrontier:
         return url, "new"
 
     def claim(self, url: str) -> bool:
-        """Record a story reached by a redirect; False when it was already requested."""
-        if url in self._seen:
+        """Record that a response for the story at ``url`` came in; False when one already did.
+
+        Not "already requested": a story the listing showed is redirected to by an old URL as
+        often as not, and the duplicate filter keeps only one of the two requests.
+        """
+        if url in self._landed:
             return False
+        self._landed.add(url)
         self._seen.add(url)
         return True
 

@@ -74,7 +74,7 @@ def test_a_good_story_passes(tmp_path: Path) -> None:
             ["url-outside-section"],
         ),
         ({"id": "0123456789abcdef"}, ["id-mismatch"]),
-        ({"title": ""}, ["schema"]),
+        ({"title": ""}, ["empty-title"]),
         ({"published_at": "12 Feb 2026"}, ["schema"]),
         ({"section": "Nation"}, ["schema"]),
         ({"content_hash": ""}, ["schema"]),

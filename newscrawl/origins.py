@@ -1,0 +1,57 @@
+"""Which origins (scheme, host, port) the crawl may send a request to: the site's, or a replica's.
+
+A host name alone is not an origin: a meta refresh to another port of the replica's host passed
+the old host check and was followed. Pure: no Scrapy, no network.
+"""
+
+from __future__ import annotations
+
+from typing import Final, NamedTuple
+from urllib.parse import urlsplit
+
+from newscrawl.urls import SITE_HOSTS
+
+DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+
+
+class Origin(NamedTuple):
+    scheme: str
+    host: str
+    port: int
+
+    def __str__(self) -> str:
+        return f"{self.scheme}://{self.host}:{self.port}"
+
+
+def origin_of(url: str) -> Origin | None:
+    """The origin of an absolute http(s) URL; None for anything else (or a URL that won't parse)."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if scheme not in DEFAULT_PORTS or not host:
+        return None
+    return Origin(scheme, host, port if port is not None else DEFAULT_PORTS[scheme])
+
+
+class OriginPolicy:
+    """The site's origins (http and https on its hosts, default ports), or only ``base_url``'s.
+
+    With a replica, the live site is off limits too: a test must never reach the internet.
+    """
+
+    def __init__(self, base_url: str | None) -> None:
+        replica = origin_of(base_url) if base_url else None
+        if base_url and replica is None:
+            raise ValueError(f"base_url {base_url!r} has no http(s) origin")
+        self.allowed: frozenset[Origin] = frozenset(
+            {replica} if replica is not None else
+            {Origin(scheme, host, port) for scheme, port in DEFAULT_PORTS.items()
+             for host in SITE_HOSTS}
+        )
+
+    def allows(self, url: str) -> bool:
+        return origin_of(url) in self.allowed
