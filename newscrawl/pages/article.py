@@ -6,6 +6,8 @@ older or newer template is a subclass that overrides them and names the marker t
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import datetime
 from functools import cached_property
 from typing import Any, ClassVar
@@ -20,12 +22,23 @@ from newscrawl.pages.body import BodyText, read_container
 from newscrawl.pages.css import is_inside, select, select_first, squash, text_of, unique
 from newscrawl.pages.dates import parse_machine_date, parse_visible_date
 from newscrawl.pages.summary import summary_of
-from newscrawl.pages.values import ArticleData, Extraction, ImageRef, PageError
+from newscrawl.pages.values import (
+    ArticleData,
+    Extraction,
+    ImageRef,
+    Media,
+    NotAStoryError,
+    PageError,
+)
 from newscrawl.pages.wire import find_agency, find_dateline
+from newscrawl.urls import SECTION_LABEL, is_section_article
 
 NO_HEADLINE = "no-headline"
 NO_BODY = "no-body"
 NO_DATE = "no-date"
+# A long story whose continuation is missing, failed, or cannot be found.
+BODY_INCOMPLETE = "body-incomplete"
+GALLERY = "gallery"
 
 _TITLE_SUFFIXES = (" | The Star Online", " | The Star", " - The Star Online", " - The Star")
 # Text nodes first (cheap), the exact test in Python: a badge that is only the word.
@@ -33,6 +46,10 @@ _PREMIUM_TEXT = etree.XPath("//body//text()[contains(., 'PREMIUM')]")
 # The heading names the section ("Next In Aseanplus News", "Next In Nation").
 NEXT_IN_HEADING = "Next In"
 _SKIPPED_HREFS = ("javascript:", "mailto:", "#", "tel:")
+# The site itself, listed among a story's creators: never an author.
+SITE_ORGANISATIONS = frozenset({"the star online", "the star", "thestar", "thestar.com.my",
+                                "star media group", "star media group berhad"})
+_GUID_IN_ONCLICK = re.compile(r"(\d{3,})")
 
 
 class ArticlePage:
@@ -49,7 +66,20 @@ class ArticlePage:
     BODY_NOISE_CSS: ClassVar[str] = (
         ".caption, .inline-caption, figure, [class*=flourish], [id^=div-gpt-ad], .ad, "
         "[class*=ad-slot], [class*=advert], [class*=plan-box], [class*=paywall], "
-        "[class*=piano], .story-image"
+        "[class*=piano], .story-image, [class*=embeded-image], [class*=embedded-image], "
+        "#related-stories-div, [id*=related-stories], [class*=related-stories]"
+    )
+    # Inside the body: elements whose whole paragraph is theirs (a chart, the load link).
+    BODY_NOISE_HOLDER_CSS: ClassVar[str] = 'img.go-chart, a[onclick*="loadFull"]'
+    # A long story: the page holds the first part, the link loads the rest from the site's
+    # endpoint, keyed by the story's parse.ly guid.
+    CONTINUATION_CSS: ClassVar[str] = 'a[onclick*="loadFull"]'
+    CONTINUATION_PATH: ClassVar[str] = "/api/readmore/get/{guid}/"
+    # A photo gallery: its album instead of a story body.
+    GALLERY_CSS: ClassVar[str] = "div.album-content"
+    VIDEO_CSS: ClassVar[str] = (
+        "script[src*=jwplatform], script[src*=jwplayer], div[id^=jwplayer], "
+        'iframe[src*="clips.thestar.com.my"], iframe[src*=jwplatform], iframe[src*=jwplayer]'
     )
     KICKER_CSS: ClassVar[tuple[str, ...]] = ('a.kicker[data-list-type="Article"]', "a.kicker")
     AUTHORS_CSS: ClassVar[tuple[str, ...]] = ("div.credit__authors > a", "p.byline a")
@@ -107,6 +137,8 @@ class ArticlePage:
                 if container is not None:
                     page_class = layout
                     break
+        if page_class is FallbackArticlePage and select(doc, cls.GALLERY_CSS):
+            raise NotAStoryError(GALLERY)
         page = page_class(url, text, doc=doc)
         if page_class is not FallbackArticlePage and not _finds_own_container(page_class):
             # What _body_container would find again: the same selectors on the same document.
@@ -137,6 +169,7 @@ class ArticlePage:
             self._meta.get("og:description"),
             self._meta.get("description"),
             self._meta.get("twitter:description"),
+            _text(self._parsely.get("summary")),
         ):
             if value and squash(value):
                 return squash(value)
@@ -152,8 +185,10 @@ class ArticlePage:
     def _published(self) -> datetime | None:
         for value in (
             jsonld.text_value(self._jsonld, "datePublished"),
+            jsonld.text_value(self._jsonld, "dateCreated"),
             self._meta.get("datepublished"),
             self._meta.get("article:published_time"),
+            _text(self._parsely.get("pub_date")),
         ):
             parsed = parse_machine_date(value)
             if parsed is not None:
@@ -179,27 +214,40 @@ class ArticlePage:
         return None
 
     def authors(self) -> tuple[str, ...]:
-        """Byline links in page order; JSON-LD ``author`` when the page shows none."""
-        for css in self.AUTHORS_CSS:
-            names = unique(text_of(a) for a in select(self.doc, css))
-            if names:
-                return names
-        return unique(jsonld.names(self._jsonld, "author"))
+        """Byline links in page order; JSON-LD ``author``, else ``creator``, when the page shows
+        none. The site's own name among them is no author."""
+        candidates = [[text_of(a) for a in select(self.doc, css)] for css in self.AUTHORS_CSS]
+        candidates += [list(jsonld.names(self._jsonld, key)) for key in ("author", "creator")]
+        for names in candidates:
+            people = unique(n for n in names if n.casefold() not in SITE_ORGANISATIONS)
+            if people:
+                return people
+        return ()
 
     def section_label(self) -> str | None:
         return self._section_label
 
     @cached_property
     def _section_label(self) -> str | None:
-        # Cached: the spider asks before to_data() does, and the kicker is searched page-wide.
+        """The first source the page offers: kicker, JSON-LD, parse.ly, meta, then the URL.
+
+        Cached: the spider asks before to_data() does, and the kicker is searched page-wide.
+        """
         kicker = select_first(self.doc, *self.KICKER_CSS)
         if kicker is not None:
             text = text_of(kicker)
             if text:
                 return text
-        return jsonld.text_value(self._jsonld, "articleSection") or self._meta.get(
-            "article:section"
-        ) or None
+        for value in (
+            jsonld.text_value(self._jsonld, "articleSection"),
+            _text(self._parsely.get("section")),
+            _text(self._parsely.get("articleSection")),
+            self._meta.get("article:section"),
+        ):
+            if value and squash(value):
+                return squash(value)
+        # No label at all: the URL names the section (a template whose kicker is unknown).
+        return SECTION_LABEL if is_section_article(self.url) else None
 
     def tags(self) -> tuple[str, ...]:
         """The tag row after the body in page order, else JSON-LD or meta keywords."""
@@ -220,27 +268,69 @@ class ArticlePage:
 
     def image(self) -> ImageRef | None:
         """The story image and its caption, else ``og:image`` (no caption), else None."""
-        box = select_first(self.doc, *self.IMAGE_BOX_CSS)
+        box = self._image_box()
         img = select_first(box, *self.IMAGE_CSS) if box is not None else None
         src = (img.get("src") or img.get("data-src") or "").strip() if img is not None else ""
         if box is not None and src and not src.startswith("data:"):
             caption_el = select_first(box, *self.IMAGE_CAPTION_CSS)
             caption = text_of(caption_el) if caption_el is not None else ""
             return ImageRef(urljoin(self.url, src), caption or None)
-        og = self._meta.get("og:image")
+        og = self._meta.get("og:image") or _text(self._parsely.get("image_url"))
         return ImageRef(urljoin(self.url, og), None) if og else None
 
+    def _image_box(self) -> HtmlElement | None:
+        """The first image box outside the body (inside it are the story's inline images)."""
+        body = self._body_container
+        for css in self.IMAGE_BOX_CSS:
+            for box in select(self.doc, css):
+                if body is None or not is_inside(box, body):
+                    return box
+        return None
+
     def premium(self) -> bool:
-        """JSON-LD ``isAccessibleForFree``, else a badge, a plan box, or the word on its own."""
-        free = self._jsonld.get("isAccessibleForFree")
-        if isinstance(free, bool):
-            return not free
-        if isinstance(free, str) and free.strip().lower() in ("true", "false"):
-            return free.strip().lower() == "false"
-        if self._body.plan_box or select(self.doc, self.PREMIUM_CSS):
+        """Premium when any signal says so: JSON-LD ``isAccessibleForFree``, parse.ly
+        ``is_premium``, a plan box or premium block. Without a machine-readable signal, a
+        badge or the word on its own also counts."""
+        signals = (_flag(self._jsonld.get("isAccessibleForFree"), negate=True),
+                   _flag(self._parsely.get("is_premium")))
+        if True in signals or self._body.plan_box or select(self.doc, self.PREMIUM_CSS):
             return True
+        if False in signals:
+            return False
         hits = _PREMIUM_TEXT(self.doc)
         return isinstance(hits, list) and any(str(hit).strip() == "PREMIUM" for hit in hits)
+
+    def media(self) -> Media:
+        """``video`` when the page embeds a video player (its text is the story), else text."""
+        return "video" if select(self.doc, self.VIDEO_CSS) else "text"
+
+    def continuation_url(self) -> str | None:
+        """Where the rest of a long story's body is, if the page holds only its first part.
+
+        Raises PageError(body-incomplete) when the page says there is more but not where.
+        """
+        link = select_first(self.doc, self.CONTINUATION_CSS)
+        if link is None:
+            return None
+        guid = _text(self._parsely.get("guid")) or _text(self._parsely.get("post_id"))
+        if guid is None:
+            found = _GUID_IN_ONCLICK.search(link.get("onclick") or "")
+            guid = found.group(1) if found else None
+        if guid is None:
+            raise PageError(BODY_INCOMPLETE, "a load-the-full-story link but no story guid")
+        return urljoin(self.url, self.CONTINUATION_PATH.format(guid=guid))
+
+    def continuation_paragraphs(self, fragment: str) -> tuple[str, ...]:
+        """The paragraphs of the continuation fragment, furniture left out as in the body."""
+        if not fragment.strip() or "\x00" in fragment[:4096]:
+            raise PageError(BODY_INCOMPLETE, "empty or binary continuation")
+        doc = document.parse(fragment)
+        body = doc.find("body")
+        found = read_container(body if body is not None else doc, self.BODY_NOISE_CSS,
+                               self.BODY_NOISE_HOLDER_CSS)
+        if not found.paragraphs:
+            raise PageError(BODY_INCOMPLETE, "no paragraph in the continuation")
+        return found.paragraphs
 
     def next_in_links(self) -> tuple[str, ...]:
         return self._block_links(self.NEXT_IN_CSS, NEXT_IN_HEADING, OTHERS_ALSO_READ_HEADING)
@@ -251,11 +341,20 @@ class ArticlePage:
             self.OTHERS_ALSO_READ_CSS, OTHERS_ALSO_READ_HEADING, NEXT_IN_HEADING
         )
 
-    def to_data(self) -> ArticleData:
+    def to_data(self, continuation: str | None = None) -> ArticleData:
+        """The story; for a long story, ``continuation`` is the fragment its link loads.
+
+        Raises PageError(body-incomplete) for a long story without its continuation: a cut
+        body is never returned as a story.
+        """
         title = self.title()
         if title is None:
             raise PageError(NO_HEADLINE)
         paragraphs = self.paragraphs()
+        if continuation is not None:
+            paragraphs += self.continuation_paragraphs(continuation)
+        elif self.continuation_url() is not None:
+            raise PageError(BODY_INCOMPLETE, "the continuation was not fetched")
         if not paragraphs:
             raise PageError(NO_BODY, f"layout {self.LAYOUT}")
         published = self.published_at()
@@ -278,6 +377,7 @@ class ArticlePage:
             others_also_read=self.others_also_read_links(),
             extraction=self.EXTRACTION,
             layout=self.LAYOUT,
+            media=self.media(),
         )
 
     # -- parts read once per page -------------------------------------------------------
@@ -291,6 +391,15 @@ class ArticlePage:
         return document.collect_meta(self.doc)
 
     @cached_property
+    def _parsely(self) -> dict[str, Any]:
+        """The ``parsely-metadata`` JSON; ``{}`` when absent or unreadable."""
+        try:
+            data = json.loads(self._meta.get("parsely-metadata", ""), strict=False)
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    @cached_property
     def _body_container(self) -> HtmlElement | None:
         return select_first(self.doc, *self.BODY_CSS)
 
@@ -299,7 +408,7 @@ class ArticlePage:
         container = self._body_container
         if container is None:
             return BodyText((), plan_box=False)
-        return read_container(container, self.BODY_NOISE_CSS)
+        return read_container(container, self.BODY_NOISE_CSS, self.BODY_NOISE_HOLDER_CSS)
 
     def _block_links(self, css: str, heading: str, other: str) -> tuple[str, ...]:
         # The heading text is what is known of the site; the containers' classes are guesses.
@@ -330,6 +439,23 @@ ArticlePage._layouts.append(ArticlePage)
 def _finds_own_container(layout: type[ArticlePage]) -> bool:
     """Whether a layout overrides how the body container is found (then it is not preset)."""
     return any("_body_container" in vars(k) for k in layout.__mro__ if k is not ArticlePage)
+
+
+def _text(value: Any) -> str | None:
+    """A non-empty string value of parsed JSON (numbers too: a guid may be one)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _flag(value: Any, *, negate: bool = False) -> bool | None:
+    """A yes/no of parsed JSON (true, "true", 1, "1"), else None; ``negate`` flips it."""
+    text = str(value).strip().lower() if isinstance(value, (bool, int, str)) else ""
+    if text in ("true", "1"):
+        return not negate
+    if text in ("false", "0"):
+        return negate
+    return None
 
 
 def _is_link(a: HtmlElement) -> bool:

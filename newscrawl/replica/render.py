@@ -71,7 +71,7 @@ def rss_date(moment: datetime) -> str:
             f"{m:%H:%M:%S} +08:00")
 
 
-def page(head: str, body: str, body_class: str) -> str:
+def page(head: str, body: str, body_class: str, main_class: str = "container") -> str:
     """The site's page shell around a page-specific head and main content."""
     nav = "".join(f'<li><a href="{SITE_ORIGIN}{href}">{label}</a></li>'
                   for href, label in NAV_LINKS)
@@ -91,7 +91,7 @@ def page(head: str, body: str, body_class: str) -> str:
   <nav class="main-nav"><ul>{nav}</ul></nav>
   <form class="search" action="/search" method="get"><input name="q" type="search"></form>
 </header>
-<main class="container">
+<main class="{main_class}">
 {body}
 </main>
 <footer class="site-footer">
