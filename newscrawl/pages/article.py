@@ -6,8 +6,6 @@ older or newer template is a subclass that overrides them and names the marker t
 
 from __future__ import annotations
 
-import json
-import re
 from datetime import datetime
 from functools import cached_property
 from typing import Any, ClassVar
@@ -17,8 +15,9 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawl.boilerplate import OTHERS_ALSO_READ_HEADING
-from newscrawl.pages import blocks, document, jsonld
+from newscrawl.pages import blocks, document, jsonld, parsely
 from newscrawl.pages.body import BodyText, read_container
+from newscrawl.pages.continuation import BODY_INCOMPLETE, continuation_url, fragment_paragraphs
 from newscrawl.pages.css import is_inside, select, select_first, squash, text_of, unique
 from newscrawl.pages.dates import parse_machine_date, parse_visible_date
 from newscrawl.pages.summary import summary_of
@@ -36,8 +35,6 @@ from newscrawl.urls import SECTION_LABEL, is_section_article
 NO_HEADLINE = "no-headline"
 NO_BODY = "no-body"
 NO_DATE = "no-date"
-# A long story whose continuation is missing, failed, or cannot be found.
-BODY_INCOMPLETE = "body-incomplete"
 GALLERY = "gallery"
 
 _TITLE_SUFFIXES = (" | The Star Online", " | The Star", " - The Star Online", " - The Star")
@@ -49,7 +46,6 @@ _SKIPPED_HREFS = ("javascript:", "mailto:", "#", "tel:")
 # The site itself, listed among a story's creators: never an author.
 SITE_ORGANISATIONS = frozenset({"the star online", "the star", "thestar", "thestar.com.my",
                                 "star media group", "star media group berhad"})
-_GUID_IN_ONCLICK = re.compile(r"(\d{3,})")
 
 
 class ArticlePage:
@@ -169,7 +165,7 @@ class ArticlePage:
             self._meta.get("og:description"),
             self._meta.get("description"),
             self._meta.get("twitter:description"),
-            _text(self._parsely.get("summary")),
+            parsely.text(self._parsely.get("summary")),
         ):
             if value and squash(value):
                 return squash(value)
@@ -188,7 +184,7 @@ class ArticlePage:
             jsonld.text_value(self._jsonld, "dateCreated"),
             self._meta.get("datepublished"),
             self._meta.get("article:published_time"),
-            _text(self._parsely.get("pub_date")),
+            parsely.text(self._parsely.get("pub_date")),
         ):
             parsed = parse_machine_date(value)
             if parsed is not None:
@@ -240,8 +236,8 @@ class ArticlePage:
                 return text
         for value in (
             jsonld.text_value(self._jsonld, "articleSection"),
-            _text(self._parsely.get("section")),
-            _text(self._parsely.get("articleSection")),
+            parsely.text(self._parsely.get("section")),
+            parsely.text(self._parsely.get("articleSection")),
             self._meta.get("article:section"),
         ):
             if value and squash(value):
@@ -275,7 +271,7 @@ class ArticlePage:
             caption_el = select_first(box, *self.IMAGE_CAPTION_CSS)
             caption = text_of(caption_el) if caption_el is not None else ""
             return ImageRef(urljoin(self.url, src), caption or None)
-        og = self._meta.get("og:image") or _text(self._parsely.get("image_url"))
+        og = self._meta.get("og:image") or parsely.text(self._parsely.get("image_url"))
         return ImageRef(urljoin(self.url, og), None) if og else None
 
     def _image_box(self) -> HtmlElement | None:
@@ -291,8 +287,8 @@ class ArticlePage:
         """Premium when any signal says so: JSON-LD ``isAccessibleForFree``, parse.ly
         ``is_premium``, a plan box or premium block. Without a machine-readable signal, a
         badge or the word on its own also counts."""
-        signals = (_flag(self._jsonld.get("isAccessibleForFree"), negate=True),
-                   _flag(self._parsely.get("is_premium")))
+        signals = (parsely.flag(self._jsonld.get("isAccessibleForFree"), negate=True),
+                   parsely.flag(self._parsely.get("is_premium")))
         if True in signals or self._body.plan_box or select(self.doc, self.PREMIUM_CSS):
             return True
         if False in signals:
@@ -309,28 +305,9 @@ class ArticlePage:
 
         Raises PageError(body-incomplete) when the page says there is more but not where.
         """
-        link = select_first(self.doc, self.CONTINUATION_CSS)
-        if link is None:
-            return None
-        guid = _text(self._parsely.get("guid")) or _text(self._parsely.get("post_id"))
-        if guid is None:
-            found = _GUID_IN_ONCLICK.search(link.get("onclick") or "")
-            guid = found.group(1) if found else None
-        if guid is None:
-            raise PageError(BODY_INCOMPLETE, "a load-the-full-story link but no story guid")
-        return urljoin(self.url, self.CONTINUATION_PATH.format(guid=guid))
-
-    def continuation_paragraphs(self, fragment: str) -> tuple[str, ...]:
-        """The paragraphs of the continuation fragment, furniture left out as in the body."""
-        if not fragment.strip() or "\x00" in fragment[:4096]:
-            raise PageError(BODY_INCOMPLETE, "empty or binary continuation")
-        doc = document.parse(fragment)
-        body = doc.find("body")
-        found = read_container(body if body is not None else doc, self.BODY_NOISE_CSS,
-                               self.BODY_NOISE_HOLDER_CSS)
-        if not found.paragraphs:
-            raise PageError(BODY_INCOMPLETE, "no paragraph in the continuation")
-        return found.paragraphs
+        guid = parsely.text(self._parsely.get("guid") or self._parsely.get("post_id"))
+        return continuation_url(self.doc, self.url, link_css=self.CONTINUATION_CSS,
+                                path_template=self.CONTINUATION_PATH, guid=guid)
 
     def next_in_links(self) -> tuple[str, ...]:
         return self._block_links(self.NEXT_IN_CSS, NEXT_IN_HEADING, OTHERS_ALSO_READ_HEADING)
@@ -352,7 +329,8 @@ class ArticlePage:
             raise PageError(NO_HEADLINE)
         paragraphs = self.paragraphs()
         if continuation is not None:
-            paragraphs += self.continuation_paragraphs(continuation)
+            paragraphs += fragment_paragraphs(continuation, self.BODY_NOISE_CSS,
+                                              self.BODY_NOISE_HOLDER_CSS)
         elif self.continuation_url() is not None:
             raise PageError(BODY_INCOMPLETE, "the continuation was not fetched")
         if not paragraphs:
@@ -392,12 +370,7 @@ class ArticlePage:
 
     @cached_property
     def _parsely(self) -> dict[str, Any]:
-        """The ``parsely-metadata`` JSON; ``{}`` when absent or unreadable."""
-        try:
-            data = json.loads(self._meta.get("parsely-metadata", ""), strict=False)
-        except ValueError:
-            return {}
-        return data if isinstance(data, dict) else {}
+        return parsely.parsely_object(self._meta)
 
     @cached_property
     def _body_container(self) -> HtmlElement | None:
@@ -439,23 +412,6 @@ ArticlePage._layouts.append(ArticlePage)
 def _finds_own_container(layout: type[ArticlePage]) -> bool:
     """Whether a layout overrides how the body container is found (then it is not preset)."""
     return any("_body_container" in vars(k) for k in layout.__mro__ if k is not ArticlePage)
-
-
-def _text(value: Any) -> str | None:
-    """A non-empty string value of parsed JSON (numbers too: a guid may be one)."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def _flag(value: Any, *, negate: bool = False) -> bool | None:
-    """A yes/no of parsed JSON (true, "true", 1, "1"), else None; ``negate`` flips it."""
-    text = str(value).strip().lower() if isinstance(value, (bool, int, str)) else ""
-    if text in ("true", "1"):
-        return not negate
-    if text in ("false", "0"):
-        return negate
-    return None
 
 
 def _is_link(a: HtmlElement) -> bool:

@@ -23,7 +23,7 @@ from twisted.python.failure import Failure
 
 from newscrawl.items import DiscoveredVia, QuarantineItem
 from newscrawl.pages import ArticleData, ArticlePage, PageError
-from newscrawl.pages.article import BODY_INCOMPLETE
+from newscrawl.pages.continuation import BODY_INCOMPLETE
 from newscrawl.spiders.failures import failure_reason, one_line
 
 logger = logging.getLogger(__name__)

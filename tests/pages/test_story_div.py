@@ -9,7 +9,7 @@ import json
 import pytest
 
 from newscrawl.pages import ArticlePage, NotAStoryError, PageError, StoryDivArticlePage
-from newscrawl.pages.article import BODY_INCOMPLETE
+from newscrawl.pages.continuation import BODY_INCOMPLETE
 
 from .snippets import HEAD, HEADER, PARAGRAPHS, URL, article_html, body_div
 
