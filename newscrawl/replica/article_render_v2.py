@@ -34,6 +34,7 @@ def render_story_div(article: SiteArticle, site: Site) -> str:
     """The whole page; for a long story, only its first paragraphs and the load link."""
     main = _gallery(article) if article.is_gallery else _story(article, site)
     return page(_head(article), main + "\n" + _after_story(article, site), "story-page",
+                section_path=article.section_path,
                 main_class="content-wrap")
 
 

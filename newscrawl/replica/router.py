@@ -18,6 +18,7 @@ from newscrawl.replica.article_render_v2 import (
     render_readmore,
     render_story_div,
 )
+from newscrawl.replica.assets import asset
 from newscrawl.replica.feed_render import render_others_also_read, render_rss
 from newscrawl.replica.listing_render import render_listing
 from newscrawl.replica.render import ROBOTS_TXT, not_found_page, server_error_page
@@ -85,6 +86,8 @@ class SiteRouter:
             return self._cached("rss", "", False)
         if path == "/robots.txt":
             return self._cached("robots", "", False)
+        if path.startswith("/assets/"):
+            return self._cached("asset", path, False)
         if path == "/api/others-also-read":
             return self._cached("api", dict(parse_qsl(query)).get("path", ""), False)
         if path.startswith(READMORE_PATH):
@@ -132,6 +135,10 @@ class SiteRouter:
             if long_story is None:
                 return html(404, not_found_page(READMORE_PATH + key + "/"))
             return html(200, render_readmore(long_story, self.site), "readmore")
+        if kind == "asset":
+            found = asset(key)
+            if found is not None:
+                return Response(200, found[0], found[1], (("Cache-Control", "max-age=86400"),))
         return html(404, not_found_page(key))
 
     def _article(self, path: str, drifted: bool) -> Response:

@@ -42,7 +42,7 @@ class CutStory:
     html: str
     content_type: str | None
     via: DiscoveredVia
-    referrer: str
+    referrer: str | None
     crawled_at: datetime
     rendered: bool  # the page came through the browser (its "Others Also Read" list is read)
 
