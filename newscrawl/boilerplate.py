@@ -65,6 +65,8 @@ _LINE_RE: Final = re.compile(
       | PREMIUM
       | Subscribe(?:\s+now)?
       | Already\s+a\s+subscriber\?.*
+      | Related\s+[Ss]tor(?:y|ies)\s*:?
+      | Load\s+the\s+full\s+story
     )$""",
     # Case-sensitive on purpose: the site's casing is fixed, and "Next in line" is prose.
     re.VERBOSE,

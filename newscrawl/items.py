@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 DiscoveredVia = Literal["listing", "rss", "next_in", "others_also_read", "start"]
 
@@ -36,6 +36,8 @@ class StoryItem:
     referrer: str | None
     crawled_at: str
     extraction: str
+    # "video" for a video story, whose text is the body (schema 1.2).
+    media: str = "text"
     # Filled by the pipelines (schema 1.1).
     content_hash: str = ""
     duplicate_of: str | None = None

@@ -58,6 +58,7 @@ def build_story(
         referrer=referrer,
         crawled_at=_utc(crawled_at).isoformat(),
         extraction=data.extraction,
+        media=data.media,
         raw_html=raw_html,
     )
 

@@ -40,6 +40,7 @@ DATASET_SCHEMA: Final = pa.schema([
     pa.field("referrer", pa.string()),
     pa.field("crawled_at", pa.timestamp("us", tz="UTC"), nullable=False),
     pa.field("extraction", pa.string(), nullable=False),
+    pa.field("media", pa.string(), nullable=False),
     pa.field("content_hash", pa.string(), nullable=False),
     pa.field("duplicate_of", pa.string()),
     pa.field("version", pa.int32(), nullable=False),

@@ -26,7 +26,7 @@ from jsonschema import Draft202012Validator
 from newscrawl.dataset.arrow_schema import to_table
 from newscrawl.feeds import write_atomically
 from newscrawl.items import RECORD_FIELDS
-from newscrawl.schema import story_schema
+from newscrawl.schema import story_schema, upgraded
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +110,8 @@ class DatasetBuilder:
                 if not raw.strip():
                     continue
                 try:
-                    record = json.loads(raw.decode("utf-8"))
+                    # Feeds of runs before schema 1.2 stay in the dataset.
+                    record = upgraded(json.loads(raw.decode("utf-8")))
                 except (UnicodeDecodeError, ValueError) as error:
                     report.bad_lines.append(BadLine(name, number, f"not JSON: {error}"))
                     continue

@@ -50,10 +50,10 @@ def register(subparsers: Any) -> None:
 def parse_command(args: argparse.Namespace) -> int:
     # Imported here: the other commands must not load Scrapy and lxml to register.
     from newscrawl.inspection.fetch import FetchError, fetch_plain, fetch_rendered, read_file
-    from newscrawl.inspection.report import inspect_page
+    from newscrawl.inspection.report import continuation_of, inspect_page
     from newscrawl.inspection.text import render_text
     from newscrawl.pages.document import declared_url
-    from newscrawl.urls import canonical_url, is_site_url, unbase
+    from newscrawl.urls import canonical_url, is_site_url, rebase, unbase
 
     target: str = args.page
     is_url = urlsplit(target).scheme in ("http", "https")
@@ -85,8 +85,18 @@ def parse_command(args: argparse.Namespace) -> int:
         if not site_url:
             return usage_error(PROG, f"{target} names no URL of its own (no canonical link "
                                      "or og:url): give it with --url")
+    rest = None
+    rest_url = continuation_of(site_url, fetched.body, fetched.content_type) if is_url else None
+    if rest_url is not None:  # a long story: its rest, fetched plainly as the crawl does
+        try:
+            rest_page = fetch_plain(rebase(rest_url, origin))
+            body = rest_page.body
+            text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+            rest = text if 200 <= rest_page.status < 300 else None
+        except FetchError as error:
+            print(f"{PROG}: the rest of the story was not fetched: {error}", file=sys.stderr)
     report = inspect_page(canonical_url(site_url), fetched.body, fetched.content_type,
-                          status=fetched.status, rendered=args.render)
+                          status=fetched.status, rendered=args.render, continuation=rest)
     if args.json:
         print(json.dumps({"fetched": fetched.url, **report.to_json()}, indent=2,
                          ensure_ascii=False))

@@ -15,7 +15,7 @@ from typing import Any, Final, Literal
 from itemadapter import ItemAdapter
 
 from newscrawl.items import DiscoveredVia, StoryItem
-from newscrawl.pages import ArticlePage, ListingPage, PageError
+from newscrawl.pages import ArticlePage, ListingPage, NotAStoryError, PageError
 from newscrawl.pipelines.clean import CleanPipeline
 from newscrawl.pipelines.validate import StoryValidator
 from newscrawl.records import build_story
@@ -84,12 +84,22 @@ def is_listing(url: str) -> bool:
 
 
 def inspect_page(url: str, body: str | bytes, content_type: str | None = None, *,
-                 status: int = 200, rendered: bool = False,
-                 now: datetime | None = None) -> PageReport:
-    """The report of the page at ``url`` (its URL on the real site)."""
+                 status: int = 200, rendered: bool = False, now: datetime | None = None,
+                 continuation: str | None = None) -> PageReport:
+    """The report of the page at ``url`` (its URL on the real site); ``continuation``: the
+    rest of a long story's body, as its load link fetches it."""
     if is_listing(url):
         return inspect_listing(url, body)
-    return inspect_article(url, body, content_type, status=status, rendered=rendered, now=now)
+    return inspect_article(url, body, content_type, status=status, rendered=rendered, now=now,
+                           continuation=continuation)
+
+
+def continuation_of(url: str, body: str | bytes, content_type: str | None = None) -> str | None:
+    """Where the rest of a long story's body is (a URL on the real site), else None."""
+    try:
+        return ArticlePage.for_page(canonical_url(url), body, content_type).continuation_url()
+    except (PageError, NotAStoryError):
+        return None
 
 
 def inspect_listing(url: str, body: str | bytes) -> PageReport:
@@ -107,8 +117,8 @@ def inspect_listing(url: str, body: str | bytes) -> PageReport:
 
 
 def inspect_article(url: str, body: str | bytes, content_type: str | None = None, *,
-                    status: int = 200, rendered: bool = False,
-                    now: datetime | None = None) -> PageReport:
+                    status: int = 200, rendered: bool = False, now: datetime | None = None,
+                    continuation: str | None = None) -> PageReport:
     canonical = canonical_url(url)
     crawled_at = now or datetime.now(UTC)
     if not 200 <= status < 300:
@@ -117,6 +127,9 @@ def inspect_article(url: str, body: str | bytes, content_type: str | None = None
                           reasons=(f"http-{status}",))
     try:
         page = ArticlePage.for_page(canonical, body, content_type)
+    except NotAStoryError as skipped:
+        return PageReport(canonical, "article", "skipped", reasons=(
+            f"{skipped.kind}: no story; the crawl skips it and counts it",))
     except PageError as error:
         return PageReport(canonical, "article", "quarantined", reasons=(str(error),))
     base = PageReport(canonical, "article", "published", page_class=type(page).__name__,
@@ -126,7 +139,7 @@ def inspect_article(url: str, body: str | bytes, content_type: str | None = None
         return _with(base, outcome="skipped", reasons=(
             f"not an {SECTION_LABEL} story (section label {label!r}): the crawl skips it",))
     try:
-        data = page.to_data()
+        data = page.to_data(continuation=continuation)
     except PageError as error:
         return _with(base, outcome="quarantined", reasons=(str(error),),
                      sources=_sources(page))

@@ -2,6 +2,7 @@
 
 from newscrawl.pages.article import ArticlePage
 from newscrawl.pages.article_legacy import LegacyArticlePage
+from newscrawl.pages.article_story_div import StoryDivArticlePage
 from newscrawl.pages.fallback import FallbackArticlePage
 from newscrawl.pages.feed import RssFeedPage
 from newscrawl.pages.listing import ListingPage
@@ -12,6 +13,7 @@ from newscrawl.pages.values import (
     FeedEntry,
     ImageRef,
     ListingData,
+    NotAStoryError,
     PageError,
 )
 
@@ -26,6 +28,8 @@ __all__ = [
     "LegacyArticlePage",
     "ListingData",
     "ListingPage",
+    "NotAStoryError",
     "PageError",
     "RssFeedPage",
+    "StoryDivArticlePage",
 ]

@@ -15,25 +15,38 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawl.boilerplate import OTHERS_ALSO_READ_HEADING
-from newscrawl.pages import blocks, document, jsonld
+from newscrawl.pages import blocks, document, jsonld, parsely
 from newscrawl.pages.body import BodyText, read_container
+from newscrawl.pages.continuation import BODY_INCOMPLETE, continuation_url, fragment_paragraphs
 from newscrawl.pages.css import is_inside, select, select_first, squash, text_of, unique
 from newscrawl.pages.dates import parse_machine_date, parse_visible_date
 from newscrawl.pages.sources import NOWHERE, Found, ValueSource, first_match
 from newscrawl.pages.summary import summary_of
 from newscrawl.pages.titles import strip_site_suffix
-from newscrawl.pages.values import ArticleData, Extraction, ImageRef, PageError
+from newscrawl.pages.values import (
+    ArticleData,
+    Extraction,
+    ImageRef,
+    Media,
+    NotAStoryError,
+    PageError,
+)
 from newscrawl.pages.wire import find_agency, find_dateline
+from newscrawl.urls import SECTION_LABEL, is_section_article
 
 NO_HEADLINE = "no-headline"
 NO_BODY = "no-body"
 NO_DATE = "no-date"
+GALLERY = "gallery"
 
 # Text nodes first (cheap), the exact test in Python: a badge that is only the word.
 _PREMIUM_TEXT = etree.XPath("//body//text()[contains(., 'PREMIUM')]")
 # The heading names the section ("Next In Aseanplus News", "Next In Nation").
 NEXT_IN_HEADING = "Next In"
 _SKIPPED_HREFS = ("javascript:", "mailto:", "#", "tel:")
+# The site itself, listed among a story's creators: never an author.
+SITE_ORGANISATIONS = frozenset({"the star online", "the star", "thestar", "thestar.com.my",
+                                "star media group", "star media group berhad"})
 
 
 class ArticlePage:
@@ -50,7 +63,20 @@ class ArticlePage:
     BODY_NOISE_CSS: ClassVar[str] = (
         ".caption, .inline-caption, figure, [class*=flourish], [id^=div-gpt-ad], .ad, "
         "[class*=ad-slot], [class*=advert], [class*=plan-box], [class*=paywall], "
-        "[class*=piano], .story-image"
+        "[class*=piano], .story-image, [class*=embeded-image], [class*=embedded-image], "
+        "#related-stories-div, [id*=related-stories], [class*=related-stories]"
+    )
+    # Inside the body: elements whose whole paragraph is theirs (a chart, the load link).
+    BODY_NOISE_HOLDER_CSS: ClassVar[str] = 'img.go-chart, a[onclick*="loadFull"]'
+    # A long story: the page holds the first part, the link loads the rest from the site's
+    # endpoint, keyed by the story's parse.ly guid.
+    CONTINUATION_CSS: ClassVar[str] = 'a[onclick*="loadFull"]'
+    CONTINUATION_PATH: ClassVar[str] = "/api/readmore/get/{guid}/"
+    # A photo gallery: its album instead of a story body.
+    GALLERY_CSS: ClassVar[str] = "div.album-content"
+    VIDEO_CSS: ClassVar[str] = (
+        "script[src*=jwplatform], script[src*=jwplayer], div[id^=jwplayer], "
+        'iframe[src*="clips.thestar.com.my"], iframe[src*=jwplatform], iframe[src*=jwplayer]'
     )
     KICKER_CSS: ClassVar[tuple[str, ...]] = ('a.kicker[data-list-type="Article"]', "a.kicker")
     AUTHORS_CSS: ClassVar[tuple[str, ...]] = ("div.credit__authors > a", "p.byline a")
@@ -108,6 +134,8 @@ class ArticlePage:
                 if container is not None:
                     page_class = layout
                     break
+        if page_class is FallbackArticlePage and select(doc, cls.GALLERY_CSS):
+            raise NotAStoryError(GALLERY)
         page = page_class(url, text, doc=doc)
         if page_class is not FallbackArticlePage and not _finds_own_container(page_class):
             # What _body_container would find again: the same selectors on the same document.
@@ -154,6 +182,7 @@ class ArticlePage:
             (self._meta.get("og:description"), ValueSource("meta", "og:description")),
             (self._meta.get("description"), ValueSource("meta", "description")),
             (self._meta.get("twitter:description"), ValueSource("meta", "twitter:description")),
+            (parsely.text(self._parsely.get("summary")), ValueSource("parse.ly", "summary")),
         ):
             if value and squash(value):
                 return Found(squash(value), source)
@@ -170,9 +199,11 @@ class ArticlePage:
         for value, source in (
             (jsonld.text_value(self._jsonld, "datePublished"),
              ValueSource("json-ld", "datePublished")),
+            (jsonld.text_value(self._jsonld, "dateCreated"), ValueSource("json-ld", "dateCreated")),
             (self._meta.get("datepublished"), ValueSource("meta", "datepublished")),
             (self._meta.get("article:published_time"),
              ValueSource("meta", "article:published_time")),
+            (parsely.text(self._parsely.get("pub_date")), ValueSource("parse.ly", "pub_date")),
         ):
             parsed = parse_machine_date(value)
             if parsed is not None:
@@ -210,34 +241,50 @@ class ArticlePage:
         return Found(None, NOWHERE)
 
     def authors(self) -> tuple[str, ...]:
-        """Byline links in page order; JSON-LD ``author`` when the page shows none."""
+        """Byline links in page order; JSON-LD ``author``, else ``creator``, when the page shows
+        none. The site's own name among them is no author."""
         return self._authors.value
 
     @cached_property
     def _authors(self) -> Found[tuple[str, ...]]:
-        for css in self.AUTHORS_CSS:
-            names = unique(text_of(a) for a in select(self.doc, css))
-            if names:
-                return Found(names, ValueSource("markup", css))
-        from_jsonld = unique(jsonld.names(self._jsonld, "author"))
-        return Found(from_jsonld, ValueSource("json-ld", "author") if from_jsonld else NOWHERE)
+        candidates = [([text_of(a) for a in select(self.doc, css)], ValueSource("markup", css))
+                      for css in self.AUTHORS_CSS]
+        candidates += [(list(jsonld.names(self._jsonld, key)), ValueSource("json-ld", key))
+                       for key in ("author", "creator")]
+        for names, source in candidates:
+            people = unique(n for n in names if n.casefold() not in SITE_ORGANISATIONS)
+            if people:
+                return Found(people, source)
+        return Found((), NOWHERE)
 
     def section_label(self) -> str | None:
         return self._section_label.value
 
     @cached_property
     def _section_label(self) -> Found[str | None]:
-        # Cached: the spider asks before to_data() does, and the kicker is searched page-wide.
+        """The first source the page offers: kicker, JSON-LD, parse.ly, meta, then the URL.
+
+        Cached: the spider asks before to_data() does, and the kicker is searched page-wide.
+        """
         kicker = first_match(self.doc, self.KICKER_CSS)
         if kicker is not None:
             text = text_of(kicker[0])
             if text:
                 return Found(text, ValueSource("markup", kicker[1]))
-        section = jsonld.text_value(self._jsonld, "articleSection")
-        if section:
-            return Found(section, ValueSource("json-ld", "articleSection"))
-        meta = self._meta.get("article:section")
-        return Found(meta, ValueSource("meta", "article:section")) if meta else Found(None, NOWHERE)
+        for value, source in (
+            (jsonld.text_value(self._jsonld, "articleSection"),
+             ValueSource("json-ld", "articleSection")),
+            (parsely.text(self._parsely.get("section")), ValueSource("parse.ly", "section")),
+            (parsely.text(self._parsely.get("articleSection")),
+             ValueSource("parse.ly", "articleSection")),
+            (self._meta.get("article:section"), ValueSource("meta", "article:section")),
+        ):
+            if value and squash(value):
+                return Found(squash(value), source)
+        # No label at all: the URL names the section (a template whose kicker is unknown).
+        if is_section_article(self.url):
+            return Found(SECTION_LABEL, ValueSource("url", "the section's path"))
+        return Found(None, NOWHERE)
 
     def tags(self) -> tuple[str, ...]:
         """The tag row after the body in page order, else JSON-LD or meta keywords."""
@@ -268,7 +315,7 @@ class ArticlePage:
 
     @cached_property
     def _image(self) -> Found[ImageRef | None]:
-        box = first_match(self.doc, self.IMAGE_BOX_CSS)
+        box = self._image_box()
         img = first_match(box[0], self.IMAGE_CSS) if box is not None else None
         src = (img[0].get("src") or img[0].get("data-src") or "").strip() if img else ""
         if box is not None and img is not None and src and not src.startswith("data:"):
@@ -276,31 +323,62 @@ class ArticlePage:
             caption = text_of(caption_el) if caption_el is not None else ""
             return Found(ImageRef(urljoin(self.url, src), caption or None),
                          ValueSource("markup", f"{box[1]} {img[1]}"))
-        og = self._meta.get("og:image")
-        if og:
-            return Found(ImageRef(urljoin(self.url, og), None), ValueSource("meta", "og:image"))
+        for og, source in ((self._meta.get("og:image"), ValueSource("meta", "og:image")),
+                           (parsely.text(self._parsely.get("image_url")),
+                            ValueSource("parse.ly", "image_url"))):
+            if og:
+                return Found(ImageRef(urljoin(self.url, og), None), source)
         return Found(None, NOWHERE)
 
+    def _image_box(self) -> tuple[HtmlElement, str] | None:
+        """The first image box outside the body (inside it are the story's inline images)."""
+        body = self._body_container
+        for css in self.IMAGE_BOX_CSS:
+            for box in select(self.doc, css):
+                if body is None or not is_inside(box, body):
+                    return box, css
+        return None
+
     def premium(self) -> bool:
-        """JSON-LD ``isAccessibleForFree``, else a badge, a plan box, or the word on its own."""
+        """Premium when any signal says so: JSON-LD ``isAccessibleForFree``, parse.ly
+        ``is_premium``, a plan box or premium block. Without a machine-readable signal, a
+        badge or the word on its own also counts."""
         return self._premium.value
 
     @cached_property
     def _premium(self) -> Found[bool]:
-        free = self._jsonld.get("isAccessibleForFree")
-        from_jsonld = ValueSource("json-ld", "isAccessibleForFree")
-        if isinstance(free, bool):
-            return Found(not free, from_jsonld)
-        if isinstance(free, str) and free.strip().lower() in ("true", "false"):
-            return Found(free.strip().lower() == "false", from_jsonld)
+        signals = (
+            (parsely.flag(self._jsonld.get("isAccessibleForFree"), negate=True),
+             ValueSource("json-ld", "isAccessibleForFree")),
+            (parsely.flag(self._parsely.get("is_premium")), ValueSource("parse.ly", "is_premium")),
+        )
+        for says, source in signals:
+            if says:
+                return Found(True, source)
         if self._body.plan_box:
             return Found(True, ValueSource("markup", "plan box in the body"))
         if select(self.doc, self.PREMIUM_CSS):
             return Found(True, ValueSource("markup", self.PREMIUM_CSS))
+        for says, source in signals:
+            if says is False:
+                return Found(False, source)
         hits = _PREMIUM_TEXT(self.doc)
         if isinstance(hits, list) and any(str(hit).strip() == "PREMIUM" for hit in hits):
             return Found(True, ValueSource("markup", "the word PREMIUM on its own"))
         return Found(False, ValueSource("default", "no paywall sign"))
+
+    def media(self) -> Media:
+        """``video`` when the page embeds a video player (its text is the story), else text."""
+        return "video" if select(self.doc, self.VIDEO_CSS) else "text"
+
+    def continuation_url(self) -> str | None:
+        """Where the rest of a long story's body is, if the page holds only its first part.
+
+        Raises PageError(body-incomplete) when the page says there is more but not where.
+        """
+        guid = parsely.text(self._parsely.get("guid") or self._parsely.get("post_id"))
+        return continuation_url(self.doc, self.url, link_css=self.CONTINUATION_CSS,
+                                path_template=self.CONTINUATION_PATH, guid=guid)
 
     def next_in_links(self) -> tuple[str, ...]:
         return self._block_links(self.NEXT_IN_CSS, NEXT_IN_HEADING, OTHERS_ALSO_READ_HEADING)
@@ -348,6 +426,8 @@ class ArticlePage:
                 self.OTHERS_ALSO_READ_CSS, OTHERS_ALSO_READ_HEADING,
                 self.others_also_read_links()),
             "extraction": ValueSource("default", f"layout {self.LAYOUT}"),
+            "media": ValueSource("markup", self.VIDEO_CSS) if self.media() == "video"
+            else ValueSource("default", "no video player"),
         }
 
     def _block_source(self, css: str, heading: str, links: tuple[str, ...]) -> ValueSource:
@@ -357,11 +437,21 @@ class ArticlePage:
             return ValueSource("markup", f"links after the heading {heading!r}")
         return ValueSource("markup", css)
 
-    def to_data(self) -> ArticleData:
+    def to_data(self, continuation: str | None = None) -> ArticleData:
+        """The story; for a long story, ``continuation`` is the fragment its link loads.
+
+        Raises PageError(body-incomplete) for a long story without its continuation: a cut
+        body is never returned as a story.
+        """
         title = self.title()
         if title is None:
             raise PageError(NO_HEADLINE)
         paragraphs = self.paragraphs()
+        if continuation is not None:
+            paragraphs += fragment_paragraphs(continuation, self.BODY_NOISE_CSS,
+                                              self.BODY_NOISE_HOLDER_CSS)
+        elif self.continuation_url() is not None:
+            raise PageError(BODY_INCOMPLETE, "the continuation was not fetched")
         if not paragraphs:
             raise PageError(NO_BODY, f"layout {self.LAYOUT}")
         published = self.published_at()
@@ -384,6 +474,7 @@ class ArticlePage:
             others_also_read=self.others_also_read_links(),
             extraction=self.EXTRACTION,
             layout=self.LAYOUT,
+            media=self.media(),
         )
 
     # -- parts read once per page -------------------------------------------------------
@@ -397,6 +488,10 @@ class ArticlePage:
         return document.collect_meta(self.doc)
 
     @cached_property
+    def _parsely(self) -> dict[str, Any]:
+        return parsely.parsely_object(self._meta)
+
+    @cached_property
     def _body_container(self) -> HtmlElement | None:
         return select_first(self.doc, *self.BODY_CSS)
 
@@ -405,7 +500,7 @@ class ArticlePage:
         container = self._body_container
         if container is None:
             return BodyText((), plan_box=False)
-        return read_container(container, self.BODY_NOISE_CSS)
+        return read_container(container, self.BODY_NOISE_CSS, self.BODY_NOISE_HOLDER_CSS)
 
     def _block_links(self, css: str, heading: str, other: str) -> tuple[str, ...]:
         # The heading text is what is known of the site; the containers' classes are guesses.

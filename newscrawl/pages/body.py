@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -14,6 +15,9 @@ from newscrawl.pages.css import select, squash, text_of
 PLAN_BOX_PHRASE = "The Star Digital Access"
 PLAN_BOX_LINES = frozenset({"Monthly Plan", "Annual Plan"})
 PLAN_BOX_PREFIX = "Billed as RM"
+# A paragraph that opens a list of links to other stories ("Related stories:"); the paragraphs
+# of links after it belong to the list.
+RELATED_LIST_RE = re.compile(r"^Related\s+(?:stor(?:y|ies)|articles?|news)\b\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,14 +26,31 @@ class BodyText:
     plan_box: bool  # the premium plan box was among the lines (and left out)
 
 
-def read_container(container: HtmlElement, noise_css: str) -> BodyText:
-    """The ``p`` elements of ``container`` in order, without those in (or holding) noise."""
+def read_container(container: HtmlElement, noise_css: str, holder_css: str = "") -> BodyText:
+    """The ``p`` elements of ``container`` in order, without those in (or holding) noise.
+
+    ``holder_css`` names elements whose paragraph is noise as a whole (a chart image, the
+    "load the full story" link). A related-stories list is left out: its opening paragraph
+    and the paragraphs of links that follow it.
+    """
     noise = set(select(container, noise_css))
+    if holder_css:
+        for held in select(container, holder_css):
+            noise.add(held)
+            noise.update(anc for anc in _ancestors_below(held, container) if anc.tag == "p")
     texts: list[str] = []
+    in_related_list = False
     for p in container.iter("p"):
         if p in noise or any(anc in noise for anc in _ancestors_below(p, container)):
             continue
-        texts.append(text_of(p, noise))
+        text = text_of(p, noise)
+        if RELATED_LIST_RE.match(text):
+            in_related_list = True
+            continue
+        if in_related_list and _only_links(p, text):
+            continue
+        in_related_list = False
+        texts.append(text)
     return clean_lines(texts)
 
 
@@ -52,6 +73,12 @@ def is_plan_box_line(text: str) -> bool:
     # Plain string tests: this runs on every paragraph of every page.
     return (text in PLAN_BOX_LINES or text.startswith(PLAN_BOX_PREFIX)
             or PLAN_BOX_PHRASE in text)
+
+
+def _only_links(p: HtmlElement, text: str) -> bool:
+    """A paragraph whose whole text is the text of its links."""
+    links = "".join(text_of(a) for a in p.iter("a"))
+    return bool(links) and text.replace(" ", "") == links.replace(" ", "")
 
 
 def _ancestors_below(el: HtmlElement, top: HtmlElement) -> list[HtmlElement]:

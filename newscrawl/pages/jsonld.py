@@ -14,7 +14,8 @@ ARTICLE_TYPES = frozenset({
     "NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
     "BlogPosting", "WebPage",
 })
-JSONLD_CSS = 'script[type="application/ld+json"]'
+# The site's other template names the type in ``data-type`` (a script the browser ignores).
+JSONLD_CSS = 'script[type="application/ld+json"], script[data-type="application/ld+json"]'
 
 
 def article_object(doc: HtmlElement) -> dict[str, Any]:
@@ -48,11 +49,14 @@ def text_value(obj: dict[str, Any], key: str) -> str | None:
 
 
 def names(obj: dict[str, Any], key: str) -> tuple[str, ...]:
-    """Names under ``key`` (``author``): a string, an object with ``name``, or a list of either."""
+    """Names under ``key`` (``author``, ``creator``): a string, an object with ``name``, or a
+    list of either; an object typed ``Organization`` is no person and is left out."""
     value = obj.get(key)
     items = value if isinstance(value, list) else [value]
     found: list[str] = []
     for item in items:
+        if isinstance(item, dict) and "Organization" in str(item.get("@type", "")):
+            continue
         name = item.get("name") if isinstance(item, dict) else item
         if isinstance(name, str) and name.strip():
             found.append(name.strip())

@@ -16,6 +16,7 @@ T = TypeVar("T")
 SourceKind = Literal[
     "json-ld",  # the page's JSON-LD article object; detail: the key
     "meta",  # a <meta> tag; detail: its name or property
+    "parse.ly",  # the page's parse.ly metadata (JSON in a <meta>); detail: the key
     "markup",  # an element of the page; detail: the CSS selector or heading that found it
     "url",  # the page's URL
     "body-text",  # read from the body's text; detail: which paragraph

@@ -7,6 +7,16 @@ from datetime import datetime
 from typing import Literal
 
 Extraction = Literal["site", "fallback"]
+Media = Literal["text", "video"]
+
+
+class NotAStoryError(Exception):
+    """A page of the site that is no story (a photo gallery): counted and skipped, never
+    quarantined as a bad page. Not a PageError, so no handler of those can quarantine it."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
 
 
 class PageError(ValueError):
@@ -45,6 +55,7 @@ class ArticleData:
     others_also_read: tuple[str, ...]
     extraction: Extraction = "site"
     layout: str = "v1"  # which layout class read the page, for stats and drift
+    media: Media = "text"  # "video": the story is a video with its text around it
 
     @property
     def body(self) -> str:

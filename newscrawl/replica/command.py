@@ -35,8 +35,9 @@ def register(subparsers: Any) -> None:
                        help=HELP)
     serve.add_argument("--fault-seed", type=int, default=0, help="seed of the fault draws")
     serve.add_argument("--fault-scope", choices=SCOPES, default="articles",
-                       help="which responses faults hit: article pages (default) or also "
-                            "listing pages and RSS")
+                       help="which responses faults hit: article pages and their "
+                            "continuations (default), also listing pages and RSS (pages), or "
+                            "only the continuations of long stories (readmore)")
     serve.set_defaults(func=serve_command)
 
 

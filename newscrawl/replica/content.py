@@ -18,6 +18,8 @@ from newscrawl.replica.site import (
     MYT,
     NOISE_KINDS,
     PAGE_FAULTS,
+    TEMPLATES,
+    VIDEO_KINDS,
     NoiseKind,
     Site,
     SiteArticle,
@@ -36,6 +38,7 @@ _IMAGE_ID_RE: Final = re.compile(r"^[A-Za-z0-9_./-]+$")
 _FIELDS: Final = frozenset({
     "path", "title", "published", "modified", "description", "section", "authors", "tags",
     "premium", "jsonld", "listed", "image", "noise", "others_also_read", "fault",
+    "template", "video", "photos",
 })
 
 
@@ -91,7 +94,18 @@ def parse_article(text: str, source: str = "<text>", slug: str | None = None) ->
         raise SiteDataError(f"{source}: field 'fault': {fault!r} is not one of {list(PAGE_FAULTS)}")
     paragraphs = _paragraphs(body)
     premium = fields.boolean("premium", False)
-    if not paragraphs and fault is None:
+    photos = fields.photos("photos")
+    template = fields.optional_string("template") or "story-page"
+    if template not in TEMPLATES:
+        raise SiteDataError(f"{source}: field 'template': {template!r} is not one of "
+                            f"{list(TEMPLATES)}")
+    video = fields.optional_string("video")
+    if video is not None and video not in VIDEO_KINDS:
+        raise SiteDataError(f"{source}: field 'video': {video!r} is not one of {list(VIDEO_KINDS)}")
+    if photos and (paragraphs or premium or video is not None):
+        raise SiteDataError(f"{source}: field 'photos': a gallery has no text, no premium flag "
+                            "and no video")
+    if not paragraphs and fault is None and not photos:
         raise SiteDataError(f"{source}: text: no paragraphs after the front matter")
     if premium and not 2 <= len(paragraphs) <= 3:
         raise SiteDataError(
@@ -123,6 +137,9 @@ def parse_article(text: str, source: str = "<text>", slug: str | None = None) ->
         noise=cast(tuple[NoiseKind, ...], noise),
         others_also_read=fields.string_list("others_also_read", ()),
         fault=fault,
+        template=template,
+        video=video,
+        photos=photos,
         source=source,
     )
 
@@ -196,10 +213,19 @@ class _Fields:
             raise self._fail(name, "needs an offset (+08:00)")
         return value.astimezone(MYT)
 
-    def image(self, name: str) -> SiteImage | None:
+    def photos(self, name: str) -> tuple[SiteImage, ...]:
         value = self.meta.get(name)
         if value is None:
-            return None
+            return ()
+        if not isinstance(value, list) or not value:
+            raise self._fail(name, "expected a non-empty list of { id = \"…\", caption = \"…\" }")
+        return tuple(self._image(name, item) for item in value)
+
+    def image(self, name: str) -> SiteImage | None:
+        value = self.meta.get(name)
+        return None if value is None else self._image(name, value)
+
+    def _image(self, name: str, value: Any) -> SiteImage:
         if not isinstance(value, dict):
             raise self._fail(name, "expected a table { id = \"…\", caption = \"…\" }")
         image_id = value.get("id")

@@ -19,8 +19,14 @@ OUTCOMES: Final[tuple[Outcome, ...]] = (
     "drop", "truncate", "error", "throttle", "redirect", "oversize", "not-html",
 )
 KINDS: Final = (*OUTCOMES, "slow", "layout")
-Scope = Literal["articles", "pages"]
-SCOPES: Final[tuple[Scope, ...]] = ("articles", "pages")
+Scope = Literal["articles", "pages", "readmore"]
+SCOPES: Final[tuple[Scope, ...]] = ("articles", "pages", "readmore")
+# Which responses each scope's faults hit: an article's continuation is part of the article.
+SCOPE_KINDS: Final[dict[Scope, frozenset[str]]] = {
+    "articles": frozenset({"article", "readmore"}),
+    "pages": frozenset({"article", "readmore", "listing", "feed"}),
+    "readmore": frozenset({"readmore"}),
+}
 REDIRECT_HOST: Final = "https://www.thestar-mirror.invalid"
 
 HELP: Final = (
@@ -43,7 +49,8 @@ class FaultDecision:
 
 @dataclass(frozen=True, slots=True)
 class FaultPlan:
-    """Rates of each fault; ``scope``: which responses may fail (article pages, or all pages)."""
+    """Rates of each fault; ``scope``: which responses may fail (article pages and their
+    continuations, also listings and RSS, or only the continuations of long stories)."""
 
     rates: dict[str, float] = field(default_factory=dict)
     slow_seconds: float = 2.0
@@ -103,6 +110,10 @@ class FaultPlan:
 
     def rate(self, kind: str) -> float:
         return self.rates.get(kind, 0.0)
+
+    def hits(self, kind: str) -> bool:
+        """Whether faults may hit a response of this kind (``article``, ``readmore``…)."""
+        return kind in SCOPE_KINDS[self.scope]
 
     def decide(self, url: str, attempt: int) -> FaultDecision:
         """What happens to the ``attempt``-th request (0-based) of ``url`` (path and query)."""

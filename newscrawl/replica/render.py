@@ -71,9 +71,10 @@ def rss_date(moment: datetime) -> str:
             f"{m:%H:%M:%S} +08:00")
 
 
-def page(head: str, body: str, body_class: str, *, section_path: str | None = None) -> str:
+def page(head: str, body: str, body_class: str, *, section_path: str | None = None,
+         main_class: str = "container") -> str:
     """The site's page shell around a page-specific head and main content; ``section_path``
-    marks its section in the navigation bar."""
+    marks its section in the navigation bar; ``main_class`` differs by article template."""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -87,7 +88,7 @@ def page(head: str, body: str, body_class: str, *, section_path: str | None = No
 </head>
 <body class="{body_class}">
 {site_header(section_path)}
-<main class="container">
+<main class="{main_class}">
 {body}
 </main>
 {SITE_FOOTER}

@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from typing import Final, Literal
 from urllib.parse import parse_qsl, unquote
 
-from newscrawl.replica.article_render import render_article, spoil_markup
+from newscrawl.replica.article_render import DRIFTED_BODY, render_article, spoil_markup
+from newscrawl.replica.article_render_v2 import (
+    READMORE_PATH,
+    STORY_DIV,
+    render_readmore,
+    render_story_div,
+)
 from newscrawl.replica.assets import asset
 from newscrawl.replica.feed_render import render_others_also_read, render_rss
 from newscrawl.replica.listing_render import render_listing
@@ -23,7 +29,7 @@ PDF_BODY: Final = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\
                    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
                    b"trailer << /Root 1 0 R >>\n%%EOF\n")
 CACHE_SIZE: Final = 4096
-Kind = Literal["article", "listing", "feed", "other"]
+Kind = Literal["article", "readmore", "listing", "feed", "other"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +73,8 @@ class SiteRouter:
     def __init__(self, site: Site) -> None:
         self.site = site
         self._cache: OrderedDict[tuple[str, str, bool], Response] = OrderedDict()
+        # Long stories by the guid their continuation is fetched with.
+        self._long = {a.guid: a for a in site.articles if a.is_long}
 
     def resolve(self, target: str, *, drifted: bool = False) -> Response:
         """The response for ``target``; ``drifted`` asks for the changed article layout."""
@@ -82,6 +90,9 @@ class SiteRouter:
             return self._cached("asset", path, False)
         if path == "/api/others-also-read":
             return self._cached("api", dict(parse_qsl(query)).get("path", ""), False)
+        if path.startswith(READMORE_PATH):
+            # Before the trailing-slash redirect: the site's continuation URLs end with "/".
+            return self._cached("readmore", path[len(READMORE_PATH):].strip("/"), False)
         if path in ("/", "/aseanplus"):
             return redirect(SECTION_PATH, 302)
         if len(path) > 1 and path.endswith("/"):
@@ -119,6 +130,11 @@ class SiteRouter:
                             render_others_also_read(story, self.site).encode("utf-8"))
         if kind == "article":
             return self._article(key, drifted)
+        if kind == "readmore":
+            long_story = self._long.get(key)
+            if long_story is None:
+                return html(404, not_found_page(READMORE_PATH + key + "/"))
+            return html(200, render_readmore(long_story, self.site), "readmore")
         if kind == "asset":
             found = asset(key)
             if found is not None:
@@ -132,7 +148,12 @@ class SiteRouter:
             return Response(200, HTML, b"", kind="article")
         if story.fault == "not-html":
             return Response(200, "application/pdf", PDF_BODY, kind="article")
-        text = render_article(story, self.site, drifted=drifted)
+        if story.template == "story-div" or story.is_gallery:
+            text = render_story_div(story, self.site)
+            if drifted:
+                text = text.replace(STORY_DIV, DRIFTED_BODY, 1)
+        else:
+            text = render_article(story, self.site, drifted=drifted)
         if story.fault == "broken-markup":
             text = spoil_markup(text)
         return html(200, text, "article")

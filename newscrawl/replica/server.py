@@ -204,8 +204,7 @@ class ReplicaServer:
         path = target.partition("?")[0]
         response = self._router.resolve(target, drifted=plan.active and plan.drifted(path))
         decision = FaultDecision()
-        if plan.active and (response.kind == "article" or (
-                plan.scope == "pages" and response.kind in ("listing", "feed"))):
+        if plan.active and plan.hits(response.kind):
             decision = plan.decide(target, attempt)
         if decision.delay:
             await asyncio.sleep(decision.delay)

@@ -6,6 +6,7 @@ these, so a page is a pure function of the site.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -21,10 +22,22 @@ PLACEHOLDER_PREFIX: Final = "/assets/placeholder/"
 
 PageFault = Literal["empty", "not-html", "no-headline", "broken-markup"]
 PAGE_FAULTS: Final[tuple[PageFault, ...]] = ("empty", "not-html", "no-headline", "broken-markup")
-NoiseKind = Literal["caption", "inline-caption", "script", "noscript", "chart", "ad"]
+NoiseKind = Literal["caption", "inline-caption", "script", "noscript", "chart", "ad",
+                   "embedded-image", "go-chart", "related-box", "related-list"]
 NOISE_KINDS: Final[tuple[NoiseKind, ...]] = (
     "caption", "inline-caption", "script", "noscript", "chart", "ad",
+    "embedded-image", "go-chart", "related-box", "related-list",
 )
+# The article templates: the one of the seed article, and the reader app's ("story-div").
+Template = Literal["story-page", "story-div"]
+TEMPLATES: Final[tuple[Template, ...]] = ("story-page", "story-div")
+# How a video story embeds its player.
+VideoKind = Literal["jwplayer", "clips"]
+VIDEO_KINDS: Final[tuple[VideoKind, ...]] = ("jwplayer", "clips")
+# A story-div story of this many paragraphs or more is long: its page holds the first
+# LONG_STORY_HTML_PARAGRAPHS, the rest comes from /api/readmore/get/<guid>/.
+LONG_STORY_PARAGRAPHS: Final = 9
+LONG_STORY_HTML_PARAGRAPHS: Final = 5
 DEFAULT_NOISE: Final[tuple[NoiseKind, ...]] = ("caption", "script", "ad")
 
 # Labels of the sections whose stories the site links to; any other section gets its last
@@ -80,6 +93,9 @@ class SiteArticle:
     noise: tuple[NoiseKind, ...] = DEFAULT_NOISE
     others_also_read: tuple[str, ...] = ()
     fault: PageFault | None = None
+    template: Template = "story-page"
+    video: VideoKind | None = None
+    photos: tuple[SiteImage, ...] = ()  # a photo gallery: no story text
     source: str = field(default="", compare=False)
 
     @property
@@ -100,6 +116,28 @@ class SiteArticle:
     def in_section(self) -> bool:
         """True for an Aseanplus News story (whether listed or not)."""
         return self.section_path == SECTION_PATH
+
+    @property
+    def is_gallery(self) -> bool:
+        return bool(self.photos)
+
+    @property
+    def guid(self) -> str:
+        """The site's numeric story id (parse.ly ``guid``), stable for a path."""
+        digest = hashlib.blake2b(self.path.encode(), digest_size=4).digest()
+        return str(100_000 + int.from_bytes(digest, "big") % 900_000)
+
+    @property
+    def html_paragraphs(self) -> int:
+        """How many paragraphs the page itself holds; fewer than all for a long story."""
+        if (self.template == "story-div" and not self.premium
+                and len(self.paragraphs) >= LONG_STORY_PARAGRAPHS):
+            return LONG_STORY_HTML_PARAGRAPHS
+        return len(self.paragraphs)
+
+    @property
+    def is_long(self) -> bool:
+        return self.html_paragraphs < len(self.paragraphs)
 
     @property
     def summary(self) -> str:

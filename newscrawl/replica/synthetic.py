@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Final
 
@@ -16,6 +17,7 @@ from newscrawl.replica.site import (
     MYT,
     NOISE_KINDS,
     SECTION_PATH,
+    VIDEO_KINDS,
     NoiseKind,
     Site,
     SiteArticle,
@@ -62,6 +64,14 @@ SENTENCES: Final = (
     "Traders said prices had risen by RM{n}.90 since the start of the month.",
 )
 DAYS: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# The other template's share, drawn per story from a stream of its own (seed and path), so the
+# rest of a synthetic site is what it was before the template existed.
+GALLERY_SHARE: Final = 0.02
+VIDEO_SHARE: Final = 0.04
+STORY_DIV_SHARE: Final = 0.25
+STORY_DIV_NOISE: Final[tuple[NoiseKind, ...]] = (
+    "embedded-image", "go-chart", "related-box", "related-list",
+)
 MONTHS: Final = ("Jan", "Feb", "March", "April", "May", "June", "July", "Aug", "Sept", "Oct",
                  "Nov", "Dec")
 
@@ -93,8 +103,28 @@ def synthetic_site(n: int, seed: int = 1) -> Site:
         used.add(path)
         drafts.append({"path": path, "title": title, "moment": moment, "section": section})
     paths = [str(d["path"]) for d in drafts]
-    return Site(tuple(_article(rng, d, paths) for d in drafts),
+    return Site(tuple(_templated(_article(rng, d, paths), seed) for d in drafts),
                 origin_note=f"synthetic n={n} seed={seed}")
+
+
+def _templated(article: SiteArticle, seed: int) -> SiteArticle:
+    """About a quarter of the stories in the story-div template: galleries, video stories, and
+    text stories (long ones among them) with that template's in-body furniture."""
+    rng = random.Random(f"{seed}:template:{article.path}")
+    draw = rng.random()
+    if draw >= STORY_DIV_SHARE or article.premium:
+        return article
+    if draw < GALLERY_SHARE and article.in_section:
+        photos = tuple(SiteImage(f"{article.published:%Y/%m/%d}/{rng.randint(10**6, 10**7 - 1)}",
+                                 f"Photo {i + 1} of the day. — Bernama")
+                       for i in range(rng.randint(3, 6)))
+        return replace(article, template="story-div", paragraphs=(), photos=photos, image=None)
+    if draw < GALLERY_SHARE + VIDEO_SHARE:
+        return replace(article, template="story-div", video=rng.choice(VIDEO_KINDS),
+                       paragraphs=article.paragraphs[:2])
+    noise = tuple(k for k in article.noise if k in ("caption", "script", "ad"))
+    extra = tuple(k for k in STORY_DIV_NOISE if rng.random() < 0.5)
+    return replace(article, template="story-div", noise=noise + extra)
 
 
 def _moments(rng: random.Random, n: int) -> list[datetime]:

@@ -1,4 +1,5 @@
-"""The JSON Schema of the story record, shipped in the package beside this module."""
+"""The JSON Schema of the story record, shipped in the package beside this module, and how a
+record of an earlier schema version reads as the current one."""
 
 from __future__ import annotations
 
@@ -18,3 +19,13 @@ def story_schema() -> dict[str, Any]:
     text = files(__package__).joinpath(STORY_SCHEMA_FILE).read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
+
+
+def upgraded(record: Any) -> Any:
+    """A 1.1 record as 1.2: ``media`` did not exist, and a crawler of that time could not tell
+    a video story from another one, so the record says ``text`` (as such records always did
+    mean). Anything else is returned as it is, for the schema check to judge."""
+    if isinstance(record, dict) and record.get("schema_version") == "1.1" \
+            and "media" not in record:
+        return {**record, "media": "text", "schema_version": SCHEMA_VERSION}
+    return record

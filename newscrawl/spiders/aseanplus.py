@@ -23,10 +23,18 @@ from twisted.python.failure import Failure
 from newscrawl import rendering
 from newscrawl.config import ConfigError
 from newscrawl.items import DiscoveredVia, QuarantineItem, StoryItem
-from newscrawl.pages import ArticleData, ArticlePage, ListingPage, PageError, RssFeedPage
+from newscrawl.pages import (
+    ArticleData,
+    ArticlePage,
+    ListingPage,
+    NotAStoryError,
+    PageError,
+    RssFeedPage,
+)
 from newscrawl.pages.charset import decode_html
 from newscrawl.records import build_story
 from newscrawl.spiders.arguments import ArgumentError, SpiderArguments
+from newscrawl.spiders.continuation import ContinuationReader, CutStory
 from newscrawl.spiders.dropped import count_dropped
 from newscrawl.spiders.failures import FailureSorter, one_line
 from newscrawl.spiders.frontier import StoryFrontier
@@ -97,6 +105,7 @@ class AseanplusSpider(Spider):
         # bound method made anew for every request has its source parsed again and again.
         self._on_article = self.parse_article
         self._on_rendered = self.parse_rendered
+        self._on_continuation = self.parse_continuation
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> AseanplusSpider:
@@ -129,6 +138,7 @@ class AseanplusSpider(Spider):
         if hasattr(self, "state"):
             return
         self.failures = FailureSorter(self.crawler.stats, self.args.base_url)
+        self.continuation = ContinuationReader(self.crawler.stats)
         self.state = crawl_state_for(self.crawler)
         self.state.walk_complete = False
         self.known = KnownStories.for_run(self.state, self.crawler.stats)
@@ -257,7 +267,12 @@ class AseanplusSpider(Spider):
                 count_dropped(self.crawler.stats, "not-in-section")
                 logger.warning("not an %s story (label %r): %s", SECTION_LABEL, label, url)
                 return
-            data = page.to_data()
+            rest = page.continuation_url()
+            data = page.to_data() if rest is None else None
+        except NotAStoryError as skipped:  # a gallery: no story, and no bad page either
+            self.crawler.stats.inc_value(f"newscrawl/skipped/{skipped.kind}")
+            logger.info("skipped (%s): %s", skipped.kind, url)
+            return
         except PageError as error:
             yield self.failures.bad_page(url, error.reason, response, crawled_at)
             return
@@ -266,6 +281,35 @@ class AseanplusSpider(Spider):
             logger.exception("the page classes failed on %s", url)
             yield self.failures.bad_page(url, PARSER_ERROR, response, crawled_at)
             return
+        rendered = bool(response.meta.get("playwright"))
+        if data is None:  # a long story: its page holds only the first part of the body
+            assert rest is not None
+            cut = CutStory(url, response.url, page.html, content_type, via, referrer,
+                           crawled_at, rendered)
+            yield self.continuation.request(cut, rebase(rest, self.args.base_url),
+                                            self._on_continuation, self.continuation_failed)
+            return
+        yield from self._publish(data, url, response.url, via, referrer, crawled_at, raw_html,
+                                 rendered=rendered)
+
+    def parse_continuation(self, response: Response,
+                           story: CutStory) -> Iterator[Request | StoryItem | QuarantineItem]:
+        joined = self.continuation.join(response, story, self)
+        if isinstance(joined, ArticleData):
+            yield from self._publish(joined, story.url, story.page_url, story.via,
+                                     story.referrer, story.crawled_at, story.html,
+                                     rendered=story.rendered)
+        else:
+            yield joined
+
+    def continuation_failed(self, failure: Failure) -> Iterator[QuarantineItem]:
+        yield self.continuation.failed(failure)
+
+    def _publish(self, data: ArticleData, url: str, page_url: str, via: DiscoveredVia,
+                 referrer: str | None, crawled_at: datetime, raw_html: str | None, *,
+                 rendered: bool) -> Iterator[Request | StoryItem]:
+        """The story read whole: its links followed, then its record, after the browser's
+        reading of "Others Also Read" when the page was not rendered yet."""
         if self.frontier.is_older(data.published_at.date()):
             self.crawler.stats.inc_value("newscrawl/links/older")
             count_dropped(self.crawler.stats, "older-than-since")
@@ -273,10 +317,10 @@ class AseanplusSpider(Spider):
         for href in data.next_in:
             yield from self._follow(href, "next_in", url)
         story = PendingStory(data, url, via, referrer, crawled_at, raw_html)
-        if response.meta.get("playwright") or not self.rendering:
+        if rendered or not self.rendering:
             yield from self._with_list(story, data.others_also_read)
             return
-        yield Request(response.url, callback=self._on_rendered, errback=self.render_failed,
+        yield Request(page_url, callback=self._on_rendered, errback=self.render_failed,
                       meta=rendering.render_meta(read_list=True), cb_kwargs={"story": story},
                       priority=RENDER_PRIORITY, dont_filter=True)
 

@@ -1,4 +1,4 @@
-"""Valid story records (schema 1.1) for dataset tests, varied by keyword."""
+"""Valid story records (the current schema) for dataset tests, varied by keyword."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def story_record(slug: str, **changes: Any) -> dict[str, Any]:
         "tags": ["China"], "image": None, "premium": False, "word_count": len(body.split()),
         "related": {"next_in": [], "others_also_read": []}, "discovered_via": "listing",
         "referrer": f"{SITE_ORIGIN}/aseanplus/aseanplus-news",
-        "crawled_at": "2025-05-23T02:00:00+00:00", "extraction": "site",
+        "crawled_at": "2025-05-23T02:00:00+00:00", "extraction": "site", "media": "text",
         "content_hash": hashlib.sha256(body.encode()).hexdigest(), "duplicate_of": None,
         "version": 1, "changed_fields": [], "schema_version": SCHEMA_VERSION,
     }

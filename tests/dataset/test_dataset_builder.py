@@ -67,6 +67,20 @@ def test_same_version_later_crawl_wins(tmp_path: Path) -> None:
     assert [r["title"] for r in jsonl(tmp_path / "dataset.jsonl")] == ["Late"]
 
 
+def test_rows_of_runs_before_schema_1_2_stay_as_text_stories(tmp_path: Path) -> None:
+    old = {k: v for k, v in story_record("old").items() if k != "media"}
+    old["schema_version"] = "1.1"
+    video = story_record("new", media="video")
+    write_run(tmp_path, "20250523T020000Z", [old, video])
+    report = DatasetBuilder(tmp_path).build()
+    assert report.bad_lines == []
+    rows = {r["url"].rsplit("/", 1)[1]: r for r in jsonl(tmp_path / "dataset.jsonl")}
+    assert {(k, r["media"], r["schema_version"]) for k, r in rows.items()} == {
+        ("old", "text", "1.2"), ("new", "video", "1.2")}
+    assert pq.read_table(tmp_path / "dataset.parquet").column("media").to_pylist() \
+        .count("video") == 1
+
+
 def test_bad_lines_are_counted_not_fatal(tmp_path: Path) -> None:
     good = story_record("good")
     no_title = story_record("bad", title="")

@@ -118,6 +118,7 @@ class SiteTruth:
     unlisted: frozenset[str]  # in-section stories reachable only through "Others Also Read"
     bad: dict[str, str]  # URL of a deliberately bad page -> the reason the spider must give
     others_also_read: dict[str, tuple[str, ...]]
+    galleries: frozenset[str] = frozenset()  # listed like stories, skipped by the spider
 
     @property
     def in_scope(self) -> frozenset[str]:
@@ -125,11 +126,13 @@ class SiteTruth:
 
     @classmethod
     def of(cls, site: Site) -> SiteTruth:
-        good = [a for a in site.articles
-                if a.in_section and a.section == SECTION_LABEL and a.fault is None]
+        good = [a for a in site.articles if a.in_section and a.section == SECTION_LABEL
+                and a.fault is None and not a.is_gallery]
         return cls(
             listed=frozenset(a.url for a in good if a.listed),
             unlisted=frozenset(a.url for a in good if not a.listed),
             bad={a.url: FAULT_REASONS[a.fault] for a in site.articles if a.fault is not None},
             others_also_read={a.url: a.others_also_read for a in site.articles},
+            galleries=frozenset(a.url for a in site.articles
+                                if a.is_gallery and a.in_section and a.listed),
         )

@@ -84,8 +84,10 @@ def test_each_bad_page_is_kept_raw_beside_the_quarantine(
 def test_only_section_pages_are_requested(never_crawl: CrawlResult) -> None:
     discovered = sum(never_crawl.stats_under("newscrawl/discovered/").values())
     assert discovered > 0
-    # Besides the stories: robots.txt, the RSS feed and the listing pages.
-    others = 2 + never_crawl.stat("newscrawl/listing_pages")
+    # Besides the stories: robots.txt, the RSS feed, the listing pages and the long stories'
+    # continuations (one each: no fault here).
+    others = (2 + never_crawl.stat("newscrawl/listing_pages")
+              + never_crawl.stat("newscrawl/continuation/requested"))
     assert never_crawl.stat("downloader/request_count") == discovered + others
 
 
@@ -133,7 +135,8 @@ def test_links_leaving_the_section_are_counted_not_followed(
     assert leaving > 0, "the replica data has no link leaving the section"
     assert auto_crawl.stat("newscrawl/offsection_links") == leaving
     discovered = sum(auto_crawl.stats_under("newscrawl/discovered/").values())
-    others = 2 + auto_crawl.stat("newscrawl/listing_pages") + auto_crawl.stat("newscrawl/rendered")
+    others = (2 + auto_crawl.stat("newscrawl/listing_pages") + auto_crawl.stat("newscrawl/rendered")
+              + auto_crawl.stat("newscrawl/continuation/requested"))
     assert auto_crawl.stat("downloader/request_count") == discovered + others
 
 

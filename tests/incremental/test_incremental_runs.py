@@ -106,8 +106,10 @@ def in_window(records: list[dict[str, Any]]) -> set[str]:
 
 
 def story_requests(result: CrawlResult) -> int:
-    """Requests for story pages: all of them but robots.txt, the RSS feed and listing pages."""
-    return result.stat("downloader/request_count") - 2 - result.stat("newscrawl/listing_pages")
+    """Requests for story pages: all of them but robots.txt, the RSS feed, listing pages and
+    long stories' continuations."""
+    return (result.stat("downloader/request_count") - 2 - result.stat("newscrawl/listing_pages")
+            - result.stat("newscrawl/continuation/requested"))
 
 
 def test_the_first_run_gets_every_listed_story_once(runs: Runs) -> None:

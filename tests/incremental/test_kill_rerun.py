@@ -84,7 +84,7 @@ def test_killed_between_publishing_the_feed_and_committing_it(
     assert again.stat("newscrawl/state/recovered") == len(killed.records)
     assert again.records == []  # committed from run1's feed, not emitted twice
     assert_every_story_once(published(tmp_path), truth)
-    # No run was successful yet, so the whole listing was walked; only the bad pages, which
-    # are never stored, were fetched again.
+    # No run was successful yet, so the whole listing was walked; only the bad pages and the
+    # galleries, which are never stored, were fetched again.
     assert again.stat("newscrawl/listing_stop") == "no next page"
-    assert again.stat("newscrawl/discovered/listing") == len(truth.bad)
+    assert again.stat("newscrawl/discovered/listing") == len(truth.bad) + len(truth.galleries)

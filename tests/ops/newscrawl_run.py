@@ -76,4 +76,5 @@ def jsonl(path: Path) -> list[dict[str, Any]]:
 def listed_story_ids(site: Site) -> set[str]:
     """The good in-section stories that listing pages show: every run must find these."""
     return {story_id(a.url) for a in site.articles
-            if a.in_section and a.section == SECTION_LABEL and a.fault is None and a.listed}
+            if a.in_section and a.section == SECTION_LABEL and a.fault is None and a.listed
+            and not a.is_gallery}

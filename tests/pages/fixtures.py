@@ -4,7 +4,8 @@
     python -m tests.pages.fixtures regen   # (re-)derive fixtures/pages/<name>.json, print changes
 
 ``save`` writes the raw bytes as served to ``fixtures/pages/<name>.html`` and what is needed to
-read them again (URL on the real site, Content-Type, the data file's path) to ``index.json``.
+read them again (URL on the real site, Content-Type, the data file's path) to ``index.json``;
+for a long story, also the continuation its load link fetches, to ``readmore/<name>.html``.
 Besides each page as served it saves a few pages under faults (renamed body container, cut
 response) and, with a browser, pages after JavaScript ran (``rendered/``). ``regen`` derives
 each expected record with ``build_story`` in a fixed crawl context; review its summary and the
@@ -22,15 +23,17 @@ import urllib.request
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
 
-from newscrawl.pages import ArticlePage, PageError
+from newscrawl.pages import ArticlePage, NotAStoryError, PageError
 from newscrawl.records import build_story
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES_DIR = ROOT / "fixtures" / "pages"
 RENDERED_DIR = PAGES_DIR / "rendered"
+READMORE_DIR = PAGES_DIR / "readmore"
 INDEX = PAGES_DIR / "index.json"
 CRAWLED_AT = datetime.fromisoformat("2026-01-01T00:00:00+00:00")
 # Pages also saved under a fault, by name prefix: a few are enough to pin the behaviour.
@@ -46,10 +49,23 @@ def load_index() -> dict[str, dict[str, Any]]:
 
 
 def derive(name: str, entry: dict[str, Any]) -> dict[str, Any]:
-    """The expected record of a saved page: the record fields, or ``{"error": reason}``."""
+    """The expected record of a saved page: the record fields, ``{"error": reason}``, or
+    ``{"skipped": kind}`` for a page that is no story (a gallery).
+
+    A long story is joined with its saved continuation, after checking that the page points
+    at the URL it was saved from."""
     body = (PAGES_DIR / f"{name}.html").read_bytes()
     try:
-        data = ArticlePage.for_page(entry["url"], body, entry.get("content_type")).to_data()
+        page = ArticlePage.for_page(entry["url"], body, entry.get("content_type"))
+        continuation = None
+        rest = page.continuation_url()
+        if (urlsplit(rest).path if rest else None) != entry.get("continuation_path"):
+            return {"error": f"continuation-url: {rest}"}
+        if rest is not None:
+            continuation = (PAGES_DIR / entry["continuation"]).read_text(encoding="utf-8")
+        data = page.to_data(continuation=continuation)
+    except NotAStoryError as skipped:
+        return {"skipped": skipped.kind}
     except PageError as exc:
         return {"error": exc.reason}
     story = build_story(data, url=entry["url"], discovered_via="start", referrer=None,
@@ -83,6 +99,8 @@ def save() -> int:
         for article in site.articles:
             status, content_type, body = fetch(server.url(article.path))
             _write(index, article.slug, article, "as-served", status, content_type, body)
+            if article.is_long:
+                _save_continuation(index[article.slug], article, server)
     normal = [a for a in site.articles if a.fault is None and a.in_section]
     for prefix, spec, count in FAULT_VARIANTS:
         with ReplicaServer(site, FaultPlan.parse([spec])) as server:
@@ -95,6 +113,19 @@ def save() -> int:
     rendered = save_rendered(site)
     print(f"saved {rendered} rendered pages to {RENDERED_DIR.relative_to(ROOT)}")
     return 0
+
+
+def _save_continuation(entry: dict[str, Any], article: Any, server: Any) -> None:
+    from newscrawl.replica.article_render_v2 import readmore_path
+
+    path = readmore_path(article)
+    status, _, body = fetch(server.url(path))
+    if status != 200:
+        raise RuntimeError(f"{path}: HTTP {status}")
+    READMORE_DIR.mkdir(parents=True, exist_ok=True)
+    (READMORE_DIR / f"{article.slug}.html").write_bytes(body)
+    entry["continuation_path"] = path
+    entry["continuation"] = f"readmore/{article.slug}.html"
 
 
 def save_rendered(site: Any) -> int:
@@ -173,8 +204,8 @@ def _write(index: dict[str, dict[str, Any]], name: str, article: Any, variant: s
 
 
 def _describe(record: dict[str, Any]) -> str:
-    if "error" in record:
-        return f"error {record['error']}"
+    if "error" in record or "skipped" in record:
+        return json.dumps(record)
     return f"{record['extraction']}, {record['word_count']} words, {record['title'][:50]!r}"
 
 

@@ -53,7 +53,7 @@ def test_json_ld_wins_where_the_page_has_it() -> None:
     assert found["tags"] == ValueSource("json-ld", "keywords")
     assert found["premium"] == ValueSource("json-ld", "isAccessibleForFree")
     assert found["summary"] == ValueSource("json-ld", "description")
-    assert found["section"] == ValueSource("default", "the section the crawl reads")
+    assert found["section"] == ValueSource("url", "the section's path")  # no label on the page
 
 
 def test_the_h1_and_the_visible_date_when_nothing_else_says() -> None:

@@ -41,6 +41,9 @@ def test_the_replica_renders_the_same_plan_box() -> None:
         "Billed as RM 10.00 for the 1st month, RM 15.90 thereafter.",
         "Next In Nation",
         "ADVERTISEMENT",
+        "Related stories:",
+        "Related Stories",
+        "Load the full story",
     ],
 )
 def test_variants_of_the_furniture_are_caught(line: str) -> None:
@@ -55,6 +58,7 @@ def test_variants_of_the_furniture_are_caught(line: str) -> None:
         "The annual plan was approved by parliament on Monday.",
         "HANOI: Vietnam has raised its rice export target for 2026. - Reuters",
         "“Save 30% of the water,” the minister urged farmers.",
+        "Related stories of abuse emerged from two other camps, the report said.",
     ],
 )
 def test_story_prose_is_not_boilerplate(line: str) -> None:

@@ -39,7 +39,7 @@ def test_the_project_fixtures_load_and_follow_the_format() -> None:
         assert match is not None, article.source
         assert Path(article.source).stem == article.slug
         assert article.published.utcoffset() == timedelta(hours=8)
-        assert article.paragraphs or article.fault
+        assert article.paragraphs or article.fault or article.photos
 
 
 def test_a_good_file_gets_its_defaults(tmp_path: Path) -> None:

@@ -38,8 +38,12 @@ def test_the_mix_looks_like_the_real_section() -> None:
         share["byline"] += bool(a.authors)
         share["image"] += a.image is not None
         share["modified"] += a.modified is not None
-        share["agency"] += a.paragraphs[-1].rsplit(" - ", 1)[-1] in (
+        share["agency"] += bool(a.paragraphs) and a.paragraphs[-1].rsplit(" - ", 1)[-1] in (
             "AFP", "Reuters", "Bernama", "The Straits Times/ANN", "Xinhua")
+        share["story-div"] += a.template == "story-div"
+        share["long"] += a.is_long
+        share["video"] += a.video is not None
+        share["gallery"] += a.is_gallery
     n = len(articles)
     assert 0.8 < share["section"] / n < 0.97
     assert 0.02 < share["premium"] / n < 0.2
@@ -48,8 +52,13 @@ def test_the_mix_looks_like_the_real_section() -> None:
     assert 0.2 < share["byline"] / n < 0.8
     assert share["agency"] / n > 0.2
     assert share["image"] < n and share["modified"] > 0
+    assert 0.15 < share["story-div"] / n < 0.35
+    assert 0.03 < share["long"] / n < 0.2
+    assert 0.02 < share["video"] / n < 0.07
+    assert 0.005 < share["gallery"] / n < 0.04
     assert all(2 <= len(a.paragraphs) <= 3 for a in articles if a.premium)
-    assert all(a.paragraphs[0].split(":")[0].isupper() for a in articles)
+    assert all(a.paragraphs[0].split(":")[0].isupper() for a in articles if not a.is_gallery)
+    assert all(a.in_section and not a.paragraphs for a in articles if a.is_gallery)
 
 
 def test_paths_are_valid_unique_and_links_point_into_the_site() -> None:
