@@ -5,16 +5,24 @@ monitors report that the site's layout changed."""
 from __future__ import annotations
 
 import copy
+import re
+from datetime import datetime
 from functools import cached_property
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
 from newscrawl.pages.article import ArticlePage
 from newscrawl.pages.body import BodyText, clean_lines
-from newscrawl.pages.css import select, text_of
+from newscrawl.pages.css import select, select_first, squash, text_of
+from newscrawl.pages.dates import MYT
 from newscrawl.pages.generic_body import read_body
 from newscrawl.pages.values import Extraction
+
+# A story URL ends in /YYYY/MM/DD/<slug> (the same rule the crawl's frontier reads the day by).
+_DAY_IN_PATH = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/[^/]+/?$")
+_TITLE_SUFFIX = re.compile(r"\s+[|\-–—]\s+The Star(?: Online)?\s*$")
 
 
 class FallbackArticlePage(ArticlePage):
@@ -25,11 +33,38 @@ class FallbackArticlePage(ArticlePage):
     # names whole-page wrappers and article containers elsewhere.
     FURNITURE_CSS: ClassVar[str] = (
         "script, noscript, style, template, [id^=div-gpt-ad], .inline-caption, .caption, "
-        ".story-image, [class*=flourish], [class*=whatsapp], [class*=plan-box], "
-        "[class*=badge-premium]"
+        ".story-image, .embeded-image, img.go-chart, #related-stories-div, [class*=flourish], "
+        "[class*=whatsapp], [class*=plan-box], [class*=badge-premium]"
     )
+    # A bold "Related stories:" paragraph, followed by paragraphs that are only links.
+    RELATED_LEAD_CSS: ClassVar[str] = "p > b, p > strong"
+    RELATED_LEAD_TEXT: ClassVar[str] = "Related stories"
     # Where a page names its headline: kept out of the body (it has a field of its own).
     HEADING_CSS: ClassVar[str] = "h1, title"
+    DOCUMENT_TITLE_CSS: ClassVar[str] = "head > title"
+
+    def title(self) -> str | None:
+        """As any layout reads it, else the document's ``<title>`` without the site's name: a
+        new layout may drop the ``h1`` and the metadata, never the title."""
+        found = super().title()
+        if found:
+            return found
+        el = select_first(self.doc, self.DOCUMENT_TITLE_CSS)
+        return (squash(_TITLE_SUFFIX.sub("", text_of(el))) or None) if el is not None else None
+
+    def published_at(self) -> datetime | None:
+        """As any layout reads it, else the day the story's URL names (midnight, site time, as
+        for a visible date without a time): a layout change must not make a story undated."""
+        found = super().published_at()
+        if found is not None:
+            return found
+        day = _DAY_IN_PATH.search(urlsplit(self.url).path)
+        if day is None:
+            return None
+        try:
+            return datetime(int(day[1]), int(day[2]), int(day[3]), tzinfo=MYT)
+        except ValueError:
+            return None
 
     @cached_property
     def _body(self) -> BodyText:
@@ -41,11 +76,30 @@ class FallbackArticlePage(ArticlePage):
             row = link.getparent()
             if row is not None and row.getparent() is not None and _only_links(row):
                 row.drop_tree()
+        for lead in select(tree, self.RELATED_LEAD_CSS):
+            if text_of(lead).startswith(self.RELATED_LEAD_TEXT):
+                _drop_with_link_paragraphs(lead.getparent())
         headings = [text_of(el) for el in select(self.doc, self.HEADING_CSS)]
         title = self.title()
         if title:
             headings.append(title)
         return clean_lines(read_body(tree, self.url, headings))
+
+
+def _drop_with_link_paragraphs(lead: HtmlElement | None) -> None:
+    """Drop ``lead`` and the paragraphs of links right after it."""
+    if lead is None or lead.getparent() is None:
+        return
+    follower = lead.getnext()
+    while follower is not None and follower.tag == "p" and _is_link_paragraph(follower):
+        after = follower.getnext()
+        follower.drop_tree()
+        follower = after
+    lead.drop_tree()
+
+
+def _is_link_paragraph(p: HtmlElement) -> bool:
+    return len(p) > 0 and all(child.tag == "a" for child in p) and _only_links(p)
 
 
 def _only_links(row: HtmlElement) -> bool:

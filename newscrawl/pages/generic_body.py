@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import trafilatura
 from lxml import etree
@@ -60,13 +60,23 @@ _BLOCK_TAGS = frozenset({
 def read_body(tree: HtmlElement, url: str, headings: Iterable[str]) -> list[str]:
     """The story's lines in order. ``tree`` is the page's tree cleaned of known furniture (left
     unchanged), ``headings`` the page's titles (left out of the body)."""
-    second = _readability_lines(tree)
-    lines = _trafilatura_lines(tree, url, precise=True)
+    lines = choose_reading(
+        _trafilatura_lines(tree, url, precise=True), _readability_lines(tree),
+        lambda: _trafilatura_lines(tree, url, precise=False),
+    )
+    return drop_headline(lines, headings)
+
+
+def choose_reading(precise: list[str], second: list[str],
+                   reread: Callable[[], list[str]]) -> list[str]:
+    """The precise reading trimmed by the second one; ``reread`` (recall mode) is called only
+    when the precise reading lost the body."""
+    lines = precise
     if _lost_the_body(lines, second):
-        lines = _trafilatura_lines(tree, url, precise=False)
+        lines = reread()
         if not agrees(lines, second):
             lines = second
-    return drop_headline(trim_edges(lines, second) if lines else second, headings)
+    return trim_edges(lines, second) if lines else second
 
 
 def trim_edges(lines: list[str], second: list[str]) -> list[str]:
