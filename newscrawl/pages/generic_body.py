@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 
 import trafilatura
 from lxml import etree
-from lxml.html import HtmlElement, fragment_fromstring
+from lxml.html import HtmlElement, fromstring
 from trafilatura.readability_lxml import Document
 
 from newscrawl.pages import shingles
@@ -50,6 +50,8 @@ CORE_AGREEMENT = 0.7
 SHORT_READING = 0.5
 # Fewer words than this inside the title are not taken for the headline.
 MIN_HEADLINE_WORDS = 4
+# Readability returns the whole document when it finds no candidate: its head is no text.
+_NOT_TEXT_TAGS = frozenset({"head", "script", "style", "noscript", "template"})
 _BLOCK_TAGS = frozenset({
     "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
     "table", "tr", "td", "th", "br", "section", "article", "figure", "figcaption", "dd", "dt",
@@ -137,8 +139,8 @@ def _trafilatura_lines(tree: HtmlElement, url: str, *, precise: bool) -> list[st
 
 def _readability_lines(tree: HtmlElement) -> list[str]:
     try:
-        summary = Document(copy.deepcopy(tree)).summary()
-        root = fragment_fromstring(summary, create_parent="div")
+        # A fragment, or a whole document when it found no candidate (a frameset, say).
+        root = fromstring(Document(copy.deepcopy(tree)).summary())
     except (etree.ParserError, ValueError) as exc:
         # A second opinion only: without it, trafilatura's reading stands untrimmed.
         log.debug("readability could not read the page: %s", exc)
@@ -156,7 +158,7 @@ def _block_text(el: HtmlElement, parts: list[str]) -> None:
     if el.text:
         parts.append(el.text)
     for child in el:
-        if isinstance(child.tag, str):
+        if isinstance(child.tag, str) and child.tag not in _NOT_TEXT_TAGS:
             _block_text(child, parts)
         if child.tail:
             parts.append(child.tail)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import trafilatura
 
-from newscrawl.pages import FallbackArticlePage
+from newscrawl.pages import FallbackArticlePage, PageError
 from newscrawl.pages.generic_body import agrees, choose_reading, drop_headline, trim_edges
 from newscrawl.pages.shingles import overlap
 
@@ -91,3 +91,15 @@ def test_the_headline_is_left_out_of_the_body() -> None:
     # Part of the title is dropped only when it is long enough to be the headline.
     assert drop_headline(["The Daily", *STORY], headings) == ["The Daily", *STORY]
     assert drop_headline(STORY, headings) == STORY
+
+
+@pytest.mark.parametrize("html", [
+    "<html><frameset><frame src='a.html'></frameset></html>",
+    "<html><head><title>Only a title here</title></head><body></body></html>",
+    "<html><body>" + "<div>" * 500 + "deep" + "</div>" * 500 + "</body></html>",
+], ids=["frameset", "empty-body", "deep-nesting"])
+def test_a_page_without_prose_gives_no_body_and_no_crash(html: str) -> None:
+    page = FallbackArticlePage("https://www.thestar.com.my/news/2026/01/02/a-story", html)
+    with pytest.raises(PageError) as caught:
+        page.to_data()
+    assert caught.value.reason in ("no-body", "no-headline")
