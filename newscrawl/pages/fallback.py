@@ -22,6 +22,8 @@ from newscrawl.pages.values import Extraction
 
 # A story URL ends in /YYYY/MM/DD/<slug> (the same rule the crawl's frontier reads the day by).
 _DAY_IN_PATH = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/[^/]+/?$")
+# An element matched as furniture is left when it holds more than this share of the page's words.
+MAX_FURNITURE_SHARE = 0.5
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—]\s+The Star(?: Online)?\s*$")
 
 
@@ -69,8 +71,12 @@ class FallbackArticlePage(ArticlePage):
     @cached_property
     def _body(self) -> BodyText:
         tree = copy.deepcopy(self.doc)  # the page's own tree stays as parsed
+        page_words = _words(tree)
         for el in select(tree, self.FURNITURE_CSS):
-            el.drop_tree()
+            # Furniture is small: a match that holds most of the page is a wrapper whose class
+            # happens to contain the word (a new layout's `has-whatsapp-share` body, say).
+            if el.getparent() is not None and _words(el) <= MAX_FURNITURE_SHARE * page_words:
+                el.drop_tree()
         # The tag row has no known class; its links do have a known shape.
         for link in select(tree, self.TAG_LINK_CSS):
             row = link.getparent()
@@ -84,6 +90,10 @@ class FallbackArticlePage(ArticlePage):
         if title:
             headings.append(title)
         return clean_lines(read_body(tree, self.url, headings))
+
+
+def _words(el: HtmlElement) -> int:
+    return len(str(el.text_content()).split())
 
 
 def _drop_with_link_paragraphs(lead: HtmlElement | None) -> None:
