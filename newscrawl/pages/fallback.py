@@ -18,6 +18,7 @@ from newscrawl.pages.body import BodyText, clean_lines
 from newscrawl.pages.css import select, select_first, squash, text_of
 from newscrawl.pages.dates import MYT
 from newscrawl.pages.generic_body import read_body
+from newscrawl.pages.sources import NOWHERE, Found, ValueSource
 from newscrawl.pages.values import Extraction
 
 # A story URL ends in /YYYY/MM/DD/<slug> (the same rule the crawl's frontier reads the day by).
@@ -45,28 +46,37 @@ class FallbackArticlePage(ArticlePage):
     HEADING_CSS: ClassVar[str] = "h1, title"
     DOCUMENT_TITLE_CSS: ClassVar[str] = "head > title"
 
-    def title(self) -> str | None:
+    @cached_property
+    def _title(self) -> Found[str | None]:
         """As any layout reads it, else the document's ``<title>`` without the site's name: a
         new layout may drop the ``h1`` and the metadata, never the title."""
-        found = super().title()
-        if found:
+        # The layouts' own rule, computed here (not via super(), which would cache it too).
+        found: Found[str | None] = vars(ArticlePage)["_title"].func(self)
+        if found.value:
             return found
         el = select_first(self.doc, self.DOCUMENT_TITLE_CSS)
-        return (squash(_TITLE_SUFFIX.sub("", text_of(el))) or None) if el is not None else None
+        title = squash(_TITLE_SUFFIX.sub("", text_of(el))) if el is not None else ""
+        return Found(title, ValueSource("markup", self.DOCUMENT_TITLE_CSS)) if title else found
 
-    def published_at(self) -> datetime | None:
+    @cached_property
+    def _published(self) -> Found[datetime | None]:
         """As any layout reads it, else the day the story's URL names (midnight, site time, as
         for a visible date without a time): a layout change must not make a story undated."""
-        found = super().published_at()
-        if found is not None:
+        found: Found[datetime | None] = vars(ArticlePage)["_published"].func(self)
+        if found.value is not None:
             return found
         day = _DAY_IN_PATH.search(urlsplit(self.url).path)
         if day is None:
-            return None
+            return found
         try:
-            return datetime(int(day[1]), int(day[2]), int(day[3]), tzinfo=MYT)
+            value = datetime(int(day[1]), int(day[2]), int(day[3]), tzinfo=MYT)
         except ValueError:
-            return None
+            return Found(None, NOWHERE)
+        return Found(value, ValueSource("url", "the day in the path (midnight)"))
+
+    def body_source(self) -> ValueSource:
+        # The reader; readability's fork only trims the edges of its reading (generic_body).
+        return ValueSource("extractor", "trafilatura")
 
     @cached_property
     def _body(self) -> BodyText:

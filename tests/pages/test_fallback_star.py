@@ -16,6 +16,7 @@ from newscrawl.pages import ArticlePage, FallbackArticlePage, document
 from newscrawl.pages.css import select
 from newscrawl.pages.dates import MYT
 from newscrawl.pages.shingles import overlap
+from newscrawl.pages.sources import ValueSource
 
 from .fixtures import PAGES_DIR, load_index
 from .test_fixtures_boilerplate import INJECTED_NOISE, SITE_FACTS_BOILERPLATE
@@ -90,6 +91,10 @@ def test_a_changed_layout_still_gives_headline_and_date(name: str, keep_h1: bool
     assert data.published_at == datetime(published.year, published.month, published.day,
                                          tzinfo=MYT)
     assert f"/{published:%Y/%m/%d}/" in url
+    sources = page.field_sources()
+    assert sources["published_at"].kind == "url"
+    assert sources["title"] == (ValueSource("markup", "h1") if keep_h1
+                                else ValueSource("markup", "head > title"))
     body = "\n\n".join(data.paragraphs)
     # Even with every class renamed, so that none of the furniture is known by its class.
     _assert_no_furniture(body)
