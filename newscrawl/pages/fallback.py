@@ -1,54 +1,125 @@
-"""A page whose body container no layout knows: the body comes from a generic extractor
-(trafilatura) and the record says ``extraction: "fallback"``, so data keeps flowing while the
+"""A page whose body container no layout knows: the body comes from general-purpose extractors
+(``generic_body``) and the record says ``extraction: "fallback"``, so data keeps flowing while the
 monitors report that the site's layout changed."""
 
 from __future__ import annotations
 
 import copy
+import re
+from datetime import datetime
 from functools import cached_property
 from typing import ClassVar
+from urllib.parse import urlsplit
 
-import trafilatura
 from lxml.html import HtmlElement
 
 from newscrawl.pages.article import ArticlePage
 from newscrawl.pages.body import BodyText, clean_lines
-from newscrawl.pages.css import select
-from newscrawl.pages.sources import ValueSource
+from newscrawl.pages.css import select, select_first, squash, text_of
+from newscrawl.pages.dates import MYT
+from newscrawl.pages.generic_body import read_body
+from newscrawl.pages.sources import NOWHERE, Found, ValueSource
 from newscrawl.pages.values import Extraction
 
-# Removed before extraction: page furniture that a generic extractor may mistake for prose.
-_FURNITURE_CSS = (
-    "script, noscript, style, figure, figcaption, .caption, .inline-caption, .story-image, "
-    "[class*=flourish], [id^=div-gpt-ad], .ad, [class*=advert], header, footer, nav, aside, "
-    "h1, .headline, .kicker, .credit__authors, .byline, p.date, time, .timestamp, "
-    "[class*=whatsapp], [class*=plan-box], [class*=badge-premium]"
-)
+# A story URL ends in /YYYY/MM/DD/<slug> (the same rule the crawl's frontier reads the day by).
+_DAY_IN_PATH = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/[^/]+/?$")
+# An element matched as furniture is left when it holds more than this share of the page's words.
+MAX_FURNITURE_SHARE = 0.5
+_TITLE_SUFFIX = re.compile(r"\s+[|\-–—]\s+The Star(?: Online)?\s*$")
 
 
 class FallbackArticlePage(ArticlePage):
     LAYOUT: ClassVar[str] = "fallback"
     EXTRACTION: ClassVar[Extraction] = "fallback"
+    # Removed before reading: never prose, or The Star's own furniture named exactly
+    # (docs/site-facts.md). No class *substring* of other sites' words: `[class*=advert]` also
+    # names whole-page wrappers and article containers elsewhere.
+    FURNITURE_CSS: ClassVar[str] = (
+        "script, noscript, style, template, [id^=div-gpt-ad], .inline-caption, .caption, "
+        ".story-image, .embeded-image, img.go-chart, #related-stories-div, [class*=flourish], "
+        "[class*=whatsapp], [class*=plan-box], [class*=badge-premium]"
+    )
+    # A bold "Related stories:" paragraph, followed by paragraphs that are only links.
+    RELATED_LEAD_CSS: ClassVar[str] = "p > b, p > strong"
+    RELATED_LEAD_TEXT: ClassVar[str] = "Related stories"
+    # Where a page names its headline: kept out of the body (it has a field of its own).
+    HEADING_CSS: ClassVar[str] = "h1, title"
+    DOCUMENT_TITLE_CSS: ClassVar[str] = "head > title"
+
+    @cached_property
+    def _title(self) -> Found[str | None]:
+        """As any layout reads it, else the document's ``<title>`` without the site's name: a
+        new layout may drop the ``h1`` and the metadata, never the title."""
+        # The layouts' own rule, computed here (not via super(), which would cache it too).
+        found: Found[str | None] = vars(ArticlePage)["_title"].func(self)
+        if found.value:
+            return found
+        el = select_first(self.doc, self.DOCUMENT_TITLE_CSS)
+        title = squash(_TITLE_SUFFIX.sub("", text_of(el))) if el is not None else ""
+        return Found(title, ValueSource("markup", self.DOCUMENT_TITLE_CSS)) if title else found
+
+    @cached_property
+    def _published(self) -> Found[datetime | None]:
+        """As any layout reads it, else the day the story's URL names (midnight, site time, as
+        for a visible date without a time): a layout change must not make a story undated."""
+        found: Found[datetime | None] = vars(ArticlePage)["_published"].func(self)
+        if found.value is not None:
+            return found
+        day = _DAY_IN_PATH.search(urlsplit(self.url).path)
+        if day is None:
+            return found
+        try:
+            value = datetime(int(day[1]), int(day[2]), int(day[3]), tzinfo=MYT)
+        except ValueError:
+            return Found(None, NOWHERE)
+        return Found(value, ValueSource("url", "the day in the path (midnight)"))
 
     def body_source(self) -> ValueSource:
+        # The reader; readability's fork only trims the edges of its reading (generic_body).
         return ValueSource("extractor", "trafilatura")
 
     @cached_property
     def _body(self) -> BodyText:
-        # trafilatura rewrites the tree it is given; the page's own tree stays intact.
-        tree = copy.deepcopy(self.doc)
-        for el in select(tree, _FURNITURE_CSS):
-            el.drop_tree()
+        tree = copy.deepcopy(self.doc)  # the page's own tree stays as parsed
+        page_words = _words(tree)
+        for el in select(tree, self.FURNITURE_CSS):
+            # Furniture is small: a match that holds most of the page is a wrapper whose class
+            # happens to contain the word (a new layout's `has-whatsapp-share` body, say).
+            if el.getparent() is not None and _words(el) <= MAX_FURNITURE_SHARE * page_words:
+                el.drop_tree()
         # The tag row has no known class; its links do have a known shape.
         for link in select(tree, self.TAG_LINK_CSS):
             row = link.getparent()
             if row is not None and row.getparent() is not None and _only_links(row):
                 row.drop_tree()
-        text = trafilatura.extract(
-            tree, include_comments=False, include_tables=False, include_images=False,
-            include_links=False, deduplicate=False, favor_precision=True,
-        )
-        return clean_lines((text or "").split("\n"))
+        for lead in select(tree, self.RELATED_LEAD_CSS):
+            if text_of(lead).startswith(self.RELATED_LEAD_TEXT):
+                _drop_with_link_paragraphs(lead.getparent())
+        headings = [text_of(el) for el in select(self.doc, self.HEADING_CSS)]
+        title = self.title()
+        if title:
+            headings.append(title)
+        return clean_lines(read_body(tree, self.url, headings))
+
+
+def _words(el: HtmlElement) -> int:
+    return len(str(el.text_content()).split())
+
+
+def _drop_with_link_paragraphs(lead: HtmlElement | None) -> None:
+    """Drop ``lead`` and the paragraphs of links right after it."""
+    if lead is None or lead.getparent() is None:
+        return
+    follower = lead.getnext()
+    while follower is not None and follower.tag == "p" and _is_link_paragraph(follower):
+        after = follower.getnext()
+        follower.drop_tree()
+        follower = after
+    lead.drop_tree()
+
+
+def _is_link_paragraph(p: HtmlElement) -> bool:
+    return len(p) > 0 and all(child.tag == "a" for child in p) and _only_links(p)
 
 
 def _only_links(row: HtmlElement) -> bool:
