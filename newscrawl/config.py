@@ -55,18 +55,13 @@ class NewscrawlConfig:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     # Freeze start-up objects out of the garbage collector's walks (GcTuningExtension).
     gc_freeze: bool = True
+    # NEWSCRAWL_STATE as a URL (redis://…): the shared store of a distributed crawl.
+    state_url: str | None = None
 
     @classmethod
     def from_settings(cls, settings: SettingsLike) -> NewscrawlConfig:
         def number(name: str, default: float, lo: float, hi: float) -> float:
-            raw = settings.get(name, default)
-            try:
-                value = float(raw)
-            except (TypeError, ValueError):
-                raise ConfigError(f"{name}={raw!r} is not a number") from None
-            if not lo <= value <= hi:
-                raise ConfigError(f"{name}={value} is outside {lo}..{hi}")
-            return value
+            return number_setting(settings, name, default, lo, hi)
 
         data_dir = Path(settings.get("NEWSCRAWL_DATA_DIR") or "data/aseanplus")
         state = settings.get("NEWSCRAWL_STATE") or str(data_dir / "state.sqlite")
@@ -101,7 +96,21 @@ class NewscrawlConfig:
             now=_instant(settings.get("NEWSCRAWL_NOW")),
             gc_freeze=str(settings.get("NEWSCRAWL_GC_FREEZE", True)).lower()
             not in ("0", "false", "no", "off"),
+            state_url=str(state) if "://" in str(state) else None,
         )
+
+
+def number_setting(settings: SettingsLike, name: str, default: float, lo: float,
+                   hi: float) -> float:
+    """A number setting within ``lo..hi``, or a ConfigError naming it."""
+    raw = settings.get(name, default)
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name}={raw!r} is not a number") from None
+    if not lo <= value <= hi:
+        raise ConfigError(f"{name}={value} is outside {lo}..{hi}")
+    return value
 
 
 def _instant(raw: Any) -> datetime:

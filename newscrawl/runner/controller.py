@@ -22,7 +22,7 @@ from typing import Any, Final
 import pyarrow as pa
 
 from newscrawl.dataset.builder import BuildReport, DatasetBuilder
-from newscrawl.feeds import sweep_stale_parts
+from newscrawl.feeds import sweep_stale_parts, write_atomically
 from newscrawl.runner.console import RunConsole, summary_lines
 from newscrawl.runner.exit_codes import ExitCode, Verdict, judge
 from newscrawl.runner.lock import RunLock, RunLockedError
@@ -51,6 +51,10 @@ class RunOptions:
     settings: tuple[str, ...] = ()  # extra ``NAME=VALUE`` for the crawl
     build_dataset: bool = True
     interactive: bool = False
+    # ``--workers N --redis URL``: N worker processes sharing one crawl through Redis.
+    workers: int = 0
+    redis_url: str | None = None
+    worker_restarts: int = 3
 
 
 class RunController:
@@ -93,6 +97,8 @@ class RunController:
         logger.info("run %s starting in %s", run_id, self.data_dir)
         self.sweep_stale_parts()
         started_at = datetime.now(UTC).isoformat()
+        if self.options.workers:
+            return self.run_workers(run_id, lock, log_path, started_at)
         outcome = CrawlSupervisor(
             self.crawl_argv(run_id),
             env=self.crawl_env(run_id),
@@ -110,6 +116,45 @@ class RunController:
         dataset = None
         if self.options.build_dataset and manifest.feed is not None:
             dataset, verdict = self.rebuild_dataset(verdict)
+        lines = summary_lines(run_id, manifest, verdict, log_path, dataset)
+        for line in lines:
+            logger.info(line)
+        self.console.finish(lines, verdict, log_path)
+        return verdict.code
+
+    def run_workers(self, run_id: str, lock: RunLock, log_path: Path,
+                    started_at: str) -> ExitCode:
+        """``--workers N``: the crawl as N supervised workers (``newscrawl.distributed``)."""
+        from newscrawl.distributed.workers import WorkerPool, join_manifests, worker_settings
+
+        assert self.options.redis_url is not None
+        logs = log_path.parent
+
+        def command(name: str, worker_run_id: str) -> tuple[list[str], dict[str, str]]:
+            argv = self.crawl_argv(worker_run_id)
+            # Without NEWSCRAWL_STATE the workers share the state in the same Redis.
+            state = None if os.environ.get("NEWSCRAWL_STATE") else self.options.redis_url
+            for setting in worker_settings(
+                redis_url=self.options.redis_url or "", run_id=run_id, name=name,
+                worker_run_id=worker_run_id, logs=logs, state=state,
+            ):
+                argv += ["-s", setting]
+            return argv, self.crawl_env(worker_run_id)
+
+        outcome = WorkerPool(
+            run_id, self.options.workers, command, logs=logs,
+            deadline=self.options.max_run_time + self.options.kill_grace,
+            grace=self.options.kill_grace, restarts=self.options.worker_restarts,
+            inherit_fds=(lock.fd,),
+        ).run()
+        document, verdict = join_manifests(self.data_dir / "runs", run_id, outcome, started_at)
+        path = manifest_path(self.data_dir / "runs", run_id)
+        write_atomically(path, lambda temp: temp.write_text(
+            json.dumps(document, indent=2) + "\n", encoding="utf-8"))
+        dataset = None
+        if self.options.build_dataset and any(w["feed"] for w in document["workers"]):
+            dataset, verdict = self.rebuild_dataset(verdict)
+        manifest = RunManifest.from_json(document)
         lines = summary_lines(run_id, manifest, verdict, log_path, dataset)
         for line in lines:
             logger.info(line)
