@@ -10,7 +10,8 @@ are sent by SHA and reloaded by redis-py when a restarted server no longer has t
 from __future__ import annotations
 
 import math
-from typing import Final
+from collections import Counter
+from typing import Any, Final, cast
 
 import redis
 from redis.backoff import ExponentialBackoff
@@ -30,9 +31,26 @@ def retries_for(outage_timeout: float) -> int:
     return max(attempts, 1) if not math.isinf(outage_timeout) else 1_000_000
 
 
-def open_redis(url: str, outage_timeout: float) -> redis.Redis:
+# Round trips to Redis made by this process, per purpose ("frontier", "state", "heartbeat"):
+# what the distributed crawl costs per page (a pipeline counts once, as it is one trip).
+ROUND_TRIPS: Final[Counter[str]] = Counter()
+
+
+class CountingRedis(redis.Redis):
+    purpose = "other"
+
+    def execute_command(self, *args: Any, **options: Any) -> Any:
+        ROUND_TRIPS[self.purpose] += 1
+        return super().execute_command(*args, **options)  # type: ignore[no-untyped-call]
+
+    def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> Any:
+        ROUND_TRIPS[self.purpose] += 1
+        return super().pipeline(transaction, shard_hint)
+
+
+def open_redis(url: str, outage_timeout: float, purpose: str = "other") -> redis.Redis:
     """A client for ``url`` that waits out an outage of ``outage_timeout`` seconds."""
-    return redis.Redis.from_url(
+    client = cast(CountingRedis, CountingRedis.from_url(
         url,
         socket_timeout=SOCKET_TIMEOUT,
         socket_connect_timeout=5,
@@ -40,4 +58,6 @@ def open_redis(url: str, outage_timeout: float) -> redis.Redis:
                     retries_for(outage_timeout)),
         retry_on_error=[redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError],
         health_check_interval=0,
-    )
+    ))
+    client.purpose = purpose
+    return client

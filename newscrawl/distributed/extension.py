@@ -20,13 +20,16 @@ import asyncio
 import logging
 from typing import Final, Self
 
+import redis
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.statscollectors import StatsCollector
 
+from newscrawl.distributed.connection import ROUND_TRIPS
 from newscrawl.distributed.lease import Heartbeat
 from newscrawl.distributed.runtime import WorkerRuntime, runtime_for
+from newscrawl.distributed.scheduler import REDIS_UNAVAILABLE
 from newscrawl.state.crawl import CrawlState, crawl_state_for
 
 logger = logging.getLogger(__name__)
@@ -97,6 +100,14 @@ class DistributedRunExtension:
         asyncio.get_event_loop().call_later(POLL_SECONDS, again)
 
     def spider_closed(self, reason: str) -> None:
+        # Here, not at engine_stopped: the stats are dumped when the spider closes.
+        if self.heartbeat.requeued:
+            self.stats.inc_value(f"{STATS_PREFIX}/requeued", self.heartbeat.requeued)
+        self.stats.set_value(f"{STATS_PREFIX}/heartbeat_failures", self.heartbeat.failures)
+        for purpose, trips in ROUND_TRIPS.items():
+            self.stats.set_value(f"{STATS_PREFIX}/round_trips/{purpose}", trips)
+        if reason == REDIS_UNAVAILABLE:
+            return
         server, keys = self.runtime.server, self.runtime.keys
         if self.state.walk_complete:
             server.set(keys.walk_complete, "1")
@@ -104,10 +115,20 @@ class DistributedRunExtension:
             self.state.walk_complete = True  # another worker read the listing's last page
 
     def feed_exporter_closed(self) -> None:
+        try:
+            self._release()
+        except redis.RedisError as error:
+            logger.error("leases not released (%s): this worker's pages go back to the queue "
+                         "when its heartbeat lapses, for a resumed run", error)
+
+    def _release(self) -> None:
         failed = {k: v for k, v in self.stats.get_stats().items()
                   if k.startswith("feedexport/failed_count/") and v}
         held = self.runtime.book.held()
         self.stats.set_value(f"{STATS_PREFIX}/leases", held)
+        if self.stats.get_value("finish_reason") == REDIS_UNAVAILABLE:
+            logger.error("Redis was lost: %d leased pages stay leased, for a resumed run", held)
+            return
         if failed:
             logger.error("feeds not stored (%s): %d leased pages go back to the queue when "
                          "this worker's heartbeat lapses", failed, held)
@@ -131,9 +152,6 @@ class DistributedRunExtension:
 
     def engine_stopped(self) -> None:
         self.heartbeat.stop()
-        self.stats.set_value(f"{STATS_PREFIX}/heartbeat_failures", self.heartbeat.failures)
-        if self.heartbeat.requeued:
-            self.stats.inc_value(f"{STATS_PREFIX}/requeued", self.heartbeat.requeued)
 
 
 def _safe_url(url: str) -> str:

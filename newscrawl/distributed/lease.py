@@ -22,6 +22,7 @@ from typing import Any, Final
 import redis
 
 from newscrawl.distributed.config import RunKeys
+from newscrawl.distributed.connection import CountingRedis
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +154,12 @@ class Heartbeat(threading.Thread):
         super().__init__(name="newscrawl-heartbeat", daemon=True)
         self.server = server
         self.book = LeaseBook(server, book.keys, book.worker)
+        # Its own client when it can have one: its trips are not the crawl's cost per page.
+        if isinstance(server, CountingRedis):
+            own = CountingRedis(connection_pool=server.connection_pool)
+            own.purpose = "heartbeat"
+            self.server = own
+            self.book = LeaseBook(own, book.keys, book.worker)
         self.ttl = ttl
         self.interval = max(ttl / 4, 0.2)
         self.requeued = 0

@@ -173,7 +173,7 @@ class RedisStateStore:
         plain = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
         shown = plain if "@" not in parts.netloc else plain.replace(
             parts.netloc, "…@" + parts.netloc.rsplit("@", 1)[1])
-        return cls(open_redis(plain, outage_timeout), prefix, f"{shown} ({prefix})")
+        return cls(open_redis(plain, outage_timeout, "state"), prefix, f"{shown} ({prefix})")
 
     @property
     def location(self) -> str:

@@ -46,7 +46,7 @@ def runtime_for(crawler: Crawler) -> WorkerRuntime:
         config = distributed_config(crawler)
         if config is None:
             raise RuntimeError("NEWSCRAWL_REDIS_URL is not set: no distributed crawl")
-        server = open_redis(config.redis_url, config.outage_timeout)
+        server = open_redis(config.redis_url, config.outage_timeout, "frontier")
         server.ping()  # now: an unreachable Redis must stop the worker before it crawls
         runtime = WorkerRuntime(config, server, LeaseBook(server, config.keys, config.worker))
         _RUNTIMES[crawler] = runtime

@@ -16,8 +16,10 @@ from __future__ import annotations
 import logging
 from typing import Any, Final, Self
 
+import redis
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
@@ -28,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 LEASE_META: Final = "newscrawl_lease"
 UNQUEUED: Final = "newscrawl/redis/unqueued"
+REDIS_UNAVAILABLE: Final = "redis_unavailable"
 
 # Mark seen (unless the request skips the filter) and queue, or neither.
 _ENQUEUE: Final = """
@@ -80,6 +83,8 @@ class LeasedPriorityQueue(PriorityQueue):  # type: ignore[misc]
 
 class LeasedScheduler(Scheduler):  # type: ignore[misc]
     runtime: WorkerRuntime
+    _stopping: bool
+    _empty: bool
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -100,6 +105,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         scheduler.crawler = crawler
         scheduler._enqueue = runtime.server.register_script(_ENQUEUE)
         scheduler._empty = False
+        scheduler._stopping = False
         del settings
         return scheduler
 
@@ -120,10 +126,18 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
                          error)
             return False
         fingerprint = self.df.request_fingerprint(request)
-        queued = self._enqueue(
-            keys=[self.runtime.keys.dupefilter, self.runtime.keys.requests],
-            args=["0" if request.dont_filter else "1", fingerprint, -request.priority, data],
-        )
+        try:
+            queued = self._enqueue(
+                keys=[self.runtime.keys.dupefilter, self.runtime.keys.requests],
+                args=["0" if request.dont_filter else "1", fingerprint, -request.priority, data],
+            )
+        except redis.RedisError as error:
+            # Marked seen and queued, or neither (one script): the page that linked here is
+            # still leased to this worker, which now stops without releasing it, so a resumed
+            # run fetches that page again and finds this link again.
+            self.stats.inc_value(UNQUEUED)
+            self._lost_redis(error, f"request {request} not queued")
+            return False
         if not queued:
             self.df.log(request, self.spider)
             return False
@@ -132,12 +146,27 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         return True
 
     def next_request(self) -> Request | None:
-        request: Request | None = self.queue.pop()
+        try:
+            request: Request | None = self.queue.pop()
+        except redis.RedisError as error:
+            self._lost_redis(error, "no request can be popped")
+            return None
         if request is None:
             self._empty = True
             return None
         self.stats.inc_value("scheduler/dequeued/redis")
         return request
+
+    def _lost_redis(self, error: Exception, what: str) -> None:
+        """Redis stayed unreachable past NEWSCRAWL_REDIS_OUTAGE_TIMEOUT: stop the worker."""
+        logger.critical("Redis unreachable for longer than %.0f s (%s): %s; this worker stops "
+                        "(finish reason %s) and keeps its leases for a resumed run",
+                        self.runtime.config.outage_timeout, error, what, REDIS_UNAVAILABLE)
+        self.stats.set_value("newscrawl/redis/unavailable", 1)
+        engine = self.crawler.engine
+        if not self._stopping and engine is not None and engine.spider is not None:
+            self._stopping = True
+            deferred_from_coro(engine.close_spider_async(reason=REDIS_UNAVAILABLE))
 
     def has_pending_requests(self) -> bool:
         # The last pop says: a ZCARD here would cost a round trip every time the engine looks.

@@ -46,6 +46,9 @@ def register(subparsers: Any) -> None:
     run.add_argument("--redis", dest="redis_url", default=None, metavar="URL",
                      help="the Redis the workers share, e.g. redis://127.0.0.1:6379/0 "
                      "(default $NEWSCRAWL_REDIS_URL)")
+    run.add_argument("--crawl-id", default=None, metavar="ID",
+                     help="join the crawl ID that workers on other machines share (default: "
+                     "a new crawl named after this run); a crawl id reused resumes that crawl")
     run.add_argument("--worker-restarts", type=_count, default=3, metavar="N",
                      help="replace a worker that dies at most N times (default 3)")
     run.add_argument("--no-dataset", dest="build_dataset", action="store_false",
@@ -86,6 +89,7 @@ def run_command(args: argparse.Namespace) -> int:
         workers=args.workers,
         redis_url=redis_url,
         worker_restarts=args.worker_restarts,
+        crawl_id=args.crawl_id,
     )
     return int(RunController(options).execute())
 

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -55,6 +56,7 @@ class RunOptions:
     workers: int = 0
     redis_url: str | None = None
     worker_restarts: int = 3
+    crawl_id: str | None = None  # shared with workers on other machines
 
 
 class RunController:
@@ -129,13 +131,16 @@ class RunController:
 
         assert self.options.redis_url is not None
         logs = log_path.parent
+        crawl_id = self.options.crawl_id or run_id
+        # Workers of one crawl on several machines: names (in Redis) say which machine.
+        prefix = f"{socket.gethostname()}-" if self.options.crawl_id else ""
 
         def command(name: str, worker_run_id: str) -> tuple[list[str], dict[str, str]]:
             argv = self.crawl_argv(worker_run_id)
             # Without NEWSCRAWL_STATE the workers share the state in the same Redis.
             state = None if os.environ.get("NEWSCRAWL_STATE") else self.options.redis_url
             for setting in worker_settings(
-                redis_url=self.options.redis_url or "", run_id=run_id, name=name,
+                redis_url=self.options.redis_url or "", run_id=crawl_id, name=f"{prefix}{name}",
                 worker_run_id=worker_run_id, logs=logs, state=state,
             ):
                 argv += ["-s", setting]

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 TESTS = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(TESTS / "e2e"), str(Path(__file__).parent)]
+sys.path[:0] = [str(TESTS / "e2e"), str(TESTS / "incremental"), str(TESTS),
+                str(Path(__file__).parent)]
 
 from redis_server import RedisServer, redis_binary  # noqa: E402
 

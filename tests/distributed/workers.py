@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
-NOW = "2026-11-27T12:00:00+00:00"
+NOW = "2026-11-27T12:00:00+00:00"  # a setting of the crawl may pin another
 
 
 @dataclass(frozen=True)
