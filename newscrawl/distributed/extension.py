@@ -133,8 +133,10 @@ class DistributedRunExtension:
             logger.error("feeds not stored (%s): %d leased pages go back to the queue when "
                          "this worker's heartbeat lapses", failed, held)
             return
-        departure = self.runtime.book.leave()
+        # The heartbeat first: leaving deletes the key it would find lapsed.
         self.heartbeat.stop()
+        self.heartbeat.join(timeout=self.runtime.config.lease_ttl)
+        departure = self.runtime.book.leave()
         logger.info("worker %s published its feed and released %d leases; %d workers left",
                     self.runtime.worker, departure.released, departure.workers_left)
         reason = self.stats.get_value("finish_reason")

@@ -15,7 +15,9 @@ killed worker's pages are fetched again by the others: a cost, never a loss.
 from __future__ import annotations
 
 import logging
+import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -64,6 +66,14 @@ for i = 1, #flags, 2 do
   end
 end
 return {redis.call('ZCARD', queue), busy, requeued, dead}
+"""
+
+# Extend this worker's life, only if it did not lapse: a worker whose key expired may have been
+# declared dead and its leases given to others.
+_BEAT: Final = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
 """
 
 # A worker leaves: its leases are released (its output is published) and it is unregistered.
@@ -145,13 +155,33 @@ class LeaseBook:
         return Departure(*(int(value) for value in result))
 
 
+# The exit status of a worker that found its heartbeat had lapsed (a stall longer than the
+# lease TTL): the worker pool replaces it like a crashed one.
+EXIT_LEASE_LOST: Final = 75
+
+
+def lease_lost() -> None:
+    """Leave at once, publishing nothing: this worker's leases may be another's by now, and
+    what it holds would be published twice. Its pages are fetched again; nothing is lost."""
+    logger.critical("this worker's heartbeat lapsed: its leases may have gone to other "
+                    "workers; it exits now without publishing (exit %d)", EXIT_LEASE_LOST)
+    logging.shutdown()
+    os._exit(EXIT_LEASE_LOST)
+
+
 class Heartbeat(threading.Thread):
     """Keeps ``alive:<worker>`` set from a thread of its own, so a long parse on the event loop
     is not mistaken for death; it also reaps dead workers, so their leases come back while the
-    others are still busy. It stops with the process: SIGKILL ends the heartbeat too."""
+    others are still busy. It stops with the process: SIGKILL ends the heartbeat too.
 
-    def __init__(self, server: redis.Redis, book: LeaseBook, ttl: float) -> None:
+    A worker stalled longer than the TTL (swapped out, stopped) finds its key gone: others may
+    hold its leases now, so it must not publish what it did (``on_lapse``, by default
+    ``lease_lost``: the process exits at once)."""
+
+    def __init__(self, server: redis.Redis, book: LeaseBook, ttl: float,
+                 on_lapse: Callable[[], None] = lease_lost) -> None:
         super().__init__(name="newscrawl-heartbeat", daemon=True)
+        self.on_lapse = on_lapse
         self.server = server
         self.book = LeaseBook(server, book.keys, book.worker)
         # Its own client when it can have one: its trips are not the crawl's cost per page.
@@ -165,12 +195,17 @@ class Heartbeat(threading.Thread):
         self.requeued = 0
         self.failures = 0
         self._stop_event = threading.Event()
+        self._beat = self.server.register_script(_BEAT)
 
     def run(self) -> None:
         while not self._stop_event.wait(self.interval):
             try:
-                self.server.set(self.book.keys.alive(self.book.worker), "1",
-                                px=int(self.ttl * 1000))
+                alive = self._beat(keys=[self.book.keys.alive(self.book.worker)],
+                                   args=[int(self.ttl * 1000)])
+                if not alive:
+                    if not self._stop_event.is_set():
+                        self.on_lapse()
+                    return
                 look = self.book.look(idle=False)
             except redis.RedisError as error:
                 self.failures += 1

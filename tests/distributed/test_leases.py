@@ -94,3 +94,15 @@ def test_the_heartbeat_thread_keeps_a_busy_worker_alive(redis_server: RedisServe
         beat.join()
     time.sleep(0.5)
     assert other.look(idle=True).requeued == 1
+
+
+def test_a_worker_whose_heartbeat_lapsed_is_told_to_stop(redis_server: RedisServer) -> None:
+    # Stalled past the TTL, its leases may be another worker's now: it must not publish.
+    (worker,) = books(redis_server, "stalled")
+    worker.register(ttl=0.3)
+    lapsed: list[bool] = []
+    time.sleep(0.4)  # the stall
+    beat = Heartbeat(worker.server, worker, ttl=0.3, on_lapse=lambda: lapsed.append(True))
+    beat.start()
+    beat.join(timeout=5)
+    assert lapsed == [True]

@@ -23,9 +23,7 @@ def test_three_workers_share_one_delay_and_one_concurrency(
     with ReplicaServer(synthetic_site(60, 7)) as replica:
         crawl = Crawl(tmp_path, replica.origin, redis_server.url, "polite", settings=(
             f"NEWSCRAWL_REDIS_DELAY={DELAY}", f"NEWSCRAWL_REDIS_CONCURRENCY={CONCURRENCY}"))
-        processes = [crawl.start(f"w{k}") for k in (1, 2, 3)]
-        for process in processes:
-            assert process.wait(timeout=400) == 0
+        crawl.wait_all([crawl.start(f"w{k}") for k in (1, 2, 3)])
         served = sum(replica.requests().values())
     stats = crawl.stats()
     downloads = sum(s["downloader/request_count"] for s in stats)

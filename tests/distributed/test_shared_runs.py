@@ -28,9 +28,7 @@ NEW_TEXT = ["JAKARTA: Indonesia opened a new ferry route between Batam and Johor
 
 
 def crawl_with(crawl: Crawl, workers: int) -> list[dict[str, object]]:
-    processes = [crawl.start(f"w{k}") for k in range(1, workers + 1)]
-    for process in processes:
-        assert process.wait(timeout=400) == 0, crawl.workdir
+    crawl.wait_all([crawl.start(f"w{k}") for k in range(1, workers + 1)])
     return crawl.records()
 
 

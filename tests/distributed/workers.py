@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newscrawl.distributed.lease import EXIT_LEASE_LOST
+
 REPO = Path(__file__).resolve().parents[2]
 NOW = "2026-11-27T12:00:00+00:00"  # a setting of the crawl may pin another
 
@@ -43,7 +45,7 @@ class Crawl:
             f"NEWSCRAWL_STATS_PATH={logs / (run_id + '.stats.json')}",
             f"NEWSCRAWL_MONITOR_RESULTS={logs / (run_id + '.monitors.json')}",
             f"NEWSCRAWL_NOW={NOW}",
-            "NEWSCRAWL_REDIS_LEASE_TTL=2",
+            "NEWSCRAWL_REDIS_LEASE_TTL=5",
             *self.settings,
         ]
         command = [sys.executable, "-m", "scrapy", "crawl", "aseanplus",
@@ -53,6 +55,20 @@ class Crawl:
         log = (logs / f"{run_id}.log").open("w")
         return subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
                                 text=True, start_new_session=True)
+
+    def wait_all(self, processes: list[subprocess.Popen[str]], timeout: float = 400.0) -> None:
+        """Wait for every worker; one that exits because its heartbeat lapsed (a stall on a
+        loaded machine) is replaced, as ``newscrawl run --workers`` replaces it."""
+        pending = list(processes)
+        replaced = 0
+        while pending:
+            process = pending.pop(0)
+            code = process.wait(timeout=timeout)
+            if code == EXIT_LEASE_LOST:
+                replaced += 1
+                pending.append(self.start(f"x{replaced}"))
+                continue
+            assert code == 0, f"a worker exited with {code}: see {self.workdir / 'logs'}"
 
     def stats(self) -> list[dict[str, Any]]:
         return [json.loads(p.read_text()) for p in sorted((self.workdir / "logs").glob(
