@@ -17,6 +17,9 @@ from newscrawl.distributed.scheduler import LeasedScheduler, ProjectFingerprintD
 
 RATE_LIMIT_MIDDLEWARE: Final = "newscrawl.distributed.rate_limit.SharedRateLimitMiddleware"
 CLAIM_PIPELINE: Final = "newscrawl.distributed.claims.RunClaimPipeline"
+PROJECT_DEDUPE: Final = "newscrawl.pipelines.dedupe.DedupePipeline"
+# The same decisions made alike by every worker (one history of the run, in Redis).
+SHARED_DEDUPE: Final = "newscrawl.distributed.dedupe.SharedDedupePipeline"
 RUN_EXTENSION: Final = "newscrawl.distributed.extension.DistributedRunExtension"
 # Closest to the downloader: a reservation is made right before the request goes out, after
 # retries and redirects have produced it, and freed first when its answer comes back.
@@ -38,6 +41,7 @@ def apply_distributed_settings(settings: Settings, run_id: str) -> DistributedCo
     settings.set("REDIS_URL", config.redis_url, priority=priority)
     _add(settings, "DOWNLOADER_MIDDLEWARES", RATE_LIMIT_MIDDLEWARE, RATE_LIMIT_ORDER)
     _add(settings, "ITEM_PIPELINES", CLAIM_PIPELINE, CLAIM_ORDER)
+    _replace(settings, "ITEM_PIPELINES", PROJECT_DEDUPE, SHARED_DEDUPE)
     _add(settings, "EXTENSIONS", RUN_EXTENSION, RUN_EXTENSION_ORDER)
     return config
 
@@ -46,6 +50,13 @@ def _add(settings: Settings, name: str, component: str, order: int) -> None:
     components = dict(settings.getdict(name))
     components.setdefault(component, order)
     settings.set(name, components, priority=max(settings.getpriority(name) or 0, 30))
+
+
+def _replace(settings: Settings, name: str, component: str, by: str) -> None:
+    components = dict(settings.getdict(name))
+    if component in components:
+        components[by] = components.pop(component)
+        settings.set(name, components, priority=max(settings.getpriority(name) or 0, 30))
 
 
 def _dotted(cls: type) -> str:
