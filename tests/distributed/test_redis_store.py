@@ -122,3 +122,19 @@ def test_an_unreachable_redis_is_a_state_error(tmp_path: Path) -> None:
 def test_an_unknown_scheme_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StateError, match="redis://"):
         open_state_store(tmp_path, "postgres://somewhere/db")
+
+
+def test_the_state_command_reads_a_redis_store(redis_server: RedisServer) -> None:
+    import subprocess
+    import sys
+
+    url = f"{redis_server.url}?prefix=cmd"
+    store = RedisStateStore.from_url(url)
+    store.begin_run(RUN, "2026-11-27T00:00:00+00:00")
+    store.stage(stored())
+    store.commit(RUN, ["a" * 16])
+    store.close()
+    shown = subprocess.run([sys.executable, "-m", "newscrawl.cli", "state", "stats", "--state",
+                            url], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    assert "stories          1" in shown.stdout
