@@ -1,7 +1,8 @@
 """RedisStateStore: the ``StateStore`` protocol on a shared Redis, for many workers.
 
 Chosen by URL: ``NEWSCRAWL_STATE=redis://host:port/db`` (``?prefix=NAME`` to keep several
-stores in one database; default ``newscrawl:state``). Every key starts with the prefix:
+stores in one database, default ``newscrawl:state``; ``&outage=SECONDS``: how long a call waits
+out an unreachable Redis before the crawl fails, default 60). Every key starts with the prefix:
 
 - ``story:<id>``: the story as JSON (its signature bytes live in ``sig:<kind>``);
 - ``sig:<kind>`` (hash id -> "<first_seen>\\n<signature>") and ``sigtime:<kind>`` (sorted set
@@ -169,7 +170,12 @@ class RedisStateStore:
     @classmethod
     def from_url(cls, url: str, outage_timeout: float = OUTAGE_TIMEOUT) -> RedisStateStore:
         parts = urlsplit(url)
-        prefix = parse_qs(parts.query).get("prefix", [DEFAULT_PREFIX])[0]
+        query = parse_qs(parts.query)
+        prefix = query.get("prefix", [DEFAULT_PREFIX])[0]
+        try:
+            outage_timeout = float(query.get("outage", [outage_timeout])[0])
+        except ValueError:
+            raise StateError(f"state URL {url!r}: outage= is not a number of seconds") from None
         plain = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
         shown = plain if "@" not in parts.netloc else plain.replace(
             parts.netloc, "…@" + parts.netloc.rsplit("@", 1)[1])

@@ -124,7 +124,8 @@ def test_a_lost_redis_fails_the_worker_clearly(tmp_path: Path) -> None:
     site = synthetic_site(300, 5)
     with RedisServer(tmp_path / "redis") as server, ReplicaServer(site) as replica:
         crawl = Crawl(tmp_path, replica.origin, server.url, "lost",
-                      settings=("NEWSCRAWL_REDIS_OUTAGE_TIMEOUT=1",))
+                      settings=("NEWSCRAWL_REDIS_OUTAGE_TIMEOUT=1",
+                                f"NEWSCRAWL_STATE={server.url}?outage=1"))
         process = crawl.start("w1")
         client = server.client()
         deadline = time.monotonic() + WORKER_TIMEOUT
