@@ -49,6 +49,8 @@ class RunClaimPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, StoryItem):
             return item
+        if self.runtime.lost:
+            raise DropItem(f"Redis is lost: {item.url} is left to a resumed run")
         keys = self.runtime.keys
         holder = self._claim(keys=[keys.claims],
                              args=[item.id, self.runtime.worker, keys.prefix])

@@ -18,8 +18,10 @@ from typing import Any, Final, Self
 
 from datasketch import MinHash
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 
 from newscrawl.distributed.runtime import WorkerRuntime, runtime_for
+from newscrawl.items import StoryItem
 from newscrawl.pipelines.dedupe import DedupePipeline
 from newscrawl.pipelines.near_duplicates import Order
 from newscrawl.state.crawl import crawl_state_for
@@ -50,6 +52,12 @@ class SharedDedupePipeline(DedupePipeline):
         pipeline._cursor = 0
         pipeline._run_start = RUN_ORDER
         return pipeline
+
+    def process_item(self, item: Any) -> Any:
+        if self.runtime.lost and isinstance(item, StoryItem):
+            # Stopping without Redis: the page stays leased, and a resumed run fetches it.
+            raise DropItem(f"Redis is lost: {item.url} is left to a resumed run")
+        return super().process_item(item)
 
     def _run_order(self, story_id: str, digest: str, minhash: MinHash) -> Order:
         # Only stories not stored before get here: they stand in the run's order.

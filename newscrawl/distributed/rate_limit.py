@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
@@ -79,6 +80,9 @@ class SharedRateLimitMiddleware:
                    crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 180))
 
     async def process_request(self, request: Request) -> None:
+        if self.runtime.lost:
+            # The page stays leased to this worker: a resumed run fetches it.
+            raise IgnoreRequest("Redis is lost: not fetched by this worker")
         domain = urlsplit(request.url).hostname or ""
         base = self.runtime.keys.rate(domain)
         token = uuid.uuid4().hex
@@ -111,7 +115,7 @@ class SharedRateLimitMiddleware:
 
     def _free(self, request: Request) -> None:
         slot: Any = request.meta.pop(SLOT_META, None)
-        if slot is None:
+        if slot is None or self.runtime.lost:
             return
         base, token, sent = slot
         self._release(keys=[f"{base}:flying", f"{base}:sent"],

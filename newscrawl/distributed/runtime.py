@@ -21,6 +21,9 @@ class WorkerRuntime:
     config: DistributedConfig
     server: redis.Redis
     book: LeaseBook
+    # Redis stayed unreachable past the outage timeout: the worker is stopping, and nothing
+    # waits for Redis again (each wait would hold the stop up by the whole timeout).
+    lost: bool = False
 
     @property
     def keys(self) -> RunKeys:

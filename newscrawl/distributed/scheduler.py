@@ -117,6 +117,9 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         """Nothing to flush: see the module."""
 
     def enqueue_request(self, request: Request) -> bool:
+        if self.runtime.lost:
+            self.stats.inc_value(UNQUEUED)
+            return False
         try:
             data = self.queue._encode_request(request)
         except Exception as error:  # e.g. a callback that is not a spider method
@@ -146,6 +149,8 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         return True
 
     def next_request(self) -> Request | None:
+        if self.runtime.lost:
+            return None
         try:
             request: Request | None = self.queue.pop()
         except redis.RedisError as error:
@@ -163,6 +168,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
                         "(finish reason %s) and keeps its leases for a resumed run",
                         self.runtime.config.outage_timeout, error, what, REDIS_UNAVAILABLE)
         self.stats.set_value("newscrawl/redis/unavailable", 1)
+        self.runtime.lost = True
         engine = self.crawler.engine
         if not self._stopping and engine is not None and engine.spider is not None:
             self._stopping = True
