@@ -23,7 +23,7 @@ from typing import Final, Self
 import redis
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.statscollectors import StatsCollector
 
 from newscrawl.distributed.connection import ROUND_TRIPS
@@ -70,7 +70,14 @@ class DistributedRunExtension:
                     _safe_url(config.redis_url))
 
     def spider_idle(self) -> None:
-        look = self.runtime.book.look(idle=True)
+        try:
+            look = self.runtime.book.look(idle=True)
+        except redis.RedisError as error:
+            # Without this the engine would close the spider as "finished".
+            logger.critical("Redis unreachable past the outage timeout (%s): worker stops",
+                            error)
+            self.runtime.lost = True
+            raise CloseSpider(REDIS_UNAVAILABLE) from error
         if look.requeued:
             self.stats.inc_value(f"{STATS_PREFIX}/requeued", look.requeued)
             logger.warning("%d leases of %d dead workers returned to the queue",
@@ -122,6 +129,10 @@ class DistributedRunExtension:
                          "when its heartbeat lapses, for a resumed run", error)
 
     def _release(self) -> None:
+        if self.runtime.lost:
+            logger.error("Redis was lost: this worker's leased pages stay leased, for a "
+                         "resumed run")
+            return
         failed = {k: v for k, v in self.stats.get_stats().items()
                   if k.startswith("feedexport/failed_count/") and v}
         held = self.runtime.book.held()
