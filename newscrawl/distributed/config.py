@@ -46,6 +46,11 @@ class RunKeys:
         return f"{self.prefix}:alive:{worker}"
 
     @property
+    def sequence(self) -> str:
+        """Counter of queued requests: the queue's order among requests of one priority."""
+        return f"{self.prefix}:sequence"
+
+    @property
     def lease_counter(self) -> str:
         return f"{self.prefix}:lease-ids"
 

@@ -32,10 +32,14 @@ LEASE_META: Final = "newscrawl_lease"
 UNQUEUED: Final = "newscrawl/redis/unqueued"
 REDIS_UNAVAILABLE: Final = "redis_unavailable"
 
-# Mark seen (unless the request skips the filter) and queue, or neither.
+# Mark seen (unless the request skips the filter) and queue, or neither. The score orders by
+# priority, then newest first (Scrapy's default depth-first order): with scrapy-redis's bare
+# -priority, requests of one priority came out in the byte order of their serialisation, so the
+# listing walk, which discovers the stories, waited behind them.
 _ENQUEUE: Final = """
 if ARGV[1] == '1' and redis.call('SADD', KEYS[1], ARGV[2]) == 0 then return 0 end
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+local n = redis.call('INCR', KEYS[3])
+redis.call('ZADD', KEYS[2], tonumber(ARGV[3]) * 4294967296 - n, ARGV[4])
 return 1
 """
 
@@ -131,7 +135,8 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         fingerprint = self.df.request_fingerprint(request)
         try:
             queued = self._enqueue(
-                keys=[self.runtime.keys.dupefilter, self.runtime.keys.requests],
+                keys=[self.runtime.keys.dupefilter, self.runtime.keys.requests,
+                      self.runtime.keys.sequence],
                 args=["0" if request.dont_filter else "1", fingerprint, -request.priority, data],
             )
         except redis.RedisError as error:
