@@ -17,6 +17,8 @@ from newscrawl.config import ConfigError, SettingsLike, number_setting
 # What a worker's name and a crawl id may hold: they become parts of Redis keys and file names.
 _NAME: Final = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 KEY_ROOT: Final = "newscrawl"
+# Stats key: requests that could not be queued in Redis (the run is degraded, never silent).
+UNQUEUED: Final = "newscrawl/redis/unqueued"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,12 +24,12 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
+from newscrawl.distributed.config import UNQUEUED
 from newscrawl.distributed.runtime import WorkerRuntime, runtime_for
 
 logger = logging.getLogger(__name__)
 
 LEASE_META: Final = "newscrawl_lease"
-UNQUEUED: Final = "newscrawl/redis/unqueued"
 REDIS_UNAVAILABLE: Final = "redis_unavailable"
 
 # Mark seen (unless the request skips the filter) and queue, or neither. The score orders by

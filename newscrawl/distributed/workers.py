@@ -15,6 +15,7 @@ manifests named and summed (the dataset builder reads the workers' feeds as it r
 
 from __future__ import annotations
 
+import json
 import logging
 import signal
 import subprocess
@@ -25,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from newscrawl.distributed.config import UNQUEUED
 from newscrawl.runner.exit_codes import ExitCode, Verdict, judge
 from newscrawl.runner.manifest import RunManifest, manifest_path
 from newscrawl.runner.supervisor import ESCALATION, POLL_SECONDS
@@ -158,11 +160,14 @@ def worker_settings(*, redis_url: str, run_id: str, name: str, worker_run_id: st
     return settings
 
 
-def join_manifests(runs_dir: Path, run_id: str, outcome: PoolOutcome,
-                   started_at: str) -> tuple[dict[str, Any], Verdict]:
-    """Write the run manifest that joins the workers'; the run's verdict: the worst of the
-    workers' (each judged as a single crawl is), failed when a worker never settled."""
+def join_manifests(runs_dir: Path, run_id: str, outcome: PoolOutcome, started_at: str,
+                   logs: Path | None = None) -> tuple[dict[str, Any], Verdict]:
+    """The run manifest that joins the workers' (to be written as ``runs/<run_id>.manifest.json``)
+    and the run's verdict: the worst of the last workers' (each judged as a single crawl is),
+    failed when a worker left no manifest, degraded when a worker was replaced or a request
+    could not be queued (``newscrawl/redis/unqueued`` in a worker's stats under ``logs``)."""
     workers: list[dict[str, Any]] = []
+    unqueued = 0
     counts: dict[str, int] = {}
     verdicts: list[Verdict] = []
     finished: list[str] = []
@@ -177,6 +182,7 @@ def join_manifests(runs_dir: Path, run_id: str, outcome: PoolOutcome,
                 "feed": manifest.feed.path if manifest and manifest.feed else None,
                 "finish_reason": manifest.finish_reason if manifest else None,
             })
+            unqueued += _unqueued(logs, worker_run)
             if manifest is not None:
                 for name, value in manifest.counts.items():
                     counts[name] = counts.get(name, 0) + value
@@ -193,9 +199,11 @@ def join_manifests(runs_dir: Path, run_id: str, outcome: PoolOutcome,
                  if s.restarts]
     if outcome.killed_after_deadline:
         reasons.append("workers did not exit by the maximum run time and were killed")
+    if unqueued:
+        reasons.append(f"{unqueued} requests could not be queued in Redis (see the logs)")
     worst = max((v.code for v in verdicts), key=_SEVERITY.__getitem__,
                 default=ExitCode.FAILED)
-    if worst == ExitCode.HEALTHY and (restarted or outcome.killed_after_deadline):
+    if worst == ExitCode.HEALTHY and (restarted or outcome.killed_after_deadline or unqueued):
         worst = ExitCode.DEGRADED
     verdict = Verdict(worst, (*reasons, *restarted))
     document = {
@@ -208,6 +216,16 @@ def join_manifests(runs_dir: Path, run_id: str, outcome: PoolOutcome,
         "feed": None, "quarantine": None, "monitors": None,
     }
     return document, verdict
+
+
+def _unqueued(logs: Path | None, worker_run: str) -> int:
+    if logs is None:
+        return 0
+    try:
+        stats = json.loads((logs / f"{worker_run}.stats.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    return int(stats.get(UNQUEUED, 0)) if isinstance(stats, dict) else 0
 
 
 def _signal_name(number: int) -> str:

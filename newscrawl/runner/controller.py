@@ -152,7 +152,8 @@ class RunController:
             grace=self.options.kill_grace, restarts=self.options.worker_restarts,
             inherit_fds=(lock.fd,),
         ).run()
-        document, verdict = join_manifests(self.data_dir / "runs", run_id, outcome, started_at)
+        document, verdict = join_manifests(self.data_dir / "runs", run_id, outcome, started_at,
+                                           logs)
         path = manifest_path(self.data_dir / "runs", run_id)
         write_atomically(path, lambda temp: temp.write_text(
             json.dumps(document, indent=2) + "\n", encoding="utf-8"))
