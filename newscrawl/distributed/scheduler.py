@@ -93,7 +93,6 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         runtime = runtime_for(crawler)
-        settings = crawler.settings
         scheduler = cls(
             server=runtime.server,
             persist=True,  # see the module: the run's keys are removed by its last worker
@@ -110,7 +109,6 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         scheduler._enqueue = runtime.server.register_script(_ENQUEUE)
         scheduler._empty = False
         scheduler._stopping = False
-        del settings
         return scheduler
 
     def open(self, spider: Any) -> None:
