@@ -29,6 +29,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 import redis
 
 from newscrawl.distributed.connection import open_redis
+from newscrawl.distributed.store_scripts import COMMIT, FINISH_RUN, GET, TOUCH
 from newscrawl.state.store import (
     RunRecord,
     RunStatus,
@@ -42,104 +43,8 @@ SCHEMA_VERSION: Final = 1
 DEFAULT_PREFIX: Final = "newscrawl:state"
 OUTAGE_TIMEOUT: Final = 60.0
 _BATCH: Final = 500
-_FIELDS: Final = 10  # ARGV values per story in _COMMIT
 _STATUSES: Final[dict[str, RunStatus]] = {"running": "running", "ok": "ok",
                                           "incomplete": "incomplete"}
-
-_COMMIT: Final = """
-local p, run_id = ARGV[1], ARGV[2]
-local written, newest_at, newest_id = 0, nil, nil
-for i = 3, #ARGV, 10 do
-  local id, doc, chash, pub, score = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4]
-  local kind, sig, version, dup, first = ARGV[i+5], ARGV[i+6], tonumber(ARGV[i+7]),
-                                         ARGV[i+8], ARGV[i+9]
-  local old = redis.call('GET', p .. ':story:' .. id)
-  local skip = false
-  if old then
-    local stored = cjson.decode(old)
-    if tonumber(stored['version']) >= version then
-      skip = true
-    else
-      redis.call('HDEL', p .. ':hash:' .. stored['content_hash'], id)
-      local old_kind = stored['signature_kind']
-      if old_kind ~= cjson.null and old_kind ~= nil then
-        redis.call('HDEL', p .. ':sig:' .. old_kind, id)
-        redis.call('ZREM', p .. ':sigtime:' .. old_kind, id)
-      end
-    end
-  end
-  if not skip then
-    redis.call('SET', p .. ':story:' .. id, doc)
-    redis.call('HSET', p .. ':hash:' .. chash, id, first)
-    redis.call('HSET', p .. ':published', id, pub)
-    redis.call('ZADD', p .. ':by_published', score, id)
-    if kind ~= '' then
-      redis.call('HSET', p .. ':sig:' .. kind, id, first .. '\\n' .. sig)
-      redis.call('ZADD', p .. ':sigtime:' .. kind, score, id)
-    end
-    if version > 1 then redis.call('SADD', p .. ':revised', id) end
-    if dup == '1' then redis.call('SADD', p .. ':duplicates', id)
-    else redis.call('SREM', p .. ':duplicates', id) end
-    written = written + 1
-    if newest_at == nil or pub > newest_at or (pub == newest_at and id > newest_id) then
-      newest_at, newest_id = pub, id
-    end
-  end
-end
-local raw = redis.call('HGET', p .. ':runs', run_id)
-if written > 0 and raw then
-  local run = cjson.decode(raw)
-  run['stories_committed'] = run['stories_committed'] + written
-  local current = run['newest_published_at']
-  if current == cjson.null or current < newest_at then
-    run['newest_published_at'] = newest_at
-    run['newest_story_id'] = newest_id
-  end
-  redis.call('HSET', p .. ':runs', run_id, cjson.encode(run))
-end
-return written
-"""
-
-_TOUCH: Final = """
-local p, seen = ARGV[1], ARGV[2]
-for i = 3, #ARGV do
-  local key = p .. ':story:' .. ARGV[i]
-  local raw = redis.call('GET', key)
-  if raw then
-    local story = cjson.decode(raw)
-    story['last_seen'] = seen
-    redis.call('SET', key, cjson.encode(story))
-  end
-end
-return 1
-"""
-
-_FINISH_RUN: Final = """
-local p, run_id, finished, status = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local raw = redis.call('HGET', p .. ':runs', run_id)
-if not raw then return 0 end
-local run = cjson.decode(raw)
-run['finished_at'], run['status'] = finished, status
-local doc = cjson.encode(run)
-redis.call('HSET', p .. ':runs', run_id, doc)
-redis.call('SREM', p .. ':running', run_id)
-if status == 'ok' then
-  local last = redis.call('GET', p .. ':last_ok')
-  if not last or cjson.decode(last)['finished_at'] <= finished then
-    redis.call('SET', p .. ':last_ok', doc)
-  end
-end
-return 1
-"""
-
-_GET: Final = """
-local raw = redis.call('GET', KEYS[1] .. ':story:' .. ARGV[1])
-if not raw then return false end
-local kind = cjson.decode(raw)['signature_kind']
-if kind == cjson.null or kind == nil then return {raw} end
-return {raw, redis.call('HGET', KEYS[1] .. ':sig:' .. kind, ARGV[1])}
-"""
-
 
 def is_redis_url(location: str) -> bool:
     return location.startswith(("redis://", "rediss://", "unix://"))
@@ -153,10 +58,10 @@ class RedisStateStore:
         self._prefix = prefix
         self._location = location
         self._staged: dict[str, StoredStory] = {}
-        self._commit = server.register_script(_COMMIT)
-        self._touch = server.register_script(_TOUCH)
-        self._finish = server.register_script(_FINISH_RUN)
-        self._get = server.register_script(_GET)
+        self._commit = server.register_script(COMMIT)
+        self._touch = server.register_script(TOUCH)
+        self._finish = server.register_script(FINISH_RUN)
+        self._get = server.register_script(GET)
         try:
             found = server.hget(self._key("meta"), "schema_version")
             if found is None:
