@@ -1,12 +1,13 @@
 # Set-up is a dependency of every target, so `make demo` or `make test` on a fresh machine
-# installs what they need first (venv, Python packages, a browser for Playwright).
+# installs what they need first (venv, Python packages, a browser for Playwright, and a
+# redis-server binary for the distributed crawl's tests: `make demo` itself needs no Redis).
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup browser redis demo test lint bench clean
 
-setup: $(VENV)/.installed browser
+setup: $(VENV)/.installed browser redis
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -16,6 +17,9 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 browser: $(VENV)/.installed
 	@bash scripts/install-browser.sh $(PY)
+
+redis:
+	@bash scripts/install-redis.sh
 
 demo: setup
 	@bash scripts/demo.sh $(PY)

@@ -57,18 +57,13 @@ class NewscrawlConfig:
     gc_freeze: bool = True
     # The longest a host's Retry-After (429/503) is honoured; a longer ask waits this long.
     retry_after_max: float = 120.0
+    # NEWSCRAWL_STATE as a URL (redis://…): the shared store of a distributed crawl.
+    state_url: str | None = None
 
     @classmethod
     def from_settings(cls, settings: SettingsLike) -> NewscrawlConfig:
         def number(name: str, default: float, lo: float, hi: float) -> float:
-            raw = settings.get(name, default)
-            try:
-                value = float(raw)
-            except (TypeError, ValueError):
-                raise ConfigError(f"{name}={raw!r} is not a number") from None
-            if not lo <= value <= hi:
-                raise ConfigError(f"{name}={value} is outside {lo}..{hi}")
-            return value
+            return number_setting(settings, name, default, lo, hi)
 
         data_dir = Path(settings.get("NEWSCRAWL_DATA_DIR") or "data/aseanplus")
         state = settings.get("NEWSCRAWL_STATE") or str(data_dir / "state.sqlite")
@@ -104,7 +99,21 @@ class NewscrawlConfig:
             gc_freeze=str(settings.get("NEWSCRAWL_GC_FREEZE", True)).lower()
             not in ("0", "false", "no", "off"),
             retry_after_max=number("NEWSCRAWL_RETRY_AFTER_MAX", 120, 0, 3600),
+            state_url=str(state) if "://" in str(state) else None,
         )
+
+
+def number_setting(settings: SettingsLike, name: str, default: float, lo: float,
+                   hi: float) -> float:
+    """A number setting within ``lo..hi``, or a ConfigError naming it."""
+    raw = settings.get(name, default)
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name}={raw!r} is not a number") from None
+    if not lo <= value <= hi:
+        raise ConfigError(f"{name}={value} is outside {lo}..{hi}")
+    return value
 
 
 def _instant(raw: Any) -> datetime:

@@ -23,6 +23,7 @@ from datetime import timedelta, timezone
 from itertools import count
 from typing import Any, Final, Self
 
+from datasketch import MinHash
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
@@ -51,6 +52,8 @@ class DedupePipeline:
         # This run's stories: content hash -> first (order, id); id -> its duplicate_of.
         self._first_by_hash: dict[str, tuple[Order, str]] = {}
         self._duplicate_of: dict[str, str | None] = {}
+        # Other processes' stories of the same run, when a subclass shares them (workers).
+        self._others_duplicate_of: dict[str, str | None] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -85,29 +88,41 @@ class DedupePipeline:
         if not item.content_hash:
             item.content_hash = content_hash(item.title, item.body)
         stored = self._store.get(item.id)
-        order: Order = (stored.first_seen, 0) if stored else (self._run_start, next(self._sequence))
         minhash = self._signer.sign(item.body)
-        exact = self._first_exact(item.content_hash, item.id, order)
-        near = self._index.first_match(minhash, before=order, exclude=item.id)
-        candidates = [(o, i, "exact") for o, i in ([exact] if exact else [])]
-        if near is not None:
-            candidates.append((near[1], near[0], "near"))
-        if candidates:
-            _, first_id, kind = min(candidates)
-            item.duplicate_of = self._root(first_id)
-            self._stats.inc_value(f"{STATS_PREFIX}/{kind}")
-            logger.debug("%s is a %s duplicate of %s", item.url, kind, item.duplicate_of)
-        else:
-            item.duplicate_of = None
+        order: Order = ((stored.first_seen, 0) if stored
+                        else self._run_order(item.id, item.content_hash, minhash))
+        item.duplicate_of = self._judge(item.id, item.content_hash, minhash, order)
+        if item.duplicate_of:
+            logger.debug("%s is a duplicate of %s", item.url, item.duplicate_of)
         self._duplicate_of[item.id] = item.duplicate_of
-        self._index.add(item.id, order, minhash)
-        known = self._first_by_hash.get(item.content_hash)
-        if known is None or order < known[0]:
-            self._first_by_hash[item.content_hash] = (order, item.id)
         self._state.pending[item.id] = PendingStory(
             self._signer.to_bytes(minhash), self._signer.kind, stored
         )
         return item
+
+    def _run_order(self, story_id: str, digest: str, minhash: MinHash) -> Order:
+        """Where a story not stored before stands among this run's: in order of arrival."""
+        return (self._run_start, next(self._sequence))
+
+    def _judge(self, story_id: str, digest: str, minhash: MinHash, order: Order, *,
+               counted: bool = True) -> str | None:
+        """The story ``story_id`` is a copy of (seen before ``order``), or None; indexed."""
+        exact = self._first_exact(digest, story_id, order)
+        near = self._index.first_match(minhash, before=order, exclude=story_id)
+        candidates = [(o, i, "exact") for o, i in ([exact] if exact else [])]
+        if near is not None:
+            candidates.append((near[1], near[0], "near"))
+        duplicate_of = None
+        if candidates:
+            _, first_id, kind = min(candidates)
+            duplicate_of = self._root(first_id)
+            if counted:
+                self._stats.inc_value(f"{STATS_PREFIX}/{kind}")
+        self._index.add(story_id, order, minhash)
+        known = self._first_by_hash.get(digest)
+        if known is None or order < known[0]:
+            self._first_by_hash[digest] = (order, story_id)
+        return duplicate_of
 
     def _first_exact(self, digest: str, own_id: str, before: Order) -> tuple[Order, str] | None:
         found = [
@@ -121,7 +136,8 @@ class DedupePipeline:
 
     def _root(self, story_id: str) -> str:
         """The original a duplicate points at, so copies of copies name the first story."""
-        if story_id in self._duplicate_of:
-            return self._duplicate_of[story_id] or story_id
+        for judged in (self._duplicate_of, self._others_duplicate_of):
+            if story_id in judged:
+                return judged[story_id] or story_id
         stored = self._store.get(story_id)
         return (stored.duplicate_of if stored else None) or story_id

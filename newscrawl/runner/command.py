@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Any, Final
@@ -47,6 +48,16 @@ def register(subparsers: Any) -> None:
         run.add_argument(flag, dest=dest, default=None, metavar=metavar, help=text)
     run.add_argument("-s", "--set", dest="settings", action="append", default=[],
                      metavar="NAME=VALUE", help="a Scrapy setting for the crawl (repeatable)")
+    run.add_argument("--workers", type=_count, default=0, metavar="N",
+                     help="crawl with N worker processes sharing one Redis (needs --redis)")
+    run.add_argument("--redis", dest="redis_url", default=None, metavar="URL",
+                     help="the Redis the workers share, e.g. redis://127.0.0.1:6379/0 "
+                     "(default $NEWSCRAWL_REDIS_URL)")
+    run.add_argument("--crawl-id", default=None, metavar="ID",
+                     help="join the crawl ID that workers on other machines share (default: "
+                     "a new crawl named after this run); a crawl id reused resumes that crawl")
+    run.add_argument("--worker-restarts", type=_count, default=3, metavar="N",
+                     help="replace a worker that dies at most N times (default 3)")
     run.add_argument("--no-dataset", dest="build_dataset", action="store_false",
                      help="do not rebuild the dataset after a run that published a feed")
     run.set_defaults(func=run_command)
@@ -74,6 +85,11 @@ def run_command(args: argparse.Namespace) -> int:
         # Exit 1 (failed), not 2: for this command 2 means a degraded crawl.
         print(f"newscrawl run: error: {error}", file=sys.stderr)
         return 1
+    redis_url = args.redis_url or os.environ.get("NEWSCRAWL_REDIS_URL") or None
+    if args.workers and not redis_url:
+        print("newscrawl run: error: --workers needs --redis URL (or NEWSCRAWL_REDIS_URL)",
+              file=sys.stderr)
+        return 1
     options = RunOptions(
         data_dir=data_dir,
         max_run_time=args.max_run_time,
@@ -82,6 +98,10 @@ def run_command(args: argparse.Namespace) -> int:
         settings=tuple(args.settings),
         build_dataset=args.build_dataset,
         interactive=sys.stdout.isatty(),
+        workers=args.workers,
+        redis_url=redis_url,
+        worker_restarts=args.worker_restarts,
+        crawl_id=args.crawl_id,
     )
     try:
         return int(RunController(options).execute())
@@ -99,4 +119,14 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
     if not math.isfinite(value) or value <= 0:  # nan compares false with everything
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
     return value

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -22,7 +23,7 @@ from typing import Any, Final
 import pyarrow as pa
 
 from newscrawl.dataset.builder import BuildReport, DatasetBuilder
-from newscrawl.feeds import sweep_stale_parts
+from newscrawl.feeds import sweep_stale_parts, write_atomically
 from newscrawl.report import write_report
 from newscrawl.runner.console import RunConsole, summary_lines
 from newscrawl.runner.exit_codes import ExitCode, Verdict, judge
@@ -53,6 +54,11 @@ class RunOptions:
     settings: tuple[str, ...] = ()  # extra ``NAME=VALUE`` for the crawl
     build_dataset: bool = True
     interactive: bool = False
+    # ``--workers N --redis URL``: N worker processes sharing one crawl through Redis.
+    workers: int = 0
+    redis_url: str | None = None
+    worker_restarts: int = 3
+    crawl_id: str | None = None  # shared with workers on other machines
 
 
 class RunController:
@@ -95,6 +101,8 @@ class RunController:
         logger.info("run %s starting in %s", run_id, self.data_dir)
         self.sweep_stale_parts()
         started_at = datetime.now(UTC).isoformat()
+        if self.options.workers:
+            return self.run_workers(run_id, lock, log_path, started_at)
         crawl_log_start = log_path.stat().st_size
         outcome = CrawlSupervisor(
             self.crawl_argv(run_id),
@@ -118,6 +126,50 @@ class RunController:
         dataset = None
         if self.options.build_dataset and manifest.feed is not None:
             dataset, verdict = self.rebuild_dataset(verdict)
+        lines = summary_lines(run_id, manifest, verdict, log_path, dataset)
+        lines.append(f"  report: {self.refresh_report()}")
+        for line in lines:
+            logger.info(line)
+        self.console.finish(lines, verdict, log_path)
+        return verdict.code
+
+    def run_workers(self, run_id: str, lock: RunLock, log_path: Path,
+                    started_at: str) -> ExitCode:
+        """``--workers N``: the crawl as N supervised workers (``newscrawl.distributed``)."""
+        from newscrawl.distributed.workers import WorkerPool, join_manifests, worker_settings
+
+        assert self.options.redis_url is not None
+        logs = log_path.parent
+        crawl_id = self.options.crawl_id or run_id
+        # Workers of one crawl on several machines: names (in Redis) say which machine.
+        prefix = f"{socket.gethostname()}-" if self.options.crawl_id else ""
+
+        def command(name: str, worker_run_id: str) -> tuple[list[str], dict[str, str]]:
+            argv = self.crawl_argv(worker_run_id)
+            # Without NEWSCRAWL_STATE the workers share the state in the same Redis.
+            state = None if os.environ.get("NEWSCRAWL_STATE") else self.options.redis_url
+            for setting in worker_settings(
+                redis_url=self.options.redis_url or "", run_id=crawl_id, name=f"{prefix}{name}",
+                worker_run_id=worker_run_id, logs=logs, state=state,
+            ):
+                argv += ["-s", setting]
+            return argv, self.crawl_env(worker_run_id)
+
+        outcome = WorkerPool(
+            run_id, self.options.workers, command, logs=logs,
+            deadline=self.options.max_run_time + self.options.kill_grace,
+            grace=self.options.kill_grace, restarts=self.options.worker_restarts,
+            inherit_fds=(lock.fd,),
+        ).run()
+        document, verdict = join_manifests(self.data_dir / "runs", run_id, outcome, started_at,
+                                           logs)
+        path = manifest_path(self.data_dir / "runs", run_id)
+        write_atomically(path, lambda temp: temp.write_text(
+            json.dumps(document, indent=2) + "\n", encoding="utf-8"))
+        dataset = None
+        if self.options.build_dataset and any(w["feed"] for w in document["workers"]):
+            dataset, verdict = self.rebuild_dataset(verdict)
+        manifest = RunManifest.from_json(document)
         lines = summary_lines(run_id, manifest, verdict, log_path, dataset)
         lines.append(f"  report: {self.refresh_report()}")
         for line in lines:

@@ -130,7 +130,7 @@ class AseanplusSpider(Spider):
         self._open_run()
         yield self._listing_request(SECTION_URL)
         yield Request(rebase(SITE_ORIGIN + RSS_PATH, self.args.base_url), callback=self.parse_feed,
-                      errback=self.failures.feed_failed)
+                      errback=self.feed_failed)
 
     def _open_run(self) -> None:
         # Here, not in __init__: the crawler's stats exist only once its settings are applied,
@@ -146,7 +146,7 @@ class AseanplusSpider(Spider):
     def _listing_request(self, url: str) -> Request:
         self._listing_pages += 1
         return Request(rebase(url, self.args.base_url), callback=self.parse_listing,
-                       errback=self.failures.page_failed, meta=self._page_meta())
+                       errback=self.listing_failed, meta=self._page_meta())
 
     def _page_meta(self, *, story: bool = False) -> dict[str, Any]:
         """Plain fetch, unless render=always sends every HTML page through the browser."""
@@ -167,8 +167,21 @@ class AseanplusSpider(Spider):
             return
         stats.inc_value(f"newscrawl/discovered/{via}")
         yield Request(rebase(url, self.args.base_url), callback=self._on_article,
-                      errback=self.failures.story_failed, meta=self._page_meta(story=True),
+                      errback=self.story_failed, meta=self._page_meta(story=True),
                       cb_kwargs={"via": via, "referrer": referrer})
+
+    # --- errbacks ---------------------------------------------------------------------------
+    # Methods of the spider, as callbacks are: a request queued in Redis (scrapy-redis) is
+    # stored with ``Request.to_dict(spider)``, which can only name the spider's own methods.
+
+    def story_failed(self, failure: Failure) -> Iterator[QuarantineItem]:
+        return self.failures.story_failed(failure)
+
+    def listing_failed(self, failure: Failure) -> None:
+        self.failures.page_failed(failure)
+
+    def feed_failed(self, failure: Failure) -> None:
+        self.failures.feed_failed(failure)
 
     # --- callbacks --------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from scrapy.settings import Settings
 from newscrawl import rendering
 from newscrawl.browser import find_browser
 from newscrawl.config import NewscrawlConfig
+from newscrawl.distributed.settings import apply_distributed_settings
 from newscrawl.spiders.arguments import ArgumentError, SpiderArguments
 from newscrawl.spiders.feeds import new_run_id, route_feeds
 from newscrawl.urls import SITE_ORIGIN
@@ -53,4 +54,7 @@ def fit_run_settings(settings: Settings, args: SpiderArguments) -> RunSetup:
                         executable=browser, extra_args=config.browser_args,
                         max_pages=config.max_render_pages)
     route_feeds(settings, config.data_dir)
-    return RunSetup(run_id=new_run_id(config.run_id), renders=browser is not None)
+    run_id = new_run_id(config.run_id)
+    # NEWSCRAWL_REDIS_URL: this crawl is one worker of a shared one (newscrawl.distributed).
+    apply_distributed_settings(settings, run_id)
+    return RunSetup(run_id=run_id, renders=browser is not None)

@@ -18,7 +18,7 @@ from typing import Any
 from newscrawl.config import ConfigError, NewscrawlConfig
 from newscrawl.runner.lock import RunLock, RunLockedError
 from newscrawl.state.sqlite_store import SqliteStateStore
-from newscrawl.state.store import StateError, StoreStats
+from newscrawl.state.store import StateError, StateStore, StoreStats
 
 Confirm = Callable[[str], str]
 
@@ -28,10 +28,9 @@ def register(subparsers: Any) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--state",
-        type=Path,
         default=None,
-        metavar="PATH",
-        help="state file (default: NEWSCRAWL_STATE, else <data dir>/state.sqlite)",
+        metavar="PATH|URL",
+        help="state file or redis:// URL (default: NEWSCRAWL_STATE, else <data dir>/state.sqlite)",
     )
     common.add_argument(
         "--data-dir",
@@ -52,8 +51,21 @@ def register(subparsers: Any) -> None:
     reset.set_defaults(func=run_reset)
 
 
-def _open_store(args: argparse.Namespace, missing: str) -> tuple[Path, SqliteStateStore] | int:
+def _open_store(args: argparse.Namespace, missing: str) -> tuple[Path | str, StateStore] | int:
     """The store named by the arguments, or the exit code after saying why there is none."""
+    url = _state_url(args)
+    if url is not None:
+        # Imported here: the SQLite commands need no Redis client.
+        from newscrawl.distributed.redis_store import RedisStateStore, is_redis_url
+
+        if not is_redis_url(url):
+            print(f"error: {url!r} is not a redis:// URL", file=sys.stderr)
+            return 2
+        try:
+            return url, RedisStateStore.from_url(url, outage_timeout=5)
+        except StateError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     path = _state_path(args)
     if path is None:
         return 1
@@ -164,6 +176,12 @@ def _run_lock(args: argparse.Namespace) -> RunLock | int | None:
         print(f"error: cannot take the run lock {lock.path}: {exc}", file=sys.stderr)
         return 1
     return lock
+
+
+def _state_url(args: argparse.Namespace) -> str | None:
+    """``--state`` or ``NEWSCRAWL_STATE`` when it is a URL (a shared store, e.g. Redis)."""
+    raw = args.state if args.state is not None else os.environ.get("NEWSCRAWL_STATE")
+    return str(raw) if raw and "://" in str(raw) else None
 
 
 def _state_path(args: argparse.Namespace) -> Path | None:

@@ -18,12 +18,20 @@ from scrapy.crawler import Crawler
 from newscrawl.config import NewscrawlConfig
 from newscrawl.spiders.feeds import new_run_id
 from newscrawl.state.sqlite_store import SqliteStateStore
-from newscrawl.state.store import StateStore, StoredStory
+from newscrawl.state.store import StateError, StateStore, StoredStory
 
 
-def open_state_store(path: Path) -> StateStore:
-    """The store at ``path`` (``NEWSCRAWL_STATE``). Raises ``StateError`` for a bad file."""
-    return SqliteStateStore(path)
+def open_state_store(path: Path, url: str | None = None) -> StateStore:
+    """The store at ``path`` (``NEWSCRAWL_STATE``), or at ``url`` when it is a Redis URL.
+    Raises ``StateError`` for a bad file or an unreachable or unknown URL."""
+    if url is None:
+        return SqliteStateStore(path)
+    # Imported here: a single-process crawl needs no Redis client.
+    from newscrawl.distributed.redis_store import RedisStateStore, is_redis_url
+
+    if not is_redis_url(url):
+        raise StateError(f"NEWSCRAWL_STATE={url!r}: a state URL must start with redis://")
+    return RedisStateStore.from_url(url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +64,7 @@ class CrawlState:
     def open_store(self) -> StateStore:
         """The store, opened on first use; raises ``StateError`` for a bad state file."""
         if self._store is None:
-            self._store = open_state_store(self.config.state_path)
+            self._store = open_state_store(self.config.state_path, self.config.state_url)
         return self._store
 
     @property

@@ -1,0 +1,83 @@
+"""SharedDedupePipeline: near-duplicate and exact-copy decisions that every worker makes alike.
+
+A single process judges each story against those seen before it, in its order of arrival.
+Workers share that order: before judging a story, a worker appends it (id, content hash,
+signature, first-seen time if stored) to the run's log in Redis and receives, in the same
+script, every entry the others appended since its last look. It judges those first, in log
+order and exactly as their workers did, then its own story against all that came before it.
+So every worker holds the same history and the same verdicts: ``duplicate_of`` always names the
+story first in the log (or stored before the run), whichever worker fetched which.
+
+The ``DedupePipeline`` of the project at the same place in ``ITEM_PIPELINES`` when the crawl is
+distributed (``apply_distributed_settings``); one more Redis round trip per story.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final, Self
+
+from datasketch import MinHash
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from newscrawl.distributed.runtime import WorkerRuntime, runtime_for
+from newscrawl.items import StoryItem
+from newscrawl.pipelines.dedupe import DedupePipeline
+from newscrawl.pipelines.near_duplicates import Order
+from newscrawl.state.crawl import crawl_state_for
+
+# Sorts after every ISO timestamp: this run's stories come after all stored ones.
+RUN_ORDER: Final = "~run"
+_SEPARATOR: Final = b"\x1f"
+
+# KEYS: the log. ARGV: entry, this worker's cursor. Returns the entries from the cursor to the
+# new one (included): its position is cursor + #entries - 1.
+_EXCHANGE: Final = """
+local length = redis.call('RPUSH', KEYS[1], ARGV[1])
+return redis.call('LRANGE', KEYS[1], tonumber(ARGV[2]), length - 1)
+"""
+
+
+class SharedDedupePipeline(DedupePipeline):
+    runtime: WorkerRuntime
+    _exchange: Any
+    _cursor: int
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        assert crawler.stats is not None
+        pipeline = cls(crawl_state_for(crawler), crawler.stats)
+        pipeline.runtime = runtime_for(crawler)
+        pipeline._exchange = pipeline.runtime.server.register_script(_EXCHANGE)
+        pipeline._cursor = 0
+        pipeline._run_start = RUN_ORDER
+        return pipeline
+
+    def process_item(self, item: Any) -> Any:
+        if self.runtime.lost and isinstance(item, StoryItem):
+            # Stopping without Redis: the page stays leased, and a resumed run fetches it.
+            raise DropItem(f"Redis is lost: {item.url} is left to a resumed run")
+        return super().process_item(item)
+
+    def _run_order(self, story_id: str, digest: str, minhash: MinHash) -> Order:
+        # Only stories not stored before get here: they stand in the run's order.
+        entry = _SEPARATOR.join((story_id.encode(), digest.encode(),
+                                 self._signer.to_bytes(minhash)))
+        found: Any = self._exchange(keys=[f"{self.runtime.keys.prefix}:dedupe-log"],
+                                    args=[entry, self._cursor])
+        position = self._cursor + len(found) - 1
+        for offset, raw in enumerate(found[:-1]):
+            self._judge_other(bytes(raw), self._cursor + offset)
+        self._cursor = position + 1
+        return (RUN_ORDER, position)
+
+    def _judge_other(self, raw: bytes, position: int) -> None:
+        """Another worker's story, judged as that worker judged it (same log, same order)."""
+        story_id_raw, digest_raw, signature = raw.split(_SEPARATOR, 2)
+        story_id = story_id_raw.decode()
+        minhash = self._signer.from_bytes(signature)
+        if minhash is None or story_id in self._duplicate_of:
+            return
+        order: Order = (RUN_ORDER, position)
+        self._others_duplicate_of[story_id] = self._judge(
+            story_id, digest_raw.decode(), minhash, order, counted=False)

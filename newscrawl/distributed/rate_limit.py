@@ -1,0 +1,126 @@
+"""SharedRateLimitMiddleware: one politeness budget per domain for all workers together.
+
+Each worker keeps Scrapy's own per-process delay and concurrency; on top, before a request
+goes out, a Lua script on the shared Redis reserves it a start time at least ``delay`` after
+the previous start of any worker for that domain, and a slot among ``concurrency`` requests in
+flight; the worker waits for its start time, sends, and frees the slot when the response (or
+the error) comes back. A worker that dies holds its slots until they expire, never forever.
+Times come from Redis's clock (``TIME``), so workers on several machines share one clock.
+
+Each reservation is appended to ``rate:<domain>:starts`` (the last ``AUDIT_LENGTH``) and each
+request's real send and return times to ``rate:<domain>:sent``: what the tests and the
+benchmark measure the budget with, in the same round trips.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from typing import Any, Final, Self
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.statscollectors import StatsCollector
+
+from newscrawl.distributed.runtime import WorkerRuntime, runtime_for
+
+AUDIT_LENGTH: Final = 100_000
+SLOT_META: Final = "newscrawl_rate_slot"
+# A reserved slot outlives the request by this much at most when its worker dies.
+SLOT_MARGIN_SECONDS: Final = 10.0
+FULL_RETRY_SECONDS: Final = 0.02
+STATS_PREFIX: Final = "newscrawl/rate"
+
+# KEYS: in flight (zset token -> expiry ms), state (hash), starts (list).
+# ARGV: token, delay ms, concurrency, hold ms, audit length. Returns wait ms, or -1 when full.
+_RESERVE: Final = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local flying = redis.call('ZCARD', KEYS[1])
+if flying >= tonumber(ARGV[3]) then return -1 end
+local start = math.max(now, tonumber(redis.call('HGET', KEYS[2], 'next') or '0'))
+redis.call('HSET', KEYS[2], 'next', start + tonumber(ARGV[2]))
+redis.call('ZADD', KEYS[1], start + tonumber(ARGV[4]), ARGV[1])
+if flying + 1 > tonumber(redis.call('HGET', KEYS[2], 'peak') or '0') then
+  redis.call('HSET', KEYS[2], 'peak', flying + 1)
+end
+redis.call('HINCRBY', KEYS[2], 'granted', 1)
+redis.call('RPUSH', KEYS[3], start)
+redis.call('LTRIM', KEYS[3], -tonumber(ARGV[5]), -1)
+return start - now
+"""
+# KEYS: in flight, sent (list). ARGV: token, "<sent ms> <returned ms>", audit length.
+_RELEASE: Final = """
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
+return 1
+"""
+
+
+class SharedRateLimitMiddleware:
+    def __init__(self, runtime: WorkerRuntime, stats: StatsCollector, timeout: float) -> None:
+        self.runtime = runtime
+        self.stats = stats
+        self.delay_ms = int(runtime.config.delay * 1000)
+        self.concurrency = runtime.config.concurrency
+        self.hold_ms = int((timeout + SLOT_MARGIN_SECONDS) * 1000)
+        self._reserve = runtime.server.register_script(_RESERVE)
+        self._release = runtime.server.register_script(_RELEASE)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        assert crawler.stats is not None
+        return cls(runtime_for(crawler), crawler.stats,
+                   crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 180))
+
+    async def process_request(self, request: Request) -> None:
+        if self.runtime.lost:
+            # The page stays leased to this worker: a resumed run fetches it.
+            raise IgnoreRequest("Redis is lost: not fetched by this worker")
+        domain = urlsplit(request.url).hostname or ""
+        base = self.runtime.keys.rate(domain)
+        token = uuid.uuid4().hex
+        waited = 0.0
+        while True:
+            wait_ms = int(self._reserve(
+                keys=[f"{base}:flying", f"{base}:state", f"{base}:starts"],
+                args=[token, self.delay_ms, self.concurrency,
+                      self.hold_ms + max(self.delay_ms, 0), AUDIT_LENGTH],
+            ))
+            if wait_ms >= 0:
+                break
+            self.stats.inc_value(f"{STATS_PREFIX}/full")
+            waited += FULL_RETRY_SECONDS
+            await asyncio.sleep(FULL_RETRY_SECONDS)
+        if wait_ms:
+            waited += wait_ms / 1000
+            await asyncio.sleep(wait_ms / 1000)
+        if waited:
+            self.stats.inc_value(f"{STATS_PREFIX}/waited_ms", int(waited * 1000))
+        request.meta[SLOT_META] = (base, token, _now_ms())
+        self.stats.inc_value(f"{STATS_PREFIX}/granted")
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        self._free(request)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        self._free(request)
+
+    def _free(self, request: Request) -> None:
+        slot: Any = request.meta.pop(SLOT_META, None)
+        if slot is None or self.runtime.lost:
+            return
+        base, token, sent = slot
+        self._release(keys=[f"{base}:flying", f"{base}:sent"],
+                      args=[token, f"{sent} {_now_ms()}", AUDIT_LENGTH])
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000

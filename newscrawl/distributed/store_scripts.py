@@ -1,0 +1,104 @@
+"""The Lua scripts of ``RedisStateStore``: each is one atomic step on the shared state.
+
+``COMMIT`` takes, after the prefix and the run id, ten values per story (see
+``redis_store._commit_args``) and skips a story stored at the same or a later version, so
+committing twice writes once.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+COMMIT: Final = """
+local p, run_id = ARGV[1], ARGV[2]
+local written, newest_at, newest_id = 0, nil, nil
+for i = 3, #ARGV, 10 do
+  local id, doc, chash, pub, score = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4]
+  local kind, sig, version, dup, first = ARGV[i+5], ARGV[i+6], tonumber(ARGV[i+7]),
+                                         ARGV[i+8], ARGV[i+9]
+  local old = redis.call('GET', p .. ':story:' .. id)
+  local skip = false
+  if old then
+    local stored = cjson.decode(old)
+    if tonumber(stored['version']) >= version then
+      skip = true
+    else
+      redis.call('HDEL', p .. ':hash:' .. stored['content_hash'], id)
+      local old_kind = stored['signature_kind']
+      if old_kind ~= cjson.null and old_kind ~= nil then
+        redis.call('HDEL', p .. ':sig:' .. old_kind, id)
+        redis.call('ZREM', p .. ':sigtime:' .. old_kind, id)
+      end
+    end
+  end
+  if not skip then
+    redis.call('SET', p .. ':story:' .. id, doc)
+    redis.call('HSET', p .. ':hash:' .. chash, id, first)
+    redis.call('HSET', p .. ':published', id, pub)
+    redis.call('ZADD', p .. ':by_published', score, id)
+    if kind ~= '' then
+      redis.call('HSET', p .. ':sig:' .. kind, id, first .. '\\n' .. sig)
+      redis.call('ZADD', p .. ':sigtime:' .. kind, score, id)
+    end
+    if version > 1 then redis.call('SADD', p .. ':revised', id) end
+    if dup == '1' then redis.call('SADD', p .. ':duplicates', id)
+    else redis.call('SREM', p .. ':duplicates', id) end
+    written = written + 1
+    if newest_at == nil or pub > newest_at or (pub == newest_at and id > newest_id) then
+      newest_at, newest_id = pub, id
+    end
+  end
+end
+local raw = redis.call('HGET', p .. ':runs', run_id)
+if written > 0 and raw then
+  local run = cjson.decode(raw)
+  run['stories_committed'] = run['stories_committed'] + written
+  local current = run['newest_published_at']
+  if current == cjson.null or current < newest_at then
+    run['newest_published_at'] = newest_at
+    run['newest_story_id'] = newest_id
+  end
+  redis.call('HSET', p .. ':runs', run_id, cjson.encode(run))
+end
+return written
+"""
+
+TOUCH: Final = """
+local p, seen = ARGV[1], ARGV[2]
+for i = 3, #ARGV do
+  local key = p .. ':story:' .. ARGV[i]
+  local raw = redis.call('GET', key)
+  if raw then
+    local story = cjson.decode(raw)
+    story['last_seen'] = seen
+    redis.call('SET', key, cjson.encode(story))
+  end
+end
+return 1
+"""
+
+FINISH_RUN: Final = """
+local p, run_id, finished, status = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local raw = redis.call('HGET', p .. ':runs', run_id)
+if not raw then return 0 end
+local run = cjson.decode(raw)
+run['finished_at'], run['status'] = finished, status
+local doc = cjson.encode(run)
+redis.call('HSET', p .. ':runs', run_id, doc)
+redis.call('SREM', p .. ':running', run_id)
+if status == 'ok' then
+  local last = redis.call('GET', p .. ':last_ok')
+  if not last or cjson.decode(last)['finished_at'] <= finished then
+    redis.call('SET', p .. ':last_ok', doc)
+  end
+end
+return 1
+"""
+
+GET: Final = """
+local raw = redis.call('GET', KEYS[1] .. ':story:' .. ARGV[1])
+if not raw then return false end
+local kind = cjson.decode(raw)['signature_kind']
+if kind == cjson.null or kind == nil then return {raw} end
+return {raw, redis.call('HGET', KEYS[1] .. ':sig:' .. kind, ARGV[1])}
+"""

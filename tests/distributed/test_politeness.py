@@ -1,0 +1,50 @@
+"""One politeness budget for all workers: the shared delay and concurrency per domain hold for
+the crawl as a whole, measured from what the workers did (never an upper bound on time)."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from redis_server import RedisServer
+from workers import Crawl
+
+from newscrawl.replica import ReplicaServer, synthetic_site
+
+pytestmark = pytest.mark.e2e
+
+DELAY = 0.1
+CONCURRENCY = 2
+
+
+def test_three_workers_share_one_delay_and_one_concurrency(
+        tmp_path: Path, redis_server: RedisServer) -> None:
+    with ReplicaServer(synthetic_site(60, 7)) as replica:
+        crawl = Crawl(tmp_path, replica.origin, redis_server.url, "polite", settings=(
+            f"NEWSCRAWL_REDIS_DELAY={DELAY}", f"NEWSCRAWL_REDIS_CONCURRENCY={CONCURRENCY}"))
+        crawl.wait_all([crawl.start(f"w{k}") for k in (1, 2, 3)])
+        served = sum(replica.requests().values())
+    stats = crawl.stats()
+    downloads = sum(s["downloader/request_count"] for s in stats)
+    assert sum(1 for s in stats if s["downloader/request_count"] > 5) >= 2, \
+        "one worker did everything: the budget was not shared"
+    base = "newscrawl:rate:127.0.0.1"
+    client = redis_server.client()
+    starts = [int(v) for v in client.lrange(f"{base}:starts", 0, -1)]
+    sent = [tuple(int(x) for x in v.split()) for v in client.lrange(f"{base}:sent", 0, -1)]
+    # Every request of every worker went through the one budget.
+    assert len(starts) == len(sent) == downloads == served
+    gaps = [b - a for a, b in pairwise(starts)]
+    assert min(gaps) >= DELAY * 1000
+    assert int(client.hget(f"{base}:state", "peak") or 0) <= CONCURRENCY
+    # Measured on the workers' clocks: never more than CONCURRENCY requests out at once, and
+    # the requests took at least the delay between each (a lower bound on the time taken).
+    events = sorted([(t0, 1) for t0, _ in sent] + [(t1, -1) for _, t1 in sent])
+    flying = peak = 0
+    for _, step in events:
+        flying += step
+        peak = max(peak, flying)
+    assert peak <= CONCURRENCY
+    first, last = min(t0 for t0, _ in sent), max(t0 for t0, _ in sent)
+    assert last - first >= (len(sent) - 2) * DELAY * 1000

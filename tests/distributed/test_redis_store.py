@@ -1,0 +1,140 @@
+"""RedisStateStore keeps the StateStore contract: every scenario runs on it and on the SQLite
+store and must give the same answers; then what only the shared store must do (idempotent
+commits for stories fetched twice, many clients)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from redis_server import RedisServer
+from state.test_sqlite_store import RUN, stored
+
+from newscrawl.distributed.redis_store import RedisStateStore
+from newscrawl.state.crawl import open_state_store
+from newscrawl.state.sqlite_store import SqliteStateStore
+from newscrawl.state.store import StateError, StateStore
+
+StoreFactory = Callable[[], StateStore]
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def make_store(request: pytest.FixtureRequest, tmp_path: Path,
+               redis_server: RedisServer) -> Iterator[StoreFactory]:
+    opened: list[StateStore] = []
+
+    def make() -> StateStore:
+        store: StateStore
+        if request.param == "sqlite":
+            store = SqliteStateStore(tmp_path / "state.sqlite")
+        else:
+            store = open_state_store(tmp_path / "unused", f"{redis_server.url}?prefix=t")
+        opened.append(store)
+        return store
+
+    yield make
+    for store in opened:
+        store.close()
+
+
+def scenario(store: StateStore) -> dict[str, object]:
+    """A run's worth of store traffic; what every read answered."""
+    store.begin_run(RUN, "2026-11-27T00:00:00+00:00")
+    a = stored("a" * 16, published_at="2026-02-12T10:15:00+08:00")
+    b = stored("b" * 16, content_hash="d" * 64, signature=None, signature_kind=None,
+               published_at="2026-02-14T09:00:00+08:00", duplicate_of="a" * 16)
+    c = stored("c" * 16, signature=b"\x09" * 8, published_at="2026-01-01T00:00:00+08:00")
+    for story in (a, b, c):
+        store.stage(story)
+    answers: dict[str, object] = {"before": store.get(a.id)}
+    answers["committed"] = store.commit(RUN, [a.id, b.id])
+    answers["again"] = store.commit(RUN, [a.id])  # staged copy consumed
+    answers["discarded"] = store.discard_staged()
+    answers["get"] = store.get(a.id)
+    answers["hash"] = store.ids_with_content_hash("c" * 64)
+    answers["signatures"] = [(r.id, r.first_seen, r.signature)
+                             for r in store.signatures("minhash/test", "2026-02-01T00:00:00+08:00")]
+    answers["known"] = sorted(store.known_stories())
+    answers["unfinished"] = store.unfinished_runs()
+    answers["catch_up_before_ok"] = store.catch_up_story()
+    store.finish_run(RUN, "2026-11-27T01:00:00+00:00", "ok")
+    answers["catch_up"] = store.catch_up_story()
+    answers["last_ok"] = store.last_successful_run()
+    new = replace(a, version=2, content_hash="e" * 64, field_digests={"title": "t2"},
+                  last_seen="2026-11-28T00:00:00.000000+00:00")
+    store.begin_run("run2", "2026-11-28T00:00:00+00:00")
+    store.stage(new)
+    answers["v2"] = store.commit("run2", [new.id])
+    answers["v2_get"] = store.get(a.id)
+    answers["old_hash_gone"] = store.ids_with_content_hash("c" * 64)
+    store.touch([b.id], "2026-11-29T00:00:00.000000+00:00")
+    answers["touched"] = store.get(b.id)
+    store.finish_run("run2", "2026-11-28T01:00:00+00:00", "incomplete")
+    answers["last_ok_after_incomplete"] = store.last_successful_run()
+    stats = store.stats()
+    answers["stats"] = (stats.stories, stats.revised_stories, stats.duplicates,
+                        stats.oldest_published_at, stats.newest_published_at, stats.runs)
+    store.reset()
+    answers["after_reset"] = (store.get(a.id), list(store.known_stories()), store.stats().runs)
+    return answers
+
+
+def test_the_redis_store_answers_as_the_sqlite_store(tmp_path: Path,
+                                                     redis_server: RedisServer) -> None:
+    sqlite = SqliteStateStore(tmp_path / "state.sqlite")
+    shared = RedisStateStore.from_url(f"{redis_server.url}?prefix=contract")
+    try:
+        expected, found = scenario(sqlite), scenario(shared)
+    finally:
+        sqlite.close()
+        shared.close()
+    assert found["committed"] == 2  # the scenario did something
+    assert found == expected
+
+
+def test_a_story_committed_twice_is_written_once(make_store: StoreFactory) -> None:
+    # Two workers emitted the same story (a lease lapsed): the second commit writes nothing.
+    first, second = make_store(), make_store()
+    first.begin_run("w1", "2026-11-27T00:00:00+00:00")
+    second.begin_run("w2", "2026-11-27T00:00:00+00:00")
+    story = stored()
+    first.stage(story)
+    second.stage(replace(story, last_seen="2026-11-27T00:00:01.000000+00:00"))
+    assert first.commit("w1", [story.id]) == 1
+    written = second.commit("w2", [story.id])
+    runs = {r: first.last_successful_run() for r in ("w1",)}
+    assert runs  # both stores answer
+    if isinstance(second, RedisStateStore):
+        assert written == 0
+        assert second.get(story.id) == story
+    assert len(list(second.known_stories())) == 1
+
+
+def test_an_unreachable_redis_is_a_state_error(tmp_path: Path) -> None:
+    from redis_server import free_port
+
+    with pytest.raises(StateError, match="cannot be reached"):
+        RedisStateStore.from_url(f"redis://127.0.0.1:{free_port()}/0", outage_timeout=0)
+
+
+def test_an_unknown_scheme_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StateError, match="redis://"):
+        open_state_store(tmp_path, "postgres://somewhere/db")
+
+
+def test_the_state_command_reads_a_redis_store(redis_server: RedisServer) -> None:
+    import subprocess
+    import sys
+
+    url = f"{redis_server.url}?prefix=cmd"
+    store = RedisStateStore.from_url(url)
+    store.begin_run(RUN, "2026-11-27T00:00:00+00:00")
+    store.stage(stored())
+    store.commit(RUN, ["a" * 16])
+    store.close()
+    shown = subprocess.run([sys.executable, "-m", "newscrawl.cli", "state", "stats", "--state",
+                            url], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    assert "stories          1" in shown.stdout

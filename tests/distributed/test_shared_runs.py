@@ -1,0 +1,97 @@
+"""Runs of several workers, one after the other, on one shared state: an incremental second run
+fetches only what is new, a new run never inherits the last one's frontier, and the CLI starts
+and supervises the workers (``newscrawl run --workers``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from redis_server import RedisServer
+from site_edits import add_story, copy_site
+from workers import REPO, Crawl, published_twice
+
+from newscrawl.replica import ReplicaServer, load_site, synthetic_site
+
+pytestmark = pytest.mark.e2e
+
+NOW = "NEWSCRAWL_NOW=2026-02-22T12:00:00+08:00"
+NEW_TEXT = ["JAKARTA: Indonesia opened a new ferry route between Batam and Johor on Sunday, "
+            "the transport ministry said, cutting the crossing to under an hour.",
+            "The route adds six daily sailings and is expected to carry 4,000 passengers a "
+            "week in its first year, officials said. - Reuters"]
+
+
+def crawl_with(crawl: Crawl, workers: int) -> list[dict[str, object]]:
+    crawl.wait_all([crawl.start(f"w{k}") for k in range(1, workers + 1)])
+    return crawl.records()
+
+
+def story_paths(requests: dict[str, int]) -> set[str]:
+    return {path for path in requests if path.count("/") > 3}
+
+
+def test_an_incremental_run_of_workers_fetches_only_what_is_new(
+        tmp_path: Path, redis_server: RedisServer) -> None:
+    site = copy_site(tmp_path / "site")
+    with ReplicaServer(load_site(site)) as replica:
+        first = crawl_with(Crawl(tmp_path, replica.origin, redis_server.url, "first",
+                                 settings=(NOW,)), 2)
+    assert first and published_twice(first) == {}
+    new = add_story(site, "indonesia-opens-batam-johor-ferry-route",
+                    "2026-02-22T08:10:00+08:00", "Indonesia opens Batam-Johor ferry route",
+                    NEW_TEXT)
+    with ReplicaServer(load_site(site)) as replica:
+        second_crawl = Crawl(tmp_path, replica.origin, redis_server.url, "second",
+                             settings=(NOW,))
+        second = crawl_with(second_crawl, 2)
+        fetched = story_paths(replica.requests())
+    assert [urlsplit(str(r["url"])).path for r in second] == [new]
+    # Besides the new story, only known stories inside the revisit window were fetched again.
+    stats = second_crawl.stats()
+    revisits = sum(s.get("newscrawl/revisit", 0) for s in stats)
+    assert revisits > 0
+    assert new in fetched and len(fetched) == 1 + revisits
+    assert len(fetched) < len(first) / 2
+
+
+def test_newscrawl_run_supervises_workers_and_joins_their_manifests(
+        tmp_path: Path, redis_server: RedisServer) -> None:
+    data = tmp_path / "data"
+    with ReplicaServer(synthetic_site(150, 6)) as replica:
+        done = subprocess.run(
+            [sys.executable, "-m", "newscrawl.cli", "run", "--workers", "2", "--redis",
+             redis_server.url, "--data-dir", str(data), "--base-url", replica.origin,
+             "--render", "never", "--max-run-time", "300",
+             "-s", "NEWSCRAWL_NOW=2026-11-27T12:00:00+00:00"],
+            cwd=REPO, capture_output=True, text=True, timeout=600,
+        )
+    assert done.returncode == 0, done.stdout + done.stderr
+    manifests = sorted((data / "runs").glob("*.manifest.json"))
+    joined = [m for m in manifests if m.name.count("-") == 0]
+    assert len(joined) == 1 and len(manifests) == 3
+    document = json.loads(joined[0].read_text())
+    assert [w["worker"] for w in document["workers"]] == ["w1", "w2"]
+    assert document["verdict"]["label"] == "healthy"
+    feeds = [data / "runs" / w["feed"] for w in document["workers"] if w["feed"]]
+    records = [json.loads(line) for feed in feeds for line in feed.read_text().splitlines()]
+    assert records and document["counts"]["stories"] == len(records)
+    assert published_twice(records) == {}
+    # The dataset is built from the workers' feeds as from any run's.
+    dataset = (data / "dataset.jsonl").read_text().splitlines()
+    assert len(dataset) == len(records)
+
+
+def test_workers_without_redis_are_refused(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "newscrawl.cli", "run", "--workers", "2", "--data-dir",
+         str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=60,
+        env={k: v for k, v in os.environ.items() if k != "NEWSCRAWL_REDIS_URL"},
+    )
+    assert done.returncode == 1
+    assert "--workers needs --redis" in done.stderr

@@ -1,0 +1,44 @@
+"""The run manifest of a run of workers: the workers named and summed, and the run's verdict."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from newscrawl.distributed.workers import PoolOutcome, WorkerSlot, join_manifests
+from newscrawl.runner.exit_codes import ExitCode
+from newscrawl.runner.manifest import RunManifest, manifest_path
+
+
+def worker_manifest(runs: Path, run_id: str, stories: int) -> None:
+    RunManifest(run_id=run_id, started_at="2026-11-27T00:00:00+00:00",
+                finished_at="2026-11-27T00:10:00+00:00", finish_reason="finished",
+                counts={"read": stories}).write(manifest_path(runs, run_id))
+
+
+def test_a_worker_without_a_manifest_fails_the_run_whatever_the_others_say(
+        tmp_path: Path) -> None:
+    worker_manifest(tmp_path, "run-w1", 5)
+    outcome = PoolOutcome((WorkerSlot("w1", ["run-w1"], [0]), WorkerSlot("w2", ["run-w2"], [1])),
+                          signals_sent=0)
+    document, verdict = join_manifests(tmp_path, "run", outcome, "2026-11-27T00:00:00+00:00")
+    assert verdict.code == ExitCode.FAILED  # worse than w1's "degraded" (no monitors ran)
+    assert "w2: worker w2 left no manifest" in verdict.reasons
+    assert document["counts"] == {"read": 5}
+    assert [w["manifest"] for w in document["workers"]] == ["run-w1.manifest.json", None]
+
+
+def test_replaced_workers_and_unqueued_requests_are_said(tmp_path: Path) -> None:
+    for run_id, stories in (("run-w1", 2), ("run-w1.1", 3)):
+        worker_manifest(tmp_path, run_id, stories)
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "run-w1.1.stats.json").write_text(json.dumps({"newscrawl/redis/unqueued": 4}))
+    outcome = PoolOutcome((WorkerSlot("w1", ["run-w1", "run-w1.1"], [-9, 0]),), signals_sent=0)
+    document, verdict = join_manifests(tmp_path, "run", outcome, "2026-11-27T00:00:00+00:00",
+                                       logs)
+    assert verdict.code == ExitCode.DEGRADED
+    assert "worker w1 was replaced 1 times" in verdict.reasons
+    assert any("4 requests could not be queued" in r for r in verdict.reasons)
+    assert document["counts"]["read"] == 5
+    assert [w["returncode"] for w in document["workers"]] == [-9, 0]
