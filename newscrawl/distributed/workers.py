@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 DEFAULT_RESTARTS: Final = 3
 # Exit codes of a worker that ended on its own terms: 0 healthy, 2 degraded (bad argument).
 _SETTLED: Final = (0, 2)
+LISTING_MONITOR: Final = "monitor listing/stories-found"
+MIN_LISTING_COVERAGE: Final = 0.8  # NEWSCRAWL_MIN_LISTING_COVERAGE's default
 _SEVERITY: Final = {ExitCode.HEALTHY: 0, ExitCode.DEGRADED: 1, ExitCode.FAILED: 2,
                     ExitCode.LOCKED: 3}
 
@@ -192,9 +194,20 @@ def join_manifests(runs_dir: Path, run_id: str, outcome: PoolOutcome, started_at
                 verdicts.append(judge(manifest, killed_after_deadline=False)
                                 if manifest else Verdict(ExitCode.FAILED, (
                                     f"worker {slot.name} left no manifest",)))
+    # A worker finds only the stories it happened to fetch of the listing pages it happened to
+    # read: listing coverage is judged on the run's sums, not per worker.
     reasons = [f"{slot.name}: {reason}" for slot, verdict in zip(outcome.slots, verdicts,
                                                                    strict=True)
-               for reason in verdict.reasons]
+               for reason in verdict.reasons if not reason.startswith(LISTING_MONITOR)]
+    verdicts = [v if not any(r.startswith(LISTING_MONITOR) for r in v.reasons)
+                or v.code != ExitCode.DEGRADED
+                or any(not r.startswith(LISTING_MONITOR) for r in v.reasons)
+                else Verdict(ExitCode.HEALTHY, ()) for v in verdicts]
+    links, listed = counts.get("listing_links", 0), counts.get("listed", 0)
+    if links and listed / links < MIN_LISTING_COVERAGE:
+        reasons.append(f"{LISTING_MONITOR}: {listed} of {links} listed stories found by the "
+                       f"workers together")
+        verdicts.append(Verdict(ExitCode.DEGRADED, ()))
     restarted = [f"worker {s.name} was replaced {s.restarts} times" for s in outcome.slots
                  if s.restarts]
     if outcome.killed_after_deadline:
