@@ -17,6 +17,8 @@ from newscrawl.spiders.feeds import DEFAULT_DATA_DIR, default_feeds
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
+# `scrapy crawl` that exits 1 with the reason when the crawl failed (newscrawl.commands.crawl).
+COMMANDS_MODULE = "newscrawl.commands"
 
 # --- politeness (the live site) -------------------------------------------------------------
 USER_AGENT = f"newscrawl/{__version__} (+https://github.com/newscrawl/newscrawl)"
@@ -82,8 +84,14 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.OffHostRedirectMiddleware": 650,
 }
 EXTENSIONS = {
+    # The run lock, before anything reads or writes the state (newscrawl run passes its own).
+    "newscrawl.extensions.run_lock.RunLockExtension": 10,
     # Marks stories seen only once the feed holding them is stored (crash safety).
     "newscrawl.state.commit.StateCommitExtension": 100,
+    # What the run leaves pending, in the stats before the monitors read them.
+    "newscrawl.extensions.pending_stories.PendingStoriesExtension": 150,
+    # A crawl that could not reach the site fails (exit 1, newscrawl.commands.crawl).
+    "newscrawl.extensions.crawl_failure.CrawlFailureExtension": 160,
     "newscrawl.monitors.tally.StoryTallyExtension": 100,
     "newscrawl.extensions.stats_dump.StatsDumpExtension": 500,
     # Freezes start-up objects out of the garbage collector's walks (NEWSCRAWL_GC_FREEZE).

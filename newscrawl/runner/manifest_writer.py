@@ -19,6 +19,7 @@ from scrapy import signals
 from w3lib.url import file_uri_to_path
 
 from newscrawl.config import NewscrawlConfig
+from newscrawl.extensions.crawl_failure import failures_of
 from newscrawl.feeds import AtomicFileFeedStorage
 from newscrawl.items import QuarantineItem
 from newscrawl.monitors import tally
@@ -113,6 +114,7 @@ class ManifestWriter:
             feed=self.describe(stories, directory),
             quarantine=self.describe(quarantine, directory),
             monitors=self.monitor_report(started_at),
+            failures=failures_of(self.crawler),
         )
 
     @staticmethod

@@ -29,8 +29,10 @@ from newscrawl.spiders.arguments import ArgumentError, SpiderArguments
 from newscrawl.spiders.failures import FailureSorter, one_line
 from newscrawl.spiders.frontier import StoryFrontier
 from newscrawl.spiders.known_stories import KnownStories
+from newscrawl.spiders.pending import retry_via
 from newscrawl.spiders.run_settings import fit_run_settings
-from newscrawl.state.crawl import CrawlState, crawl_state_for
+from newscrawl.state.crawl import CrawlState, crawl_state_for, utc_now
+from newscrawl.state.pending import PendingStories
 from newscrawl.urls import (
     CANONICAL_HOST,
     RSS_PATH,
@@ -87,6 +89,7 @@ class AseanplusSpider(Spider):
         self.frontier = StoryFrontier(since=self.args.since, max_articles=self.args.max_articles,
                                       wants=self._wants)
         self.known = KnownStories()  # replaced by the store's stories when the crawl starts
+        self.pending = PendingStories.detached()  # replaced by the store's when it starts
         self.run_id = ""
         self.rendering = False
         self._listing_pages = 0
@@ -110,18 +113,25 @@ class AseanplusSpider(Spider):
         return spider
 
     def _wants(self, canonical_url: str) -> bool:
-        """Not a known story older than the revisit window (``_follow`` counts links/known)."""
-        return self.known.wants(canonical_url, self.crawler.stats)
+        """Not a known story older than the revisit window, nor a pending one waiting out its
+        backoff or given up (``_follow`` counts links/known)."""
+        return (self.pending.wants(canonical_url)
+                and self.known.wants(canonical_url, self.crawler.stats))
 
     # --- requests ---------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
         # Here, not in __init__: the crawler's stats exist only once its settings are applied,
         # and StateCommitExtension has recovered what a killed run published before now.
-        self.failures = FailureSorter(self.crawler.stats, self.args.base_url)
         self.state = crawl_state_for(self.crawler)
         self.state.walk_complete = False
         self.known = KnownStories.for_run(self.state, self.crawler.stats)
+        self.pending = self.state.open_pending(self.known.published, self.crawler.stats)
+        self.failures = FailureSorter(self.crawler.stats, self.args.base_url,
+                                      on_story_failure=self.pending.failed)
+        for entry in self.pending.due():  # what earlier runs could not publish comes first
+            for request in self._follow(entry.url, retry_via(entry.via), entry.referrer):
+                yield request
         yield self._listing_request(SECTION_URL)
         yield Request(rebase(SITE_ORIGIN + RSS_PATH, self.args.base_url), callback=self.parse_feed,
                       errback=self.failures.feed_failed)
@@ -149,6 +159,7 @@ class AseanplusSpider(Spider):
                 stats.inc_value(f"newscrawl/known/{via}")
             return
         stats.inc_value(f"newscrawl/discovered/{via}")
+        self.pending.admitted(url, via, referrer, utc_now())
         yield Request(rebase(url, self.args.base_url), callback=self._on_article,
                       errback=self.failures.story_failed, meta=self._page_meta(story=True),
                       cb_kwargs={"via": via, "referrer": referrer})
@@ -169,6 +180,9 @@ class AseanplusSpider(Spider):
         if page.bad_hrefs:  # skipped by the page; counted like the ones ``_follow`` meets
             self.crawler.stats.inc_value(BAD_URL_LINKS, page.bad_hrefs)
         stories = self.frontier.section_links(data.story_links)
+        if not stories:  # every listing page shows stories: this one was not read
+            self.failures.count("listing", "no-stories", url)
+            return
         self.crawler.stats.inc_value(LISTING_LINKS, len(stories))
         fresh = self.frontier.note_listing(stories)
         all_known = self.known.note_listing(stories)
@@ -228,6 +242,7 @@ class AseanplusSpider(Spider):
             if (label or "").strip().casefold() != SECTION_LABEL.casefold():
                 self.crawler.stats.inc_value("newscrawl/out_of_section/label")
                 logger.info("not an %s story (label %r): %s", SECTION_LABEL, label, url)
+                self.pending.settled(url, "out-of-section")
                 return
             data = page.to_data()
         except PageError as error:
@@ -240,6 +255,7 @@ class AseanplusSpider(Spider):
             return
         if self.frontier.is_older(data.published_at.date()):
             self.crawler.stats.inc_value("newscrawl/links/older")
+            self.pending.settled(url, "older")
             return
         for href in data.next_in:
             yield from self._follow(href, "next_in", url)
@@ -257,6 +273,7 @@ class AseanplusSpider(Spider):
             if response.request else url
         if url == requested or not response.meta.get("redirect_urls"):
             return True
+        self.pending.settled(requested, "redirected")  # the story, if any, is the landing one
         if is_section_article(url) and self.frontier.claim(url):
             self.crawler.stats.inc_value("newscrawl/redirected/to_story")
             return True

@@ -1,4 +1,4 @@
-"""``newscrawl state``: look at the state store, or empty it.
+"""``newscrawl state``: look at the state store, re-queue given-up stories, or empty it.
 
 The store is the one crawls use: ``--state PATH``, else ``NEWSCRAWL_STATE``, else
 ``<NEWSCRAWL_DATA_DIR>/state.sqlite`` (environment variables, read through ``NewscrawlConfig``).
@@ -40,6 +40,13 @@ def register(subparsers: Any) -> None:
     )
     reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     reset.set_defaults(func=run_reset)
+    retry = actions.add_parser(
+        "retry", parents=[common],
+        help="re-queue given-up stories: the next crawl fetches them first",
+    )
+    retry.add_argument("urls", nargs="*", metavar="URL",
+                       help="the given-up stories to re-queue (default: all of them)")
+    retry.set_defaults(func=run_retry)
 
 
 def _open_store(args: argparse.Namespace, missing: str) -> tuple[Path, SqliteStateStore] | int:
@@ -108,6 +115,34 @@ def _reset(args: argparse.Namespace, confirm: Confirm | None) -> int:
     return 0
 
 
+def run_retry(args: argparse.Namespace) -> int:
+    # Under the run lock, like reset: a running crawl writes the pending stories at its end.
+    lock = _run_lock()
+    if isinstance(lock, int):
+        return lock
+    try:
+        opened = _open_store(args, "nothing to retry")
+        if isinstance(opened, int):
+            return opened
+        path, store = opened
+        try:
+            count = store.requeue_given_up(args.urls or None)
+        except StateError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            store.close()
+    finally:
+        if lock is not None:
+            lock.release()
+    print(f"Re-queued {count} given-up stories in {path}: the next crawl fetches them first.")
+    if args.urls and count < len(args.urls):
+        print(f"{len(args.urls) - count} of the URLs given are not given-up stories.",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
 def format_stats(stats: StoreStats) -> str:
     run = stats.last_successful_run
     lines = [
@@ -130,6 +165,13 @@ def format_stats(stats: StoreStats) -> str:
             f"  newest story   {run.newest_story_id or '-'} "
             f"published {run.newest_published_at or '-'}",
         ]
+    lines += [
+        f"pending          {stats.pending} (seen, not yet published; retried by the next runs)",
+        f"given up         {len(stats.given_up)}"
+        + (" (newscrawl state retry re-queues them)" if stats.given_up else ""),
+    ]
+    lines += [f"  {entry.url}  {entry.attempts} runs, last error: {entry.last_error or '-'} "
+              f"(given up {entry.given_up})" for entry in stats.given_up]
     return "\n".join(lines)
 
 

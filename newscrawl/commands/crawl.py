@@ -1,0 +1,28 @@
+"""``scrapy crawl`` that tells the truth: exit 1, with one line saying why, when the crawl failed
+(see ``newscrawl.extensions.crawl_failure``); Scrapy's own command exits 0 once a crawl started."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from scrapy.commands import crawl
+from scrapy.crawler import Crawler
+from scrapy.spiders import Spider
+
+from newscrawl.extensions.crawl_failure import failures_of
+
+
+class Command(crawl.Command):
+    _ours: Crawler | None = None  # the crawler this command ran
+
+    def _create_crawler(self, spidercls: type[Spider] | str) -> Crawler:
+        self._ours = super()._create_crawler(spidercls)
+        return self._ours
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().run(args, opts)
+        failures = failures_of(self._ours) if self._ours is not None else ()
+        if failures:
+            print(f"newscrawl: crawl failed: {'; '.join(failures)}", file=sys.stderr)
+            self.exitcode = 1
