@@ -25,7 +25,7 @@ from newscrawl.dataset.builder import BuildReport, DatasetBuilder
 from newscrawl.feeds import sweep_stale_parts
 from newscrawl.runner.console import RunConsole, summary_lines
 from newscrawl.runner.exit_codes import ExitCode, Verdict, judge
-from newscrawl.runner.lock import RunLock, RunLockedError
+from newscrawl.runner.lock import LOCK_FD_ENV, RunLock, RunLockedError
 from newscrawl.runner.manifest import RunManifest, manifest_path
 from newscrawl.runner.manifest_writer import run_counts
 from newscrawl.runner.supervisor import CrawlOutcome, CrawlSupervisor
@@ -95,7 +95,7 @@ class RunController:
         started_at = datetime.now(UTC).isoformat()
         outcome = CrawlSupervisor(
             self.crawl_argv(run_id),
-            env=self.crawl_env(run_id),
+            env={**self.crawl_env(run_id), LOCK_FD_ENV: str(lock.fd)},
             log_path=log_path,
             deadline=self.options.max_run_time + self.options.kill_grace,
             grace=self.options.kill_grace,
