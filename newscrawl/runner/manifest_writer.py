@@ -33,6 +33,7 @@ from newscrawl.monitors.checks import (
 )
 from newscrawl.monitors.report import MonitorReport, iso
 from newscrawl.runner.manifest import MANIFEST_SUFFIX, FeedFile, RunManifest, manifest_path
+from newscrawl.state import pending
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ def run_counts(stats: dict[str, Any]) -> dict[str, int]:
         "new": tally.NEW,
         "updated": tally.UPDATED, "duplicates": tally.DUPLICATES,
         "quarantined": tally.QUARANTINED, "errors": ERRORS, "retries": RETRIES,
+        "pending": pending.LEFT, "given_up": pending.GIVEN_UP,
     }
     return {name: int(stats.get(key) or 0) for name, key in keys.items()}
 
