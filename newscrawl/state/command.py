@@ -17,6 +17,7 @@ from newscrawl.config import ConfigError, NewscrawlConfig
 from newscrawl.runner.lock import RunLock, RunLockedError
 from newscrawl.state.sqlite_store import SqliteStateStore
 from newscrawl.state.store import StateError, StoreStats
+from newscrawl.urls import link_canonical_url
 
 Confirm = Callable[[str], str]
 
@@ -126,7 +127,9 @@ def run_retry(args: argparse.Namespace) -> int:
             return opened
         path, store = opened
         try:
-            count = store.requeue_given_up(args.urls or None)
+            # As the store keeps them: canonical (the site's host, no tracking query...).
+            urls = [link_canonical_url(url) or url for url in args.urls]
+            count = store.requeue_given_up(urls or None)
         except StateError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
@@ -170,8 +173,8 @@ def format_stats(stats: StoreStats) -> str:
         f"given up         {len(stats.given_up)}"
         + (" (newscrawl state retry re-queues them)" if stats.given_up else ""),
     ]
-    lines += [f"  {entry.url}  {entry.attempts} runs, last error: {entry.last_error or '-'} "
-              f"(given up {entry.given_up})" for entry in stats.given_up]
+    lines += [f"  {entry.url}  failed in {entry.attempts} runs, last error: "
+              f"{entry.last_error or '-'} (given up {entry.given_up})" for entry in stats.given_up]
     return "\n".join(lines)
 
 
