@@ -78,6 +78,10 @@ NEWSCRAWL_DATA_DIR = os.environ.get("NEWSCRAWL_DATA_DIR") or None
 # Incremental runs fetch only the stories the state does not hold, plus those published within
 # NEWSCRAWL_REVISIT_DAYS (default 2) of NEWSCRAWL_NOW (ISO datetime; default: the clock), to
 # catch their edits. Tests pin NEWSCRAWL_NOW because the replica's stories are dated in the past.
+# Stories met and not published stay pending and are retried first by later runs (backoff 1, 2,
+# 4, 8 runs), given up after NEWSCRAWL_PENDING_GIVE_UP_RUNS (default 5) failed runs; a run may
+# leave up to NEWSCRAWL_MAX_NEW_PENDING (default 10) new ones and stay healthy
+# (newscrawl/state/pending.py).
 
 DOWNLOADER_MIDDLEWARES = {
     # Above RedirectMiddleware (600), so a redirect off the site reaches the errback.
