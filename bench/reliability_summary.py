@@ -20,7 +20,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 FIGURES_ENV = "NEWSCRAWL_RELIABILITY_FIGURES"
-WIDTH = 100
+WIDTH = 110
 
 
 def read_figures(path: Path) -> list[tuple[str, object]]:

@@ -59,7 +59,7 @@ def test_r2_every_story_is_collected_within_two_runs_under_faults(
     records = published(tmp_path)
     missing = truth.listed - {r["url"] for r in records}
     throttled = sum(run.stat("downloader/response_status_count/429") for run in (first, second))
-    record_figure(f"R2 faults ({ARTICLES} articles, all pages, seed {SEED})", " ".join(FAULTS))
+    record_figure(f"R2 faults ({ARTICLES} articles, seed {SEED})", " ".join(FAULTS))
     record_figure("R2 collected after run 1 / listed",
                   f"{len(collected_first & truth.listed)} / {len(truth.listed)}")
     record_figure("R2 left pending by run 1", left)
