@@ -59,6 +59,8 @@ class RunController:
         self.console = console or RunConsole(sys.stdout, sys.stderr,
                                              interactive=options.interactive)
         self.data_dir = self.options.data_dir
+        # The held run lock's descriptor, which every crawl child inherits and is told about.
+        self.lock_fd: int | None = None
 
     def execute(self) -> ExitCode:
         lock = RunLock(self.data_dir / "run.lock")
@@ -67,9 +69,11 @@ class RunController:
         except RunLockedError as error:
             print(f"newscrawl run: {error}; not starting", file=sys.stderr)
             return ExitCode.LOCKED
+        self.lock_fd = lock.fd
         try:
             return self.run_locked(lock)
         finally:
+            self.lock_fd = None
             lock.release()
 
     def run_locked(self, lock: RunLock) -> ExitCode:
@@ -95,7 +99,7 @@ class RunController:
         started_at = datetime.now(UTC).isoformat()
         outcome = CrawlSupervisor(
             self.crawl_argv(run_id),
-            env={**self.crawl_env(run_id), LOCK_FD_ENV: str(lock.fd)},
+            env=self.crawl_env(run_id),
             log_path=log_path,
             deadline=self.options.max_run_time + self.options.kill_grace,
             grace=self.options.kill_grace,
@@ -163,6 +167,10 @@ class RunController:
         env.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
         env["NEWSCRAWL_RUN_ID"] = run_id
         env["PYTHONUNBUFFERED"] = "1"
+        if self.lock_fd is not None:
+            # The crawl takes the run lock itself (newscrawl.extensions.run_lock): it inherits
+            # this descriptor and must adopt it rather than wait for its own parent.
+            env[LOCK_FD_ENV] = str(self.lock_fd)
         return env
 
     def stats_path(self, run_id: str) -> Path:
