@@ -25,6 +25,7 @@ from newscrawl.runner.lock import LOCK_FD_ENV, RunLock, RunLockedError
 logger = logging.getLogger(__name__)
 
 EXIT_LOCKED: Final = 3
+EXIT_FAILED: Final = 1
 LOCK_NAME: Final = "run.lock"
 
 
@@ -44,6 +45,10 @@ class RunLockExtension:
                 print(f"newscrawl: another run holds {lock.path}; not starting",
                       file=sys.stderr)
                 raise SystemExit(EXIT_LOCKED) from None
+            except OSError as error:  # a read-only or full data directory, say
+                print(f"newscrawl: cannot take the run lock {lock.path}: {error}",
+                      file=sys.stderr)
+                raise SystemExit(EXIT_FAILED) from None
         logger.info("Run lock %s held", lock.path)
         extension = cls(crawler, lock)
         crawler.signals.connect(extension.engine_started, signal=signals.engine_started)

@@ -115,3 +115,17 @@ def test_the_validator_judges_dates_against_when_the_page_was_read() -> None:
                        crawled_at=read_at.isoformat())
     assert "date-in-future" in ValidatePipeline.from_crawler(pinned).process_item(
         later).reasons[0]
+
+
+@pytest.mark.e2e
+def test_a_lock_that_cannot_be_taken_is_one_line_and_exit_1(
+        replica: ReplicaServer, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    # A file where the directory should be: the lock cannot be created (root ignores chmod).
+    data.write_text("not a directory\n")
+    refused = crawl(tmp_path, replica, "no-lock")
+    assert refused.returncode == 1, refused.stderr[-2000:]
+    lines = [line for line in refused.stderr.splitlines() if line.startswith("newscrawl:")]
+    assert len(lines) == 1 and lines[0].startswith(f"newscrawl: cannot take the run lock {data}")
+    assert "Traceback" not in refused.stderr
+    assert not (tmp_path / "state.sqlite").exists()
