@@ -83,7 +83,10 @@ def test_r1_sigkill_at_20_random_moments_loses_and_repeats_nothing(
     record_figure("R1 duplicated", len(twice))
     record_figure("R1 truncated visible files", len(truncated_files(tmp_path)))
     record_figure("R1 seconds (kills + reruns)", round(seconds, 1))
-    assert kills >= KILLS - 3, f"only {kills} kills landed before their run ended"
+    # A moment in the fetch phase always lands; one in the closing phase may fall after the run's
+    # end (the instant between publishing and committing has its own test: test_kill_rerun.py).
+    fetch_phase = sum(1 for fraction in fractions if fraction <= 1.0)
+    assert kills >= fetch_phase, f"{kills} kills, {fetch_phase} moments in the fetch phase"
     assert lost == set()
     assert twice == set()
     assert {r["url"] for r in records} <= truth.in_scope
