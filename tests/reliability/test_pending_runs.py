@@ -15,7 +15,7 @@ from crawl_runs import crawl, duplicated, published
 from crawling import REPO, SiteTruth
 
 from newscrawl.replica import FaultPlan, ReplicaServer
-from newscrawl.replica.router import html
+from newscrawl.replica.router import SERVER_ERROR, Response, html
 from newscrawl.replica.site import SECTION_PATH
 from newscrawl.settings import EXTENSIONS
 from newscrawl.state import pending
@@ -115,23 +115,30 @@ def test_a_story_that_keeps_failing_is_given_up_listed_and_requeued(
     assert fourth.stat(pending.GIVEN_UP) == 0
 
 
-def test_an_empty_listing_page_mid_walk_is_not_a_complete_walk(
-        replica_factory: ReplicaFactory, tmp_path: Path) -> None:
+EMPTY_PAGE = html(200, "<html><head><title>Aseanplus</title></head><body></body></html>")
+
+
+@pytest.mark.parametrize(("third_page", "counted"), [
+    (EMPTY_PAGE, "newscrawl/bad_listing/no-stories"),
+    (SERVER_ERROR, "newscrawl/fetch_failed/listing"),
+], ids=["empty", "failed"])
+def test_a_listing_page_empty_or_failed_mid_walk_is_not_a_complete_walk(
+        replica_factory: ReplicaFactory, tmp_path: Path, third_page: Response,
+        counted: str) -> None:
     server = replica_factory(articles=60, seed=2)
     truth = SiteTruth.of(server.site)
     real = server._router.resolve
-    empty = html(200, "<html><head><title>Aseanplus</title></head><body></body></html>")
 
-    def third_page_empty(target: str, *, drifted: bool = False) -> object:
+    def broken_third_page(target: str, *, drifted: bool = False) -> Response:
         if target.startswith(SECTION_PATH + "?") and target.endswith("pgno=3"):
-            return empty
+            return third_page
         return real(target, drifted=drifted)
 
-    server._router.resolve = third_page_empty  # type: ignore[method-assign,assignment]
-    first = crawl(tmp_path, server, "run1")
+    server._router.resolve = broken_third_page  # type: ignore[method-assign]
+    first = crawl(tmp_path, server, "run1", NO_RETRIES)
     assert first.returncode == 0, first.stderr[-2000:]
-    assert first.stat("newscrawl/bad_listing/no-stories") == 1
-    assert first.stat("newscrawl/listing_pages") == 3
+    assert first.stat(counted) == 1
+    assert first.stat("newscrawl/listing_stop") == 0  # no stop reason: the walk broke off
     store = state(tmp_path)
     assert store.last_successful_run() is None  # the stop point did not move
     store.close()
