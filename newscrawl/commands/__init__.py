@@ -1,1 +1,3 @@
-"""Scrapy commands of the project (``COMMANDS_MODULE``): they replace Scrapy's of the same name."""
+"""Scrapy commands of the project (``COMMANDS_MODULE``): ``crawl`` and ``parse`` as Scrapy's,
+with the ``aseanplus`` spider's ``-a`` arguments checked before Scrapy starts up, and ``crawl``
+exiting 1 with the reason when the crawl failed."""

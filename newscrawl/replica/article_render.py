@@ -52,7 +52,8 @@ def next_in(article: SiteArticle, site: Site) -> list[SiteArticle]:
 
 def render_article(article: SiteArticle, site: Site, *, drifted: bool = False) -> str:
     headline = article.fault != "no-headline"
-    return page(_head(article, headline), _main(article, site, headline, drifted), "story-page")
+    return page(_head(article, headline), _main(article, site, headline, drifted), "story-page",
+                section_path=article.section_path)
 
 
 def spoil_markup(html: str) -> str:
@@ -150,7 +151,8 @@ def _main(article: SiteArticle, site: Site, headline: bool, drifted: bool) -> st
     if article.image is not None:
         caption = esc(article.image.caption)
         parts.append(
-            f'<div class="story-image">\n  <img src="{esc(article.image.url)}" alt="{caption}">\n'
+            f'<div class="story-image">\n  <img src="{esc(article.image.url)}" '
+            f'srcset="{esc(article.image.replica_path)}" alt="{caption}">\n'
             f'  <div class="caption-text"><p>{caption}</p></div>\n</div>'
         )
     parts.append(DRIFTED_BODY if drifted else BODY)
