@@ -22,6 +22,24 @@ def default_data_dir() -> Path:
     return NewscrawlConfig.from_settings(os.environ).data_dir
 
 
+def existing_data_dir(explicit: Path | None, prog: str) -> Path | int:
+    """``--data-dir`` (else the configured one) when it is a directory; otherwise say why in one
+    line and return the exit code: a usage error for a mistyped ``--data-dir``, 1 for a bad
+    setting or a default directory that no crawl has made yet."""
+    try:
+        data_dir: Path = explicit or default_data_dir()
+    except ConfigError as error:
+        print(f"{prog}: error: {error}", file=sys.stderr)
+        return 1
+    if data_dir.is_dir():
+        return data_dir
+    message = f"no data directory {str(data_dir)!r}"
+    if explicit is not None:
+        return usage_error(prog, f"--data-dir: {message}")
+    print(f"{prog}: error: {message} (no crawl has run yet?)", file=sys.stderr)
+    return 1
+
+
 def register(subparsers: Any) -> None:
     dataset = subparsers.add_parser("dataset", help="the analysts' dataset")
     commands = dataset.add_subparsers(dest="dataset_command", required=True, metavar="COMMAND")
@@ -37,19 +55,10 @@ def build_command(args: argparse.Namespace) -> int:
     # Imported here: pyarrow is slow to load and only this command needs it.
     from newscrawl.dataset.builder import DatasetBuilder
 
-    try:
-        data_dir: Path = args.data_dir or default_data_dir()
-    except ConfigError as error:
-        print(f"newscrawl dataset build: error: {error}", file=sys.stderr)
-        return 1
-    if not data_dir.is_dir():
-        # Built anyway, a mistyped directory would be created with an empty dataset in it.
-        message = f"no data directory {str(data_dir)!r}"
-        if args.data_dir is not None:
-            return usage_error("newscrawl dataset build", f"--data-dir: {message}")
-        print(f"newscrawl dataset build: error: {message} (no crawl has run yet?)",
-              file=sys.stderr)
-        return 1
+    # Built anyway, a mistyped directory would be created with an empty dataset in it.
+    data_dir = existing_data_dir(args.data_dir, "newscrawl dataset build")
+    if isinstance(data_dir, int):
+        return data_dir
     try:
         report = DatasetBuilder(data_dir).build()
     except OSError as error:

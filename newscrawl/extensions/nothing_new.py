@@ -21,8 +21,8 @@ logger = logging.getLogger(__name__)
 
 
 def nothing_new_line(known: int, state_path: str) -> str:
-    return (f"0 new stories: {known} known in {state_path}; `newscrawl state reset` or "
-            "NEWSCRAWL_STATE=<another file> to start over")
+    return (f"0 new stories: {known} known in {state_path}; `newscrawl state reset --state "
+            f"{state_path}` or NEWSCRAWL_STATE=<another file> to start over")
 
 
 class NothingNewExtension:

@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newscrawl.config import ConfigError
-from newscrawl.dataset.command import DEFAULT_DATA_DIR, default_data_dir
+from newscrawl.dataset.command import DEFAULT_DATA_DIR, existing_data_dir
 
 
 def register(subparsers: Any) -> None:
@@ -29,11 +28,9 @@ def report_command(args: argparse.Namespace) -> int:
     # Imported here: plotly is slow to load and only this command (and a run) needs it.
     from newscrawl.report import write_report
 
-    try:
-        data_dir: Path = args.data_dir or default_data_dir()
-    except ConfigError as error:
-        print(f"newscrawl report: error: {error}", file=sys.stderr)
-        return 2
+    data_dir = existing_data_dir(args.data_dir, "newscrawl report")
+    if isinstance(data_dir, int):
+        return data_dir
     try:
         path = write_report(data_dir, args.output)
     except OSError as error:

@@ -54,7 +54,8 @@ def test_o_publishes_into_runs_and_a_run_with_nothing_new_says_so(
     last = second.stderr.strip().splitlines()[-1]
     assert last.endswith(
         f"0 new stories: {len(first.records)} known in {tmp_path / 'state.sqlite'}; "
-        "`newscrawl state reset` or NEWSCRAWL_STATE=<another file> to start over"
+        f"`newscrawl state reset --state {tmp_path / 'state.sqlite'}` or "
+        "NEWSCRAWL_STATE=<another file> to start over"
     )
 
     built = subprocess.run(

@@ -11,6 +11,7 @@ import pytest
 from report_data import dataset, healthy_run, killed_run, story
 
 from newscrawl.cli import main
+from newscrawl.cli_parser import EX_USAGE
 from newscrawl.report import charts, write_report
 from newscrawl.report import history as history_module
 from newscrawl.report.dataset_view import NO_AGENCY, DatasetView
@@ -45,8 +46,8 @@ def test_a_missing_data_dir_is_refused_and_not_created(
     tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
     missing = tmp_path / "typo"
-    assert main(["report", "--data-dir", str(missing)]) == 1
-    assert f"{missing} is not a data directory" in capsys.readouterr().err
+    assert main(["report", "--data-dir", str(missing)]) == EX_USAGE
+    assert f"--data-dir: no data directory '{missing}'" in capsys.readouterr().err
     assert not missing.exists()
 
 
