@@ -5,7 +5,7 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup browser redis demo test lint bench clean
+.PHONY: setup browser redis demo test lint bench reliability clean
 
 setup: $(VENV)/.installed browser redis
 
@@ -34,6 +34,10 @@ test: setup
 
 bench: setup
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# The reliability suite (tests/reliability, also part of `make test`) with its figures on one screen.
+reliability: setup
+	@$(PY) bench/reliability_summary.py
 
 clean:
 	rm -rf $(VENV) data build *.egg-info

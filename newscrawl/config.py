@@ -53,6 +53,13 @@ class NewscrawlConfig:
     # "Now" for the revisit window (NEWSCRAWL_NOW): the real clock unless a test or a replay
     # pins it, because the replica's stories are dated in the past.
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # True when NEWSCRAWL_NOW set ``now``: then it is also the validator's clock for every
+    # record; otherwise each record is judged against the time it was read.
+    now_pinned: bool = False
+    # Pending stories (newscrawl.state.pending): failed runs before a story is given up, and
+    # how many stories a run may leave pending, all new this run, and still be healthy.
+    pending_give_up_runs: int = 5
+    max_new_pending: int = 10
     # Freeze start-up objects out of the garbage collector's walks (GcTuningExtension).
     gc_freeze: bool = True
     # The longest a host's Retry-After (429/503) is honoured; a longer ask waits this long.
@@ -96,6 +103,9 @@ class NewscrawlConfig:
                 "NEWSCRAWL_NEAR_DUPLICATE_WINDOW_DAYS", 30, 0, 36500
             ),
             now=_instant(settings.get("NEWSCRAWL_NOW")),
+            now_pinned=settings.get("NEWSCRAWL_NOW") not in (None, ""),
+            pending_give_up_runs=int(number("NEWSCRAWL_PENDING_GIVE_UP_RUNS", 5, 1, 1000)),
+            max_new_pending=int(number("NEWSCRAWL_MAX_NEW_PENDING", 10, 0, 1e9)),
             gc_freeze=str(settings.get("NEWSCRAWL_GC_FREEZE", True)).lower()
             not in ("0", "false", "no", "off"),
             retry_after_max=number("NEWSCRAWL_RETRY_AFTER_MAX", 120, 0, 3600),

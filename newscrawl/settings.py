@@ -79,6 +79,10 @@ NEWSCRAWL_DATA_DIR = os.environ.get("NEWSCRAWL_DATA_DIR") or None
 # Incremental runs fetch only the stories the state does not hold, plus those published within
 # NEWSCRAWL_REVISIT_DAYS (default 2) of NEWSCRAWL_NOW (ISO datetime; default: the clock), to
 # catch their edits. Tests pin NEWSCRAWL_NOW because the replica's stories are dated in the past.
+# Stories met and not published stay pending and are retried first by later runs (backoff 1, 2,
+# 4, 8 runs), given up after NEWSCRAWL_PENDING_GIVE_UP_RUNS (default 5) failed runs; a run may
+# leave up to NEWSCRAWL_MAX_NEW_PENDING (default 10) new ones and stay healthy
+# (newscrawl/state/pending.py).
 
 DOWNLOADER_MIDDLEWARES = {
     # Above RedirectMiddleware (600) and MetaRefreshMiddleware (580), so a redirect or a meta
@@ -91,8 +95,14 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     # First: a data directory the run cannot write stops it before the state is opened.
     "newscrawl.extensions.storage_check.StorageCheckExtension": 1,
+    # The run lock, before anything reads or writes the state (newscrawl run passes its own).
+    "newscrawl.extensions.run_lock.RunLockExtension": 10,
     # Marks stories seen only once the feed holding them is stored (crash safety).
     "newscrawl.state.commit.StateCommitExtension": 100,
+    # What the run leaves pending, in the stats before the monitors read them.
+    "newscrawl.extensions.pending_stories.PendingStoriesExtension": 150,
+    # A crawl that could not reach the site fails (exit 1, newscrawl.commands.crawl).
+    "newscrawl.extensions.crawl_failure.CrawlFailureExtension": 160,
     "newscrawl.monitors.tally.StoryTallyExtension": 100,
     # Counts redirects the duplicate filter swallows (newscrawl/dropped/redirect-*).
     "newscrawl.spiders.dropped.DroppedRedirectExtension": 100,

@@ -28,9 +28,11 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import redis
 
+from newscrawl.distributed import redis_pending
 from newscrawl.distributed.connection import open_redis
 from newscrawl.distributed.store_scripts import COMMIT, FINISH_RUN, GET, TOUCH
 from newscrawl.state.store import (
+    PendingEntry,
     RunRecord,
     RunStatus,
     SignatureRow,
@@ -160,7 +162,21 @@ class RedisStateStore:
             for story in stories[start:start + _BATCH]:
                 args += _commit_args(story)
             written += int(self._call(self._commit, keys=[self._prefix], args=args))
+        # Published is not pending. After the commit script, not inside it: a crash in between
+        # leaves an entry that the next run's save_pending drops, since the story is stored.
+        self._call(redis_pending.remove, self._server, self._key, [s.id for s in stories])
         return written
+
+    def begin_pending(self) -> tuple[int, list[PendingEntry]]:
+        result: tuple[int, list[PendingEntry]] = self._call(redis_pending.begin, self._server,
+                                                            self._key)
+        return result
+
+    def save_pending(self, entries: Iterable[PendingEntry], settled: Iterable[str]) -> int:
+        return int(self._call(redis_pending.save, self._server, self._key, entries, settled))
+
+    def requeue_given_up(self, urls: Iterable[str] | None = None) -> int:
+        return int(self._call(redis_pending.requeue, self._server, self._key, urls))
 
     def discard_staged(self) -> int:
         count = len(self._staged)
@@ -200,6 +216,7 @@ class RedisStateStore:
         pipe.hlen(self._key("runs"))
         pipe.info("memory")
         stories, revised, duplicates, oldest, newest, runs, memory = self._call(pipe.execute)
+        entries = self._call(redis_pending.all_entries, self._server, self._key)
 
         def published(ids: list[bytes]) -> str | None:
             if not ids:
@@ -214,6 +231,9 @@ class RedisStateStore:
             runs=int(runs), last_successful_run=self.last_successful_run(),
             # The whole Redis server's memory: the store shares it with the frontier.
             size_bytes=int(memory.get("used_memory", 0)),
+            pending=sum(1 for e in entries if e.given_up is None),
+            given_up=tuple(sorted((e for e in entries if e.given_up is not None),
+                                  key=lambda e: (e.given_up or "", e.id))),
         )
 
     def reset(self) -> None:

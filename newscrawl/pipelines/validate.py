@@ -122,8 +122,10 @@ class StoryValidator:
         self._passes = schema_check(schema)
         self._clock: Clock = clock or (lambda: datetime.now(UTC))
 
-    def problems(self, record: Mapping[str, Any]) -> list[str]:
-        reasons, covered = self._semantic(record)
+    def problems(self, record: Mapping[str, Any], read_at: datetime | None = None) -> list[str]:
+        """What is wrong with ``record``; dates are judged against ``read_at`` (when the page
+        was read), else the validator's clock."""
+        reasons, covered = self._semantic(record, read_at)
         if self._passes(record):
             return reasons
         for error in sorted(self._schema.iter_errors(record), key=_error_path):
@@ -133,7 +135,8 @@ class StoryValidator:
                 reasons.append(f"schema: {path}: {_short(error.message)}")
         return reasons
 
-    def _semantic(self, record: Mapping[str, Any]) -> tuple[list[str], set[str]]:
+    def _semantic(self, record: Mapping[str, Any],
+                  read_at: datetime | None) -> tuple[list[str], set[str]]:
         """Reasons, and the fields they cover (their schema errors would only repeat them)."""
         reasons: list[str] = []
         fields: set[str] = set()
@@ -152,7 +155,7 @@ class StoryValidator:
             found = boilerplate_in(body)
             if found:
                 reasons.append("boilerplate-in-body: " + " | ".join(_short(f) for f in found))
-        now = self._clock()
+        now = read_at or self._clock()
         for name in DATE_FIELDS:
             value = record.get(name)
             if not isinstance(value, str):
@@ -183,23 +186,30 @@ class StoryValidator:
 class ValidatePipeline:
     """Replaces an invalid ``StoryItem`` by a ``QuarantineItem``; other items pass untouched."""
 
-    def __init__(self, stats: StatsCollector, validator: StoryValidator | None = None) -> None:
+    def __init__(self, stats: StatsCollector, validator: StoryValidator | None = None, *,
+                 pinned: bool = False) -> None:
         self._stats = stats
         self._validator = validator or StoryValidator()
+        # Pinned: the validator's clock is the time (NEWSCRAWL_NOW) for every record.
+        self._pinned = pinned
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         assert crawler.stats is not None
-        # "In the future" means after the run's now, which NEWSCRAWL_NOW may pin (replays, tests).
-        now = NewscrawlConfig.from_settings(crawler.settings).now
-        return cls(crawler.stats, StoryValidator(clock=lambda: now))
+        # "In the future" means after the moment the page was read (a story published an hour
+        # into a long run is no future story), unless NEWSCRAWL_NOW pins now (replays, tests).
+        config = NewscrawlConfig.from_settings(crawler.settings)
+        if config.now_pinned:
+            now = config.now
+            return cls(crawler.stats, StoryValidator(clock=lambda: now), pinned=True)
+        return cls(crawler.stats)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, StoryItem):
             return item
         # Shallow: the story is replaced, so the record may share its lists and dicts.
         record = dict(zip(RECORD_FIELDS, _record_values(item), strict=True))
-        reasons = self._validator.problems(record)
+        reasons = self._validator.problems(record, None if self._pinned else _read_at(item))
         if not reasons:
             return item
         for slug in dict.fromkeys(reason_slug(r) for r in reasons):
@@ -213,6 +223,15 @@ class ValidatePipeline:
             record=record,
             html=item.raw_html,
         )
+
+
+def _read_at(item: StoryItem) -> datetime | None:
+    """When the story's page was read (its ``crawled_at``); None if that is no aware time."""
+    try:
+        when = datetime.fromisoformat(item.crawled_at)
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo is not None else None
 
 
 def _error_path(error: ValidationError) -> str:

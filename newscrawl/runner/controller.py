@@ -27,7 +27,7 @@ from newscrawl.feeds import sweep_stale_parts, write_atomically
 from newscrawl.report import write_report
 from newscrawl.runner.console import RunConsole, summary_lines
 from newscrawl.runner.exit_codes import ExitCode, Verdict, judge
-from newscrawl.runner.lock import RunLock, RunLockedError
+from newscrawl.runner.lock import LOCK_FD_ENV, RunLock, RunLockedError
 from newscrawl.runner.log_reason import last_error_line
 from newscrawl.runner.manifest import RunManifest, manifest_path
 from newscrawl.runner.manifest_writer import run_counts
@@ -67,6 +67,8 @@ class RunController:
         self.console = console or RunConsole(sys.stdout, sys.stderr,
                                              interactive=options.interactive)
         self.data_dir = self.options.data_dir
+        # The held run lock's descriptor, which every crawl child inherits and is told about.
+        self.lock_fd: int | None = None
 
     def execute(self) -> ExitCode:
         lock = RunLock(self.data_dir / "run.lock")
@@ -75,9 +77,11 @@ class RunController:
         except RunLockedError as error:
             print(f"newscrawl run: {error}; not starting", file=sys.stderr)
             return ExitCode.LOCKED
+        self.lock_fd = lock.fd
         try:
             return self.run_locked(lock)
         finally:
+            self.lock_fd = None
             lock.release()
 
     def run_locked(self, lock: RunLock) -> ExitCode:
@@ -232,6 +236,10 @@ class RunController:
         env.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
         env["NEWSCRAWL_RUN_ID"] = run_id
         env["PYTHONUNBUFFERED"] = "1"
+        if self.lock_fd is not None:
+            # The crawl takes the run lock itself (newscrawl.extensions.run_lock): it inherits
+            # this descriptor and must adopt it rather than wait for its own parent.
+            env[LOCK_FD_ENV] = str(self.lock_fd)
         return env
 
     def stats_path(self, run_id: str) -> Path:

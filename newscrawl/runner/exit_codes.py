@@ -1,6 +1,7 @@
 """The exit code of ``newscrawl run``, chosen from the run's manifest.
 
-0 healthy, 1 failed (no usable output: crashed, killed, stopped, feed not published), 2 degraded
+0 healthy, 1 failed (no usable output: crashed, killed, stopped, feed not published, the site not
+reached, the state not recorded), 2 degraded
 (data was published but a monitor alarmed, or the crawl had to be killed after publishing),
 3 locked out (another run holds the lock; nothing was touched).
 """
@@ -42,6 +43,8 @@ def usable_finish(reason: str) -> bool:
 def judge(manifest: RunManifest | None, *, killed_after_deadline: bool) -> Verdict:
     if manifest is None:
         return Verdict(ExitCode.FAILED, ("the crawl left no manifest",))
+    if manifest.failures:
+        return Verdict(ExitCode.FAILED, manifest.failures)
     if not usable_finish(manifest.finish_reason):
         return Verdict(ExitCode.FAILED, (f"the crawl ended with {manifest.finish_reason!r}",))
     stories = manifest.counts.get("stories", 0)

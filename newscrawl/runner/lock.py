@@ -3,6 +3,11 @@
 ``flock`` (not a pid file) because the kernel drops the lock when its holder dies, however it
 dies, so a SIGKILLed run can never lock out the next one. The crawl child inherits the locked
 descriptor, so the lock is held for as long as either process lives.
+
+The crawl takes the same lock itself (``newscrawl.extensions.run_lock``), so ``scrapy crawl``
+and ``newscrawl run`` on one data directory never overlap. A crawl started by ``newscrawl run``
+is told the inherited descriptor's number (``$NEWSCRAWL_RUN_LOCK_FD``) and ``inherit``s the
+lock instead of waiting for its own parent.
 """
 
 from __future__ import annotations
@@ -11,6 +16,10 @@ import fcntl
 import os
 from pathlib import Path
 from types import TracebackType
+from typing import Final
+
+# The number of an inherited descriptor that holds the lock (set by ``newscrawl run``).
+LOCK_FD_ENV: Final = "NEWSCRAWL_RUN_LOCK_FD"
 
 
 class RunLockedError(RuntimeError):
@@ -42,6 +51,25 @@ class RunLock:
             os.close(fd)
             raise RunLockedError(f"another run holds {self.path}") from None
         self._fd = fd
+
+    def inherit(self, fd: int) -> bool:
+        """Hold the lock through ``fd``, a descriptor inherited from the process that took it.
+
+        False (nothing held) when ``fd`` is not open on this lock file or another run holds the
+        lock: ``flock`` on a descriptor of the holder's open file succeeds, any other fails.
+        """
+        try:
+            held, wanted = os.fstat(fd), self.path.stat()
+        except OSError:
+            return False
+        if (held.st_dev, held.st_ino) != (wanted.st_dev, wanted.st_ino):
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        self._fd = fd
+        return True
 
     def release(self) -> None:
         # Close, not LOCK_UN: an unlock would also drop the lock for a crawl child that still

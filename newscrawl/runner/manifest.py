@@ -82,6 +82,8 @@ class RunManifest:
     feed: FeedFile | None = None
     quarantine: FeedFile | None = None
     monitors: MonitorReport | None = None
+    # Why the crawl failed, if it did (newscrawl.extensions.crawl_failure): a failed run.
+    failures: tuple[str, ...] = ()
     code_version: str = field(default_factory=lambda: current_code_version())
     schema_version: str = SCHEMA_VERSION
 
@@ -110,6 +112,7 @@ class RunManifest:
             "feed": feed_json(self.feed),
             "quarantine": feed_json(self.quarantine),
             "monitors": self.monitors.to_json() if self.monitors else None,
+            "failures": list(self.failures),
         }
 
     @classmethod
@@ -125,6 +128,7 @@ class RunManifest:
             feed=FeedFile.from_json(data.get("feed")),
             quarantine=FeedFile.from_json(data.get("quarantine")),
             monitors=MonitorReport.from_json(monitors) if isinstance(monitors, dict) else None,
+            failures=tuple(str(f) for f in data.get("failures") or ()),
             code_version=str(data.get("code_version")),
             schema_version=str(data.get("schema_version")),
         )

@@ -19,7 +19,7 @@ from scrapy import signals
 from w3lib.url import file_uri_to_path
 
 from newscrawl.config import NewscrawlConfig
-from newscrawl.extensions.crawl_failure import fail
+from newscrawl.extensions.crawl_failure import fail, failures_of
 from newscrawl.extensions.storage_check import storage_error
 from newscrawl.feeds import AtomicFileFeedStorage
 from newscrawl.items import QuarantineItem
@@ -41,6 +41,7 @@ from newscrawl.runner.manifest import (
     manifest_path,
 )
 from newscrawl.spiders.dropped import dropped_by_reason
+from newscrawl.state import pending
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ def run_counts(stats: dict[str, Any]) -> dict[str, int]:
         "updated": tally.UPDATED, "duplicates": tally.DUPLICATES,
         "quarantined": tally.QUARANTINED, "errors": ERRORS, "retries": RETRIES,
         "fallback": tally.FALLBACK,
+        "pending": pending.LEFT, "given_up": pending.GIVEN_UP,
     }
     counts = {name: int(stats.get(key) or 0) for name, key in keys.items()}
     # Stories requested and neither published nor quarantined, by reason (newscrawl/dropped/).
@@ -134,6 +136,7 @@ class ManifestWriter:
             feed=self.describe(stories, directory),
             quarantine=self.describe(quarantine, directory),
             monitors=self.monitor_report(started_at),
+            failures=failures_of(self.crawler),
         )
 
     @staticmethod

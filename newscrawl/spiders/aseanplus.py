@@ -39,8 +39,10 @@ from newscrawl.spiders.dropped import count_dropped
 from newscrawl.spiders.failures import FailureSorter, one_line
 from newscrawl.spiders.frontier import StoryFrontier
 from newscrawl.spiders.known_stories import KnownStories
+from newscrawl.spiders.pending import retry_via
 from newscrawl.spiders.run_settings import fit_run_settings
-from newscrawl.state.crawl import CrawlState, crawl_state_for
+from newscrawl.state.crawl import CrawlState, crawl_state_for, utc_now
+from newscrawl.state.pending import PendingStories
 from newscrawl.urls import (
     CANONICAL_HOST,
     RSS_PATH,
@@ -97,6 +99,7 @@ class AseanplusSpider(Spider):
         self.frontier = StoryFrontier(since=self.args.since, max_articles=self.args.max_articles,
                                       wants=self._wants)
         self.known = KnownStories()  # replaced by the store's stories when the crawl starts
+        self.pending = PendingStories.detached()  # replaced by the store's when it starts
         self.run_id = ""
         self.rendering = False
         self._listing_pages = 0
@@ -121,13 +124,18 @@ class AseanplusSpider(Spider):
         return spider
 
     def _wants(self, canonical_url: str) -> bool:
-        """Not a known story older than the revisit window (``_follow`` counts links/known)."""
-        return self.known.wants(canonical_url, self.crawler.stats)
+        """Not a known story older than the revisit window, nor a pending one waiting out its
+        backoff or given up (``_follow`` counts links/known)."""
+        return (self.pending.wants(canonical_url)
+                and self.known.wants(canonical_url, self.crawler.stats))
 
     # --- requests ---------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
         self._open_run()
+        for entry in self.pending.due():  # what earlier runs could not publish comes first
+            for request in self._follow(entry.url, retry_via(entry.via), entry.referrer):
+                yield request
         yield self._listing_request(SECTION_URL)
         yield Request(rebase(SITE_ORIGIN + RSS_PATH, self.args.base_url), callback=self.parse_feed,
                       errback=self.feed_failed)
@@ -137,11 +145,13 @@ class AseanplusSpider(Spider):
         # and StateCommitExtension has recovered what a killed run published before now.
         if hasattr(self, "state"):
             return
-        self.failures = FailureSorter(self.crawler.stats, self.args.base_url)
         self.continuation = ContinuationReader(self.crawler.stats)
         self.state = crawl_state_for(self.crawler)
         self.state.walk_complete = False
         self.known = KnownStories.for_run(self.state, self.crawler.stats)
+        self.pending = self.state.open_pending(self.known.published, self.crawler.stats)
+        self.failures = FailureSorter(self.crawler.stats, self.args.base_url,
+                                      on_story_failure=self.pending.failed)
 
     def _listing_request(self, url: str) -> Request:
         self._listing_pages += 1
@@ -166,6 +176,7 @@ class AseanplusSpider(Spider):
                 stats.inc_value(f"newscrawl/known/{via}")
             return
         stats.inc_value(f"newscrawl/discovered/{via}")
+        self.pending.admitted(url, via, referrer, utc_now())
         yield Request(rebase(url, self.args.base_url), callback=self._on_article,
                       errback=self.story_failed, meta=self._page_meta(story=True),
                       cb_kwargs={"via": via, "referrer": referrer})
@@ -199,6 +210,9 @@ class AseanplusSpider(Spider):
         if page.bad_hrefs:  # skipped by the page; counted like the ones ``_follow`` meets
             self.crawler.stats.inc_value(BAD_URL_LINKS, page.bad_hrefs)
         stories = self.frontier.section_links(data.story_links)
+        if not stories:  # every listing page shows stories: this one was not read
+            self.failures.count("listing", "no-stories", url)
+            return
         self.crawler.stats.inc_value(LISTING_LINKS, len(stories))
         fresh = self.frontier.note_listing(stories)
         all_known = self.known.note_listing(stories)
@@ -279,6 +293,7 @@ class AseanplusSpider(Spider):
                 self.crawler.stats.inc_value("newscrawl/out_of_section/label")
                 count_dropped(self.crawler.stats, "not-in-section")
                 logger.warning("not an %s story (label %r): %s", SECTION_LABEL, label, url)
+                self.pending.settled(url, "out-of-section")
                 return
             rest = page.continuation_url()
             data = page.to_data() if rest is None else None
@@ -326,6 +341,7 @@ class AseanplusSpider(Spider):
         if self.frontier.is_older(data.published_at.date()):
             self.crawler.stats.inc_value("newscrawl/links/older")
             count_dropped(self.crawler.stats, "older-than-since")
+            self.pending.settled(url, "older")
             return
         for href in data.next_in:
             yield from self._follow(href, "next_in", url)
@@ -346,6 +362,7 @@ class AseanplusSpider(Spider):
         if url == requested:  # not redirected, or http -> https, a trailing slash
             self.frontier.claim(url)  # a redirect that lands here later is a repeat
             return True
+        self.pending.settled(requested, "redirected")  # the story, if any, is the landing one
         if is_section_article(url) and self.frontier.claim(url):
             self.crawler.stats.inc_value("newscrawl/redirected/to_story")
             return True

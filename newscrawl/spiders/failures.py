@@ -4,7 +4,7 @@ line, and quarantine it with its reason when there is a body to keep. Never a si
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -54,9 +54,13 @@ def failure_reason(failure: Failure) -> str:
 
 
 class FailureSorter:
-    def __init__(self, stats: StatsCollector, base_url: str | None) -> None:
+    def __init__(self, stats: StatsCollector, base_url: str | None,
+                 on_story_failure: Callable[[str, str], None] | None = None) -> None:
         self.stats = stats
         self.base_url = base_url
+        # Told (canonical URL, reason) of every story that could not be fetched: the pending
+        # stories remember it for the next runs.
+        self.on_story_failure = on_story_failure
 
     def _site_url(self, url: str) -> str:
         return canonical_url(unbase(url, self.base_url))
@@ -86,6 +90,8 @@ class FailureSorter:
     def story_failed(self, failure: Failure) -> Iterator[QuarantineItem]:
         """Errback of story requests: a non-2xx response with a body is quarantined."""
         reason, url = self._note(failure, "story")
+        if self.on_story_failure is not None:
+            self.on_story_failure(url, reason)
         error = failure.value
         if isinstance(error, HttpError) and error.response.body:
             yield self.quarantine(url, reason, error.response)

@@ -1,4 +1,4 @@
-"""``newscrawl state``: look at the state store, or empty it.
+"""``newscrawl state``: look at the state store, re-queue given-up stories, or empty it.
 
 The store is the one crawls use: ``--state PATH``, else ``NEWSCRAWL_STATE``, else
 ``<data dir>/state.sqlite``, the data directory being ``--data-dir DIR`` (as for ``newscrawl
@@ -19,6 +19,7 @@ from newscrawl.config import ConfigError, NewscrawlConfig
 from newscrawl.runner.lock import RunLock, RunLockedError
 from newscrawl.state.sqlite_store import SqliteStateStore
 from newscrawl.state.store import StateError, StateStore, StoreStats
+from newscrawl.urls import link_canonical_url
 
 Confirm = Callable[[str], str]
 
@@ -49,6 +50,13 @@ def register(subparsers: Any) -> None:
     )
     reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     reset.set_defaults(func=run_reset)
+    retry = actions.add_parser(
+        "retry", parents=[common],
+        help="re-queue given-up stories: the next crawl fetches them first",
+    )
+    retry.add_argument("urls", nargs="*", metavar="URL",
+                       help="the given-up stories to re-queue (default: all of them)")
+    retry.set_defaults(func=run_retry)
 
 
 def _open_store(args: argparse.Namespace, missing: str) -> tuple[Path | str, StateStore] | int:
@@ -130,6 +138,36 @@ def _reset(args: argparse.Namespace, confirm: Confirm | None) -> int:
     return 0
 
 
+def run_retry(args: argparse.Namespace) -> int:
+    # Under the run lock, like reset: a running crawl writes the pending stories at its end.
+    lock = _run_lock(args)
+    if isinstance(lock, int):
+        return lock
+    try:
+        opened = _open_store(args, "nothing to retry")
+        if isinstance(opened, int):
+            return opened
+        path, store = opened
+        try:
+            # As the store keeps them: canonical (the site's host, no tracking query...).
+            urls = [link_canonical_url(url) or url for url in args.urls]
+            count = store.requeue_given_up(urls or None)
+        except StateError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            store.close()
+    finally:
+        if lock is not None:
+            lock.release()
+    print(f"Re-queued {count} given-up stories in {path}: the next crawl fetches them first.")
+    if args.urls and count < len(args.urls):
+        print(f"{len(args.urls) - count} of the URLs given are not given-up stories.",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
 def format_stats(stats: StoreStats) -> str:
     run = stats.last_successful_run
     lines = [
@@ -152,6 +190,13 @@ def format_stats(stats: StoreStats) -> str:
             f"  newest story   {run.newest_story_id or '-'} "
             f"published {run.newest_published_at or '-'}",
         ]
+    lines += [
+        f"pending          {stats.pending} (seen, not yet published; retried by the next runs)",
+        f"given up         {len(stats.given_up)}"
+        + (" (newscrawl state retry re-queues them)" if stats.given_up else ""),
+    ]
+    lines += [f"  {entry.url}  failed in {entry.attempts} runs, last error: "
+              f"{entry.last_error or '-'} (given up {entry.given_up})" for entry in stats.given_up]
     return "\n".join(lines)
 
 

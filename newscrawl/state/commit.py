@@ -20,7 +20,12 @@ The contract, which makes a run safe to kill at any point (exactly once for the 
 4. On ``feed_exporter_closed`` the run is closed in the store: ``ok`` when every emitted story
    was committed, the crawl finished (``finish_reason`` "finished") and the spider's listing
    walk was complete (``CrawlState.walk_complete``), ``incomplete`` otherwise; unchanged
-   stories get their ``last_seen``. Only an ``ok`` run sets the next run's catch-up story.
+   stories get their ``last_seen`` and the pending stories (``newscrawl.state.pending``) are
+   written back. Only an ``ok`` run sets the next run's catch-up story.
+5. A commit the store refuses (``StateError``: disk full, read-only, locked) fails the run
+   (``newscrawl.extensions.crawl_failure``: exit 1). The run is then left ``running`` in the
+   store and nothing more is written: its feed is published, so step 0 of the next run commits
+   its stories from the feed, exactly as after a kill between publishing and committing.
 
 So, whatever the kill point: before the feed is published, nothing of the run was emitted or
 committed and the next run emits its stories (same versions); between the rename and the commit
@@ -47,9 +52,11 @@ from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import FeedExporter
 from scrapy.statscollectors import StatsCollector
 
+from newscrawl.extensions.crawl_failure import fail
 from newscrawl.items import StoryItem
 from newscrawl.state.crawl import CrawlState, crawl_state_for, utc_now
 from newscrawl.state.recovery import recover_published_feeds
+from newscrawl.state.store import StateError
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +82,7 @@ class StateCommitExtension:
         self._lost: set[str] = set()  # in a slot that failed
         self._failed_feeds: set[str] = set()
         self._finished = False
+        self._commit_error: StateError | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -176,16 +184,37 @@ class StateCommitExtension:
         self._state.close()
 
     def _commit(self, story_ids: list[str]) -> None:
-        if not story_ids:
+        if not story_ids or self._commit_error is not None:
             return
-        committed = self._state.store.commit(self._state.run_id, story_ids)
+        try:
+            committed = self._state.store.commit(self._state.run_id, story_ids)
+        except StateError as error:
+            self._commit_failed(error)
+            return
         self._stats.inc_value(f"{STATS_PREFIX}/committed", committed)
         logger.info("State: %d stories recorded as seen", committed)
 
+    def _commit_failed(self, error: StateError) -> None:
+        self._commit_error = error
+        self._stats.set_value(f"{STATS_PREFIX}/commit_failed", str(error))
+        fail(self._crawler, f"the state store did not record the run: {error}")
+
     def _finish(self) -> None:
         self._finished = True
+        if self._commit_error is not None:
+            # Left "running": the next run commits the published feed (see step 5).
+            self._state.store.discard_staged()
+            return
+        try:
+            self._close_run()
+        except StateError as error:
+            self._commit_failed(error)
+
+    def _close_run(self) -> None:
         store = self._state.store
         store.touch(self._state.unchanged_ids, utc_now())
+        if self._state.pending_stories is not None:
+            self._state.pending_stories.save(store, utc_now())
         uncommitted = len(self._waiting) + len(self._lost)
         discarded = store.discard_staged()
         short = self._cut_short()

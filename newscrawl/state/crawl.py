@@ -8,15 +8,18 @@ between stages.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
 from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
 
 from newscrawl.config import NewscrawlConfig
 from newscrawl.spiders.feeds import new_run_id
+from newscrawl.state.pending import PendingStories, RetryPolicy
 from newscrawl.state.sqlite_store import SqliteStateStore
 from newscrawl.state.store import StateError, StateStore, StoredStory
 
@@ -55,6 +58,8 @@ class CrawlState:
     # stories past the catch-up story); None for a spider that walks no listing. A run that
     # stopped short is not "ok", so the next one still pages back past it.
     walk_complete: bool | None = None
+    # The run's pending stories, once the spider loaded them; saved after the last commit.
+    pending_stories: PendingStories | None = None
     _store: StateStore | None = None
 
     @property
@@ -66,6 +71,12 @@ class CrawlState:
         if self._store is None:
             self._store = open_state_store(self.config.state_path, self.config.state_url)
         return self._store
+
+    def open_pending(self, stored: Collection[str], stats: StatsCollector) -> PendingStories:
+        """Load the pending stories for this run (counted as one more run that retries them)."""
+        policy = RetryPolicy(give_up_runs=self.config.pending_give_up_runs)
+        self.pending_stories = PendingStories.for_run(self.store, policy, stored, stats)
+        return self.pending_stories
 
     @property
     def store_opened(self) -> bool:

@@ -4,8 +4,9 @@ The file is the crawl's memory of every story it ever emitted, so it is never re
 overwritten behind the user's back: a file that is not a SQLite database, fails SQLite's
 integrity check (``PRAGMA quick_check``), belongs to another program, or was written by a newer
 newscrawl (``PRAGMA user_version`` above ``SCHEMA_VERSION``) raises a ``StateError`` that names
-the file and what to do. Only a missing or empty file is initialised. The file runs in WAL mode
-with ``synchronous=FULL``, so a committed story survives a power cut.
+the file and what to do. Only a missing or empty file is initialised; a file of an older schema
+is migrated in one transaction (``_MIGRATIONS``: schema N+1 is schema N plus its statements).
+The file runs in WAL mode with ``synchronous=FULL``, so a committed story survives a power cut.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Final
 
 from newscrawl.state.store import StateError
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 SQLITE_HEADER: Final = b"SQLite format 3\x00"
 
 _SCHEMA: Final = (
@@ -47,7 +48,29 @@ _SCHEMA: Final = (
         newest_story_id TEXT
     )""",
 )
+# Schema 2: stories seen and not yet published (``newscrawl.state.pending``), and counters.
+_PENDING_SCHEMA: Final = (
+    """CREATE TABLE pending (
+        id TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        via TEXT NOT NULL,
+        referrer TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        first_run INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        last_tried TEXT,
+        due_run INTEGER NOT NULL DEFAULT 0,
+        given_up TEXT,
+        quarantined INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID""",
+    "CREATE INDEX pending_url ON pending (url)",
+    "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
+)
+# Statements that take a file of schema N (the index) to N + 1; schema 0 is an empty file.
+_MIGRATIONS: Final = (_SCHEMA, _PENDING_SCHEMA)
 _OWN_TABLES: Final = frozenset({"stories", "runs"})
+_TABLES_OF: Final = {1: _OWN_TABLES, 2: _OWN_TABLES | {"pending", "counters"}}
 RESET_HINT: Final = (
     "move it aside (it may hold the only record of what was emitted) and start again with a "
     "new NEWSCRAWL_STATE path, or restore it from a backup"
@@ -102,23 +125,34 @@ def _check_and_prepare(db: sqlite3.Connection, path: Path, existing: bool) -> No
             f"state file {path} is a SQLite database of another program (tables: "
             f"{', '.join(sorted(tables))}); set NEWSCRAWL_STATE to another file"
         )
-    if version == SCHEMA_VERSION and not tables >= _OWN_TABLES:
+    expected = _TABLES_OF.get(version, frozenset())
+    if not tables >= expected:
         raise StateError(
-            f"state file {path} lacks tables {sorted(_OWN_TABLES - tables)}; {RESET_HINT}"
+            f"state file {path} lacks tables {sorted(expected - tables)}; {RESET_HINT}"
         )
     try:
         (journal,) = db.execute("PRAGMA journal_mode = WAL").fetchone()
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA busy_timeout = 5000")
-        if version == 0:
-            db.execute("BEGIN IMMEDIATE")
-            for statement in _SCHEMA:
-                db.execute(statement)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            db.execute("COMMIT")
+        if version < SCHEMA_VERSION:
+            _migrate(db, version)
     except sqlite3.DatabaseError as exc:
         raise StateError(f"state file {path} cannot be prepared for writing: {exc}") from exc
     if str(journal).lower() != "wal":
         raise StateError(
             f"state file {path} cannot use WAL mode (got {journal!r}); put it on a local disk"
         )
+
+
+def _migrate(db: sqlite3.Connection, version: int) -> None:
+    """Take the file from schema ``version`` to ``SCHEMA_VERSION`` in one transaction."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for statements in _MIGRATIONS[version:]:
+            for statement in statements:
+                db.execute(statement)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise

@@ -12,8 +12,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
+from newscrawl.state import sqlite_pending
 from newscrawl.state.sqlite_file import RESET_HINT, SCHEMA_VERSION, open_state_file
 from newscrawl.state.store import (
+    PendingEntry,
     RunRecord,
     RunStatus,
     SignatureRow,
@@ -125,7 +127,21 @@ class SqliteStateStore:
                    WHERE run_id = ?""",
                 (len(stories), newest.published_at, newest.id, newest.published_at, run_id),
             )
+            sqlite_pending.remove(self._db, (s.id for s in stories))
         return len(stories)
+
+    def begin_pending(self) -> tuple[int, list[PendingEntry]]:
+        with self._transaction():
+            number = sqlite_pending.next_run_number(self._db)
+            return number, sqlite_pending.all_entries(self._db)
+
+    def save_pending(self, entries: Iterable[PendingEntry], settled: Iterable[str]) -> int:
+        with self._transaction():
+            return sqlite_pending.save(self._db, entries, settled)
+
+    def requeue_given_up(self, urls: Iterable[str] | None = None) -> int:
+        with self._transaction():
+            return sqlite_pending.requeue(self._db, urls)
 
     def discard_staged(self) -> int:
         count = len(self._staged)
@@ -179,6 +195,8 @@ class SqliteStateStore:
             runs=int(runs),
             last_successful_run=self.last_successful_run(),
             size_bytes=size,
+            pending=sqlite_pending.count_waiting(self._db),
+            given_up=sqlite_pending.given_up(self._db),
         )
 
     def reset(self) -> None:
@@ -186,6 +204,8 @@ class SqliteStateStore:
         with self._transaction():
             self._db.execute("DELETE FROM stories")
             self._db.execute("DELETE FROM runs")
+            self._db.execute("DELETE FROM pending")
+            self._db.execute("DELETE FROM counters")
         self._db.execute("VACUUM")
 
     def close(self) -> None:

@@ -55,6 +55,29 @@ class RunRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class PendingEntry:
+    """A story URL seen in a listing, feed or link and not yet published (see ``pending``).
+
+    ``attempts`` counts the runs whose try failed; ``due_run`` is the first run (in the store's
+    run count) that may try again; ``given_up`` is when the story was given up, or None.
+    """
+
+    id: str
+    url: str
+    via: str
+    referrer: str
+    first_seen: str
+    first_run: int
+    attempts: int = 0
+    last_error: str | None = None
+    last_tried: str | None = None
+    due_run: int = 0
+    given_up: str | None = None
+    # The page was fetched and quarantined (bad page or record), not a transport failure.
+    quarantined: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class StoreStats:
     location: str
     schema_version: int
@@ -66,6 +89,8 @@ class StoreStats:
     runs: int
     last_successful_run: RunRecord | None
     size_bytes: int
+    pending: int = 0  # not given up
+    given_up: tuple[PendingEntry, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +139,25 @@ class StateStore(Protocol):
         ...
 
     def commit(self, run_id: str, story_ids: Iterable[str]) -> int:
-        """Write the named staged stories in one transaction; return how many were written."""
+        """Write the named staged stories in one transaction; return how many were written.
+
+        The same transaction removes them from the pending stories: published is not pending.
+        """
+        ...
+
+    def begin_pending(self) -> tuple[int, list[PendingEntry]]:
+        """Count one more run that retries pending stories; return its number (1, 2, ...) and
+        every pending entry, given up or not."""
+        ...
+
+    def save_pending(self, entries: Iterable[PendingEntry], settled: Iterable[str]) -> int:
+        """In one transaction: write ``entries`` (except stories stored by now, which are
+        published) and remove the ``settled`` ids; return how many entries were written."""
+        ...
+
+    def requeue_given_up(self, urls: Iterable[str] | None = None) -> int:
+        """Make given-up stories (those at ``urls``, or all) due on the next run, with their
+        attempts forgotten; return how many."""
         ...
 
     def discard_staged(self) -> int:
@@ -134,7 +177,7 @@ class StateStore(Protocol):
     def stats(self) -> StoreStats: ...
 
     def reset(self) -> None:
-        """Forget every story and run."""
+        """Forget every story, run and pending story."""
         ...
 
     def close(self) -> None: ...

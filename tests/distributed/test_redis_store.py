@@ -138,3 +138,39 @@ def test_the_state_command_reads_a_redis_store(redis_server: RedisServer) -> Non
                             url], capture_output=True, text=True, timeout=60)
     assert shown.returncode == 0, shown.stderr
     assert "stories          1" in shown.stdout
+
+
+def pending_scenario(store: StateStore) -> dict[str, object]:
+    """Pending stories: saved, published (then never pending again), given up and re-queued."""
+    from newscrawl.state.store import PendingEntry
+
+    def entry(sid: str, **changes: object) -> PendingEntry:
+        base = PendingEntry(id=sid, url=f"https://www.thestar.com.my/x/{sid}", via="listing",
+                            referrer="", first_seen="2026-11-27T00:00:00+00:00", first_run=1)
+        return replace(base, **changes)  # type: ignore[arg-type]
+
+    answers: dict[str, object] = {}
+    answers["first"] = store.begin_pending()
+    a, b, c = "a" * 16, "b" * 16, "c" * 16
+    answers["saved"] = store.save_pending(
+        [entry(a, attempts=1, last_error="500"), entry(b), entry(c, given_up="2026-11-28")], [])
+    store.begin_run(RUN, "2026-11-27T00:00:00+00:00")
+    store.stage(stored(a))
+    store.commit(RUN, [a])
+    answers["after_commit"] = store.begin_pending()
+    answers["saved_again"] = store.save_pending([entry(a, attempts=2)], [b])
+    answers["stats"] = (store.stats().pending, store.stats().given_up)
+    answers["requeued"] = store.requeue_given_up([entry(c).url])
+    answers["end"] = store.begin_pending()
+    return answers
+
+
+def test_pending_stories_behave_alike_in_both_stores(tmp_path: Path,
+                                                      redis_server: RedisServer) -> None:
+    sqlite = SqliteStateStore(tmp_path / "state.sqlite")
+    shared = open_state_store(tmp_path / "unused", f"{redis_server.url}?prefix=pending")
+    try:
+        assert pending_scenario(shared) == pending_scenario(sqlite)
+    finally:
+        sqlite.close()
+        shared.close()
