@@ -18,6 +18,7 @@ from typing import Final, Self
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 
 from newscrawl.config import NewscrawlConfig
 from newscrawl.runner.lock import LOCK_FD_ENV, RunLock, RunLockedError
@@ -36,6 +37,11 @@ class RunLockExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        if crawler.settings.get("NEWSCRAWL_REDIS_URL") or os.environ.get("NEWSCRAWL_REDIS_URL"):
+            # A worker of a shared crawl: its siblings on this data directory run at the same
+            # time by design, and Redis (leases, story claims) keeps them from publishing a
+            # story twice; `newscrawl run --workers` holds the run lock for all of them.
+            raise NotConfigured("a distributed worker: the run lock is its pool's")
         lock = RunLock(NewscrawlConfig.from_settings(crawler.settings).data_dir / LOCK_NAME)
         inherited = os.environ.get(LOCK_FD_ENV, "")
         if not (inherited.isdigit() and lock.inherit(int(inherited))):
