@@ -300,6 +300,7 @@ class AseanplusSpider(Spider):
         except NotAStoryError as skipped:  # a gallery: no story, and no bad page either
             self.crawler.stats.inc_value(f"newscrawl/skipped/{skipped.kind}")
             logger.info("skipped (%s): %s", skipped.kind, url)
+            self.pending.settled(url, skipped.kind)  # not a story: nothing to retry
             return
         except PageError as error:
             yield self.failures.bad_page(url, error.reason, response, crawled_at)

@@ -80,19 +80,22 @@ def test_leaving_releases_the_leases_after_publishing(redis_server: RedisServer)
 
 def test_the_heartbeat_thread_keeps_a_busy_worker_alive(redis_server: RedisServer) -> None:
     worker, other = books(redis_server, "worker", "other")
-    worker.register(ttl=0.4)
+    worker.register(ttl=1.0)
     other.register(ttl=30)
     queue(redis_server, (0, b"page"))
     assert worker.pop()
-    beat = Heartbeat(worker.server, worker, ttl=0.4)
+    # Never the default on_lapse here: it ends the process, and this process is pytest.
+    lapsed: list[bool] = []
+    beat = Heartbeat(worker.server, worker, ttl=1.0, on_lapse=lambda: lapsed.append(True))
     beat.start()
     try:
-        time.sleep(1.2)  # three TTLs: only the heartbeat keeps it alive
+        time.sleep(3.0)  # three TTLs: only the heartbeat keeps it alive
         assert other.look(idle=True).requeued == 0
     finally:
         beat.stop()
         beat.join()
-    time.sleep(0.5)
+    assert lapsed == []
+    time.sleep(1.5)
     assert other.look(idle=True).requeued == 1
 
 
