@@ -36,8 +36,9 @@ class FallbackArticlePage(ArticlePage):
     # names whole-page wrappers and article containers elsewhere.
     FURNITURE_CSS: ClassVar[str] = (
         "script, noscript, style, template, [id^=div-gpt-ad], .inline-caption, .caption, "
-        ".story-image, .embeded-image, img.go-chart, #related-stories-div, [class*=flourish], "
-        "[class*=whatsapp], [class*=plan-box], [class*=badge-premium]"
+        ".story-image, .embeded-image, img.go-chart, p:has(> img.go-chart), "
+        "#related-stories-div, [class*=flourish], [class*=whatsapp], [class*=plan-box], "
+        "[class*=badge-premium], span.story-date, p.date, time.timestamp"
     )
     # A bold "Related stories:" paragraph, followed by paragraphs that are only links.
     RELATED_LEAD_CSS: ClassVar[str] = "p > b, p > strong"
