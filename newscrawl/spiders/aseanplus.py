@@ -8,6 +8,7 @@ says what a URL means. Every URL is canonical inside the crawl and re-based onto
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
@@ -149,7 +150,13 @@ class AseanplusSpider(Spider):
         self.state = crawl_state_for(self.crawler)
         self.state.walk_complete = False
         self.known = KnownStories.for_run(self.state, self.crawler.stats)
-        self.pending = self.state.open_pending(self.known.published, self.crawler.stats)
+        if self.settings.get("NEWSCRAWL_REDIS_URL") or os.environ.get("NEWSCRAWL_REDIS_URL"):
+            # A shared crawl: another worker may publish what this one met, so one worker's
+            # bookkeeping would call those stories lost. Leases keep them instead (for now,
+            # pending stories across runs are kept by single-process crawls only).
+            self.pending = PendingStories.detached()
+        else:
+            self.pending = self.state.open_pending(self.known.published, self.crawler.stats)
         self.failures = FailureSorter(self.crawler.stats, self.args.base_url,
                                       on_story_failure=self.pending.failed)
 
