@@ -89,7 +89,7 @@ class DistributedConfig:
     @classmethod
     def from_settings(cls, settings: SettingsLike, run_id: str) -> DistributedConfig | None:
         """None when ``NEWSCRAWL_REDIS_URL`` is unset (a single-process crawl)."""
-        url = settings.get("NEWSCRAWL_REDIS_URL") or os.environ.get("NEWSCRAWL_REDIS_URL")
+        url = redis_url(settings)
         if not url:
             return None
         if not str(url).startswith(("redis://", "rediss://", "unix://")):
@@ -119,3 +119,10 @@ class DistributedConfig:
             in ("1", "true", "yes", "on"),
             idle_checks=int(number("NEWSCRAWL_REDIS_IDLE_CHECKS", 3, 1, 100)),
         )
+
+
+def redis_url(settings: SettingsLike) -> str | None:
+    """``NEWSCRAWL_REDIS_URL`` (a setting, else the environment): set for a worker of a shared
+    crawl, unset for a single-process crawl."""
+    url = settings.get("NEWSCRAWL_REDIS_URL") or os.environ.get("NEWSCRAWL_REDIS_URL")
+    return str(url) if url else None

@@ -21,6 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newscrawl.config import NewscrawlConfig
+from newscrawl.distributed.config import redis_url
 from newscrawl.runner.lock import LOCK_FD_ENV, RunLock, RunLockedError
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ class RunLockExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if crawler.settings.get("NEWSCRAWL_REDIS_URL") or os.environ.get("NEWSCRAWL_REDIS_URL"):
+        if redis_url(crawler.settings):
             # A worker of a shared crawl: its siblings on this data directory run at the same
             # time by design, and Redis (leases, story claims) keeps them from publishing a
             # story twice; `newscrawl run --workers` holds the run lock for all of them.

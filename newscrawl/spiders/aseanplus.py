@@ -8,7 +8,6 @@ says what a URL means. Every URL is canonical inside the crawl and re-based onto
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
@@ -23,6 +22,7 @@ from twisted.python.failure import Failure
 
 from newscrawl import rendering
 from newscrawl.config import ConfigError
+from newscrawl.distributed.config import redis_url
 from newscrawl.items import DiscoveredVia, QuarantineItem, StoryItem
 from newscrawl.pages import (
     ArticleData,
@@ -150,7 +150,7 @@ class AseanplusSpider(Spider):
         self.state = crawl_state_for(self.crawler)
         self.state.walk_complete = False
         self.known = KnownStories.for_run(self.state, self.crawler.stats)
-        if self.settings.get("NEWSCRAWL_REDIS_URL") or os.environ.get("NEWSCRAWL_REDIS_URL"):
+        if redis_url(self.settings):
             # A shared crawl: another worker may publish what this one met, so one worker's
             # bookkeeping would call those stories lost. Leases keep them instead (for now,
             # pending stories across runs are kept by single-process crawls only).
