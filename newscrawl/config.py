@@ -55,6 +55,15 @@ class NewscrawlConfig:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     # Freeze start-up objects out of the garbage collector's walks (GcTuningExtension).
     gc_freeze: bool = True
+    # Hosts the browser's scripts/XHR/fetch may reach (empty: any but known ad/analytics
+    # hosts) and hosts it must never reach (see newscrawl.browser_policy).
+    browser_allow_hosts: tuple[str, ...] = ()
+    browser_deny_hosts: tuple[str, ...] = ()
+    # "Others Also Read" without the browser (newscrawl.others): learn where the list comes
+    # from, then render one story in this many to check the rule.
+    others_learn: bool = True
+    others_sample_every: int = 50
+    others_confirm_pages: int = 3
 
     @classmethod
     def from_settings(cls, settings: SettingsLike) -> NewscrawlConfig:
@@ -99,9 +108,32 @@ class NewscrawlConfig:
                 "NEWSCRAWL_NEAR_DUPLICATE_WINDOW_DAYS", 30, 0, 36500
             ),
             now=_instant(settings.get("NEWSCRAWL_NOW")),
-            gc_freeze=str(settings.get("NEWSCRAWL_GC_FREEZE", True)).lower()
-            not in ("0", "false", "no", "off"),
+            gc_freeze=_flag(settings.get("NEWSCRAWL_GC_FREEZE", True)),
+            browser_allow_hosts=_hosts(settings, "NEWSCRAWL_BROWSER_ALLOW_HOSTS"),
+            browser_deny_hosts=_hosts(settings, "NEWSCRAWL_BROWSER_DENY_HOSTS"),
+            others_learn=_flag(settings.get("NEWSCRAWL_OTHERS_LEARN", True)),
+            others_sample_every=int(number("NEWSCRAWL_OTHERS_SAMPLE_EVERY", 50, 1, 1_000_000)),
+            others_confirm_pages=int(number("NEWSCRAWL_OTHERS_CONFIRM_PAGES", 3, 1, 100)),
         )
+
+
+def _flag(raw: Any) -> bool:
+    return str(raw).lower() not in ("0", "false", "no", "off")
+
+
+def _hosts(settings: SettingsLike, name: str) -> tuple[str, ...]:
+    """A host list: a list setting, or a string of hosts split by commas or spaces."""
+    raw = settings.get(name)
+    if not raw:
+        return ()
+    items = raw.replace(",", " ").split() if isinstance(raw, str) else raw
+    if not isinstance(items, list | tuple):
+        raise ConfigError(f"{name}={raw!r} is not a list of host names")
+    hosts = tuple(str(item).strip().lower().lstrip(".") for item in items if str(item).strip())
+    for host in hosts:
+        if "/" in host or ":" in host:
+            raise ConfigError(f"{name}: {host!r} is not a host name (no scheme, port or path)")
+    return hosts
 
 
 def _instant(raw: Any) -> datetime:

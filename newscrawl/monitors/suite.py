@@ -14,6 +14,7 @@ from newscrawl.monitors.checks import (
     ListingMonitor,
 )
 from newscrawl.monitors.drift import DriftMonitor
+from newscrawl.monitors.others import OthersAlsoReadMonitor
 from newscrawl.monitors.report import MonitorReportAction
 
 
@@ -25,6 +26,7 @@ class CrawlHealthMonitorSuite(MonitorSuite):  # type: ignore[misc]
         FieldCoverageMonitor,
         ExtractionMonitor,
         DriftMonitor,
+        OthersAlsoReadMonitor,
     ]
     # "finished" actions run whether the monitors passed or not: the verdict is always saved.
     monitors_finished_actions: ClassVar[list[type]] = [MonitorReportAction]

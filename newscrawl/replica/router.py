@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, unquote
 from newscrawl.replica.article_render import render_article, spoil_markup
 from newscrawl.replica.feed_render import render_others_also_read, render_rss
 from newscrawl.replica.listing_render import render_listing
+from newscrawl.replica.others_source import OthersDelivery
 from newscrawl.replica.render import ROBOTS_TXT, not_found_page, server_error_page
 from newscrawl.replica.site import SECTION_PATH, Site
 
@@ -22,7 +23,7 @@ PDF_BODY: Final = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\
                    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
                    b"trailer << /Root 1 0 R >>\n%%EOF\n")
 CACHE_SIZE: Final = 4096
-Kind = Literal["article", "listing", "feed", "other"]
+Kind = Literal["article", "listing", "feed", "others", "other"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +64,15 @@ SERVER_ERROR: Final = html(500, server_error_page())
 class SiteRouter:
     """Resolves ``path?query`` to a ``Response``; rendered pages are cached (bounded LRU)."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, others: OthersDelivery | None = None) -> None:
         self.site = site
+        self.others = others or OthersDelivery()
         self._cache: OrderedDict[tuple[str, str, bool], Response] = OrderedDict()
+
+    def set_others(self, delivery: OthersDelivery) -> None:
+        """Deliver the list another way from now on (rendered pages are forgotten)."""
+        self.others = delivery
+        self._cache.clear()
 
     def resolve(self, target: str, *, drifted: bool = False) -> Response:
         """The response for ``target``; ``drifted`` asks for the changed article layout."""
@@ -77,8 +84,9 @@ class SiteRouter:
             return self._cached("rss", "", False)
         if path == "/robots.txt":
             return self._cached("robots", "", False)
-        if path == "/api/others-also-read":
-            return self._cached("api", dict(parse_qsl(query)).get("path", ""), False)
+        if path == self.others.api_path() and self.others.source == "api":
+            return self._cached("api", dict(parse_qsl(query)).get(self.others.api_key(), ""),
+                                False)
         if path in ("/", "/aseanplus"):
             return redirect(SECTION_PATH, 302)
         if len(path) > 1 and path.endswith("/"):
@@ -125,7 +133,7 @@ class SiteRouter:
             return Response(200, HTML, b"", kind="article")
         if story.fault == "not-html":
             return Response(200, "application/pdf", PDF_BODY, kind="article")
-        text = render_article(story, self.site, drifted=drifted)
+        text = render_article(story, self.site, drifted=drifted, others=self.others)
         if story.fault == "broken-markup":
             text = spoil_markup(text)
         return html(200, text, "article")

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
@@ -23,12 +23,15 @@ from twisted.python.failure import Failure
 from newscrawl import rendering
 from newscrawl.config import ConfigError
 from newscrawl.items import DiscoveredVia, QuarantineItem, StoryItem
+from newscrawl.others.learner import Purpose
+from newscrawl.others.rule import ListRule
 from newscrawl.pages import ArticleData, ArticlePage, ListingPage, PageError, RssFeedPage
 from newscrawl.records import build_story
 from newscrawl.spiders.arguments import ArgumentError, SpiderArguments
 from newscrawl.spiders.failures import FailureSorter, one_line
 from newscrawl.spiders.frontier import StoryFrontier
 from newscrawl.spiders.known_stories import KnownStories
+from newscrawl.spiders.others_list import OthersLists
 from newscrawl.spiders.run_settings import fit_run_settings
 from newscrawl.state.crawl import CrawlState, crawl_state_for
 from newscrawl.urls import (
@@ -52,8 +55,6 @@ LISTING_LINKS: Final = "newscrawl/listing_links"
 # Hrefs that are no URL at all (``http://[oops/``), skipped: the frontier's "bad-url" admission.
 BAD_URL_LINKS: Final = "newscrawl/links/bad-url"
 
-# Held records wait for their rendered page: render requests go first so few are held.
-RENDER_PRIORITY: Final = 10
 # Consecutive render failures after which the browser is given up for this run.
 MAX_RENDER_FAILURES_IN_A_ROW: Final = 5
 EXIT_BAD_ARGUMENT: Final = 2
@@ -94,7 +95,7 @@ class AseanplusSpider(Spider):
         # Bound once: Scrapy caches a check of each callback's source by weak reference, so a
         # bound method made anew for every request has its source parsed again and again.
         self._on_article = self.parse_article
-        self._on_rendered = self.parse_rendered
+        self.others = OthersLists(self)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> AseanplusSpider:
@@ -122,6 +123,12 @@ class AseanplusSpider(Spider):
         self.state = crawl_state_for(self.crawler)
         self.state.walk_complete = False
         self.known = KnownStories.for_run(self.state, self.crawler.stats)
+        config = self.state.config
+        self.others.start(self.state.store.list_rules(), learn=config.others_learn,
+                          sample_every=config.others_sample_every,
+                          confirm_pages=config.others_confirm_pages,
+                          first_run=self.state.store.last_successful_run() is None)
+        self.crawler.signals.connect(self._idle, signal=signals.spider_idle)
         yield self._listing_request(SECTION_URL)
         yield Request(rebase(SITE_ORIGIN + RSS_PATH, self.args.base_url), callback=self.parse_feed,
                       errback=self.failures.feed_failed)
@@ -244,12 +251,13 @@ class AseanplusSpider(Spider):
         for href in data.next_in:
             yield from self._follow(href, "next_in", url)
         story = PendingStory(data, url, via, referrer, crawled_at, raw_html)
-        if response.meta.get("playwright") or not self.rendering:
+        if response.meta.get("playwright"):  # render=always: this is the rendered page
+            self.others.note_outcome(rendering.list_wait_outcome(response.meta) or "missing")
             yield from self._with_list(story, data.others_also_read)
-            return
-        yield Request(response.url, callback=self._on_rendered, errback=self.render_failed,
-                      meta=rendering.render_meta(read_list=True), cb_kwargs={"story": story},
-                      priority=RENDER_PRIORITY, dont_filter=True)
+        elif self.rendering or self.others.works_without_browser:
+            yield from self.others.for_story(story, response)
+        else:
+            yield from self._with_list(story, data.others_also_read)
 
     def _settled(self, url: str, response: Response) -> bool:
         """Where a redirect landed: a new story of the section is fine, anything else is not."""
@@ -264,8 +272,8 @@ class AseanplusSpider(Spider):
         logger.info("redirected from %s to %s: skipped", requested, url)
         return False
 
-    def parse_rendered(self, response: Response,
-                       story: PendingStory) -> Iterator[Request | StoryItem]:
+    def parse_rendered(self, response: Response, story: PendingStory,
+                       purpose: Purpose = "fallback") -> Iterator[Request | StoryItem]:
         self._render_failures = 0
         stats = self.crawler.stats
         stats.inc_value("newscrawl/rendered")
@@ -277,7 +285,22 @@ class AseanplusSpider(Spider):
             stats.inc_value(f"newscrawl/render_failed/{reason}")
             logger.warning("rendered page unreadable (%s): %s", reason, story.url)
             links = ()
-        yield from self._with_list(story, links)
+        yield from self.others.rendered(story, response, links, purpose)
+
+    def parse_others_direct(self, response: Response, story: PendingStory,
+                            rule: ListRule) -> Iterator[Request | StoryItem]:
+        """The list fetched with a plain request, by the learned rule."""
+        yield from self.others.direct(story, response, rule)
+
+    def others_direct_failed(self, failure: Failure) -> Iterator[Request | StoryItem]:
+        request = failure.request  # type: ignore[attr-defined]
+        logger.info("list request failed (%s): %s", one_line(failure.value), request.url)
+        reason = type(failure.value).__name__
+        yield from self.others.direct_failed(request.cb_kwargs["story"], reason)
+
+    def _idle(self) -> None:
+        for request in self.others.spider_idle():
+            self.crawler.engine.crawl(request)
 
     def render_failed(self, failure: Failure) -> Iterator[Request | StoryItem]:
         """The record goes out without the list; a browser that cannot start is given up."""
@@ -292,7 +315,9 @@ class AseanplusSpider(Spider):
                            "lists", "did not start" if never_started else "keeps failing",
                            one_line(failure.value))
         request = failure.request  # type: ignore[attr-defined]
-        yield from self._with_list(request.cb_kwargs["story"], ())
+        yield from self.others.render_failed(request.cb_kwargs["story"],
+                                             request.cb_kwargs.get("purpose", "fallback"),
+                                             browser_gone=not self.rendering)
 
     def _with_list(self, story: PendingStory,
                    others: tuple[str, ...]) -> Iterator[Request | StoryItem]:

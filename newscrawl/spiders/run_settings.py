@@ -12,6 +12,7 @@ from scrapy.settings import Settings
 
 from newscrawl import rendering
 from newscrawl.browser import find_browser
+from newscrawl.browser_policy import BrowserPolicy
 from newscrawl.config import NewscrawlConfig
 from newscrawl.spiders.arguments import ArgumentError, SpiderArguments
 from newscrawl.spiders.feeds import new_run_id, route_feeds
@@ -51,6 +52,8 @@ def fit_run_settings(settings: Settings, args: SpiderArguments) -> RunSetup:
     rendering.configure(settings, enabled=browser is not None,
                         scheme=urlsplit(args.base_url or SITE_ORIGIN).scheme,
                         executable=browser, extra_args=config.browser_args,
-                        max_pages=config.max_render_pages)
+                        max_pages=config.max_render_pages,
+                        policy=BrowserPolicy(config.browser_allow_hosts,
+                                             config.browser_deny_hosts))
     route_feeds(settings, config.data_dir)
     return RunSetup(run_id=new_run_id(config.run_id), renders=browser is not None)

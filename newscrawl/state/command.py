@@ -15,6 +15,7 @@ from typing import Any
 
 from newscrawl.config import ConfigError, NewscrawlConfig
 from newscrawl.runner.lock import RunLock, RunLockedError
+from newscrawl.state.list_rules import ListRuleStore
 from newscrawl.state.sqlite_store import SqliteStateStore
 from newscrawl.state.store import StateError, StoreStats
 
@@ -64,6 +65,7 @@ def run_stats(args: argparse.Namespace) -> int:
     _, store = opened
     try:
         print(format_stats(store.stats()))
+        print(format_list_rule(store.list_rules()))
     finally:
         store.close()
     return 0
@@ -106,6 +108,18 @@ def _reset(args: argparse.Namespace, confirm: Confirm | None) -> int:
         store.close()
     print(f"Reset {path}: {stats.stories} stories and {stats.runs} runs forgotten.")
     return 0
+
+
+def format_list_rule(rules: ListRuleStore) -> str:
+    """The learned "Others Also Read" rule, and whether runs have seen filled lists."""
+    stored = rules.rule()
+    history = rules.history()
+    lines = [f"others-also-read {stored.description if stored else '- (none learned)'}"]
+    if stored:
+        lines.append(f"  learned        {stored.learned_at} (run {stored.learned_run})")
+    lines.append(f"  filled lists   in {history.runs_with_lists} runs, last "
+                 f"{history.last_filled_at or '-'}")
+    return "\n".join(lines)
 
 
 def format_stats(stats: StoreStats) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
+from newscrawl.state.list_rules import SqliteListRuleStore
 from newscrawl.state.sqlite_file import RESET_HINT, SCHEMA_VERSION, open_state_file
 from newscrawl.state.store import (
     RunRecord,
@@ -187,6 +188,9 @@ class SqliteStateStore:
             self._db.execute("DELETE FROM stories")
             self._db.execute("DELETE FROM runs")
         self._db.execute("VACUUM")
+
+    def list_rules(self) -> SqliteListRuleStore:
+        return SqliteListRuleStore(self._db)
 
     def close(self) -> None:
         self._db.close()
