@@ -13,11 +13,13 @@ BIN = Path(sys.executable).parent
 
 
 @contextmanager
-def replica(articles: int, seed: int = 1) -> Iterator[str]:
-    """Serve ``articles`` synthetic stories (deterministic for ``seed``); yields the origin."""
+def replica(articles: int, seed: int = 1, others_source: str = "api") -> Iterator[str]:
+    """Serve ``articles`` synthetic stories (deterministic for ``seed``); yields the origin.
+
+    ``others_source``: how pages deliver "Others Also Read" (``--others-source``)."""
     process = subprocess.Popen(
         [str(BIN / "newscrawl"), "replica", "serve", "--port", "0", "--articles", str(articles),
-         "--seed", str(seed)],
+         "--seed", str(seed), "--others-source", others_source],
         stdout=subprocess.PIPE, text=True, start_new_session=True,
     )
     try:

@@ -97,6 +97,10 @@ class ListSourceLearner:
             return Plan("render", "learn")
         return Plan("hold", "learn")
 
+    def plan_with_rule(self, rule: ListRule, page: PageValues, base: str) -> Plan | None:
+        """The rule's own plan for a story (inline or direct, no sampling); None: unusable."""
+        return self._apply(rule, page, base) if rule == self.rule else None
+
     def _apply(self, rule: ListRule, page: PageValues, base: str) -> Plan | None:
         if rule.kind == "inline":
             links = rule.links_from_page(page, base)
@@ -133,10 +137,12 @@ class ListSourceLearner:
             self._learning -= 1
         return purpose == "learn"
 
-    def direct_failed(self, reason: str) -> None:
-        """The plain request for a list failed (after retries): the rule is not trusted."""
+    def direct_failed(self, reason: str, rule: ListRule) -> None:
+        """The plain request ``rule`` made for a list failed (after retries): the rule is not
+        trusted. A request of a rule already replaced says nothing about the new one."""
         self._count(f"direct_failed/{reason}")
-        self._drop("direct_failed")
+        if rule == self.rule:
+            self._drop("direct_failed")
 
     def browser_lost(self) -> None:
         """The browser is gone for this run: no more learning or checks."""

@@ -46,29 +46,40 @@ class PageValues:
         return f"{parts.scheme}://{parts.netloc}"
 
 
-def read_page_values(url: str, html: str) -> PageValues:
-    """Every named value of the page at ``url`` (the URL the browser loaded)."""
+def read_page_values(url: str, html: str, *, doc: HtmlElement | None = None,
+                     wanted: frozenset[str] | None = None) -> PageValues:
+    """The named values of the page at ``url`` (the URL the browser loaded).
+
+    ``doc``: the page already parsed (saves parsing it again). ``wanted``: the locators (and
+    data block names) a rule reads; only those kinds of elements are visited then, which is
+    what keeps a story's list as cheap as a plain page.
+    """
     parts = urlsplit(url)
     values: dict[str, str] = {"page:url": url, "page:path": parts.path,
                               "page:slug": parts.path.rstrip("/").rsplit("/", 1)[-1]}
     blocks: dict[str, Any] = {}
-    try:
-        root = lxml_html.fromstring(html) if html.strip() else None
-    except (ValueError, lxml_html.etree.ParserError):
-        root = None
+    root = doc if doc is not None else _parse(html)
     if root is None:
         return PageValues(url, values, blocks)
-    for element in root.iter():
-        if not isinstance(element, HtmlElement):
-            continue
-        tag = element.tag
-        if tag == "meta":
+    kinds = {name.partition(":")[0] for name in wanted} if wanted is not None else None
+    if kinds is None or "meta" in kinds:
+        for element in root.iter("meta"):
             _meta_values(element, values)
-        elif tag == "script":
+    if kinds is None or kinds & {"script", "var", "id"}:
+        for element in root.iter("script"):
             _script_values(element, values, blocks)
-        else:
-            _attribute_values(element, values)
+    if kinds is None or "attr" in kinds:
+        for element in root.iter():
+            if isinstance(element, HtmlElement) and element.tag not in ("meta", "script"):
+                _attribute_values(element, values)
     return PageValues(url, values, blocks)
+
+
+def _parse(html: str) -> HtmlElement | None:
+    try:
+        return lxml_html.fromstring(html) if html.strip() else None
+    except (ValueError, lxml_html.etree.ParserError):
+        return None
 
 
 def _meta_values(element: HtmlElement, values: dict[str, str]) -> None:

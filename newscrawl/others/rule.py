@@ -45,6 +45,13 @@ class ListRule:
         query = "&".join(f"{name}={_show(part)}" for name, part in self.query)
         return f"fetch {_show(self.origin)}/{path}{'?' + query if query else ''} -> {self.field}"
 
+    def locators(self) -> frozenset[str]:
+        """The page values and data blocks the rule reads (see ``read_page_values``)."""
+        if self.kind == "inline":
+            return frozenset({self.block})
+        parts = [self.origin, *self.path, *(part for _, part in self.query)]
+        return frozenset(name for kind, name in parts if kind in ("val", "originof"))
+
     # --- applying the rule ---------------------------------------------------------------
 
     def request_url(self, page: PageValues) -> str | None:

@@ -255,7 +255,7 @@ class AseanplusSpider(Spider):
             self.others.note_outcome(rendering.list_wait_outcome(response.meta) or "missing")
             yield from self._with_list(story, data.others_also_read)
         elif self.rendering or self.others.works_without_browser:
-            yield from self.others.for_story(story, response)
+            yield from self.others.for_story(story, response, page.doc)
         else:
             yield from self._with_list(story, data.others_also_read)
 
@@ -296,7 +296,8 @@ class AseanplusSpider(Spider):
         request = failure.request  # type: ignore[attr-defined]
         logger.info("list request failed (%s): %s", one_line(failure.value), request.url)
         reason = type(failure.value).__name__
-        yield from self.others.direct_failed(request.cb_kwargs["story"], reason)
+        yield from self.others.direct_failed(request.cb_kwargs["story"], reason,
+                                             request.cb_kwargs["rule"])
 
     def _idle(self) -> None:
         for request in self.others.spider_idle():

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
+from lxml.html import HtmlElement
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
@@ -35,6 +36,9 @@ logger = logging.getLogger(__name__)
 
 # List requests go before new pages, so held records leave memory early.
 LIST_PRIORITY: Final = 10
+# Request.meta flag of a list's plain request (it may go to another host than the site's).
+LIST_REQUEST: Final = "newscrawl_list_request"
+LIST_SLOT: Final = "others-list"
 
 
 class OthersLists:
@@ -78,12 +82,16 @@ class OthersLists:
 
     # --- a story read from its plain page ---------------------------------------------------
 
-    def for_story(self, story: PendingStory, response: Response) -> Iterator[Any]:
+    def for_story(self, story: PendingStory, response: Response,
+                  doc: HtmlElement | None = None) -> Iterator[Any]:
+        """The list of a story read from its plain page (``doc``: that page, parsed)."""
         learner = self.learner
         if learner is None or not isinstance(response, TextResponse):
             yield from self._render(story, "fallback")
             return
-        page = read_page_values(response.url, story.raw_html or response.text)
+        wanted = learner.rule.locators() if learner.rule is not None else None
+        page = read_page_values(response.url, story.raw_html or response.text, doc=doc,
+                                wanted=wanted)
         yield from self._carry_out(story, page, learner.plan(page, story.url))
 
     def _carry_out(self, story: PendingStory, page: PageValues, plan: Plan) -> Iterator[Any]:
@@ -95,10 +103,14 @@ class OthersLists:
             yield from self._emit(story, plan.links)
         elif plan.action == "direct" and plan.url is not None and self.learner is not None:
             rule = self.learner.rule
+            meta: dict[str, Any] = {"allow_offsite": True, LIST_REQUEST: True}
+            if self.spider.args.on_loopback:
+                # A replica serves its "remote" service from the same host as the site:
+                # without its own slot the two would share one host's concurrency.
+                meta["download_slot"] = LIST_SLOT
             yield Request(plan.url, callback=self.spider.parse_others_direct,
                           errback=self.spider.others_direct_failed,
-                          cb_kwargs={"story": story, "rule": rule},
-                          meta={"allow_offsite": True, "newscrawl_list_request": True},
+                          cb_kwargs={"story": story, "rule": rule}, meta=meta,
                           priority=LIST_PRIORITY, dont_filter=True)
         else:
             yield from self._render(story, plan.purpose)
@@ -121,9 +133,10 @@ class OthersLists:
     def rendered(self, story: PendingStory, response: Response, links: tuple[str, ...],
                  purpose: Purpose) -> Iterator[Any]:
         self._count("rendered")
-        self._note_outcome(rendering.list_wait_outcome(response.meta) or "missing")
+        outcome = rendering.list_wait_outcome(response.meta) or "missing"
         self._copy_blocked()
         release = False
+        page: PageValues | None = None
         if self.learner is not None:
             captured: list[CapturedResponse] = response.meta.get(CAPTURED) or []
             page = read_page_values(rebase(story.url, self.spider.args.base_url),
@@ -131,6 +144,18 @@ class OthersLists:
             observation = Observation(page, story.url, tuple(captured), links)
             release = self.learner.rendered(observation, purpose)
             self._save_change()
+        rule = self.learner.rule if self.learner is not None else None
+        if outcome == "timeout" and rule is not None and page is not None:
+            # A slow browser is no reason to publish an empty list the rule can give.
+            self._count("timeout_fallback")
+            known = self.learner.plan_with_rule(rule, page, story.url) \
+                if self.learner is not None else None
+            if known is not None:
+                yield from self._carry_out(story, page, known)
+                if release:
+                    yield from self._release()
+                return
+        self._note_outcome(outcome)
         yield from self._emit(story, links, counted=True)
         if release:
             yield from self._release()
@@ -162,7 +187,7 @@ class OthersLists:
         body = response.text if isinstance(response, TextResponse) else ""
         links = rule.links_from_body(body, story.url)
         if links is None:
-            yield from self.direct_failed(story, "unreadable")
+            yield from self.direct_failed(story, "unreadable", rule)
             return
         if not links:
             # An empty list may be the story's, or the rule's fault: the browser decides.
@@ -172,9 +197,9 @@ class OthersLists:
         self._count("direct")
         yield from self._emit(story, links)
 
-    def direct_failed(self, story: PendingStory, reason: str) -> Iterator[Any]:
+    def direct_failed(self, story: PendingStory, reason: str, rule: ListRule) -> Iterator[Any]:
         if self.learner is not None:
-            self.learner.direct_failed(reason)
+            self.learner.direct_failed(reason, rule)
             self._save_change()
         yield from self._render(story, "fallback")
 

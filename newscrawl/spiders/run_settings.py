@@ -16,6 +16,7 @@ from newscrawl.browser_policy import BrowserPolicy
 from newscrawl.config import NewscrawlConfig
 from newscrawl.spiders.arguments import ArgumentError, SpiderArguments
 from newscrawl.spiders.feeds import new_run_id, route_feeds
+from newscrawl.spiders.others_list import LIST_SLOT
 from newscrawl.urls import SITE_ORIGIN
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ LOOPBACK_LIMITS: Final = {
     "CONCURRENT_REQUESTS": 32,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
 }
+
+LIST_SLOT_LIMITS: Final = {"concurrency": 32, "delay": 0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,12 @@ def fit_run_settings(settings: Settings, args: SpiderArguments) -> RunSetup:
     if args.on_loopback:
         for name, value in LOOPBACK_LIMITS.items():
             settings.set(name, value, priority="spider")
+        # The lists' plain requests have a slot of their own on a replica (others_list.py),
+        # and a recommendation service answers slowly: enough of them in flight to keep up.
+        slots = {**settings.getdict("DOWNLOAD_SLOTS"), LIST_SLOT: LIST_SLOT_LIMITS}
+        settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+        settings.set("CONCURRENT_REQUESTS", LOOPBACK_LIMITS["CONCURRENT_REQUESTS"]
+                     + LIST_SLOT_LIMITS["concurrency"], priority="spider")
     browser = find_browser(config.browser_path) if args.render != "never" else None
     if args.render == "always" and browser is None:
         raise ArgumentError("render='always' needs a browser and none was found")
