@@ -4,8 +4,9 @@
 runs before the story is loaded and
 
 - adds ``GUARD_JS``, so the page cannot open WebSockets or popups (``window.open``) or submit
-  forms (navigations such as ``location.href`` or a meta refresh are blocked by the request
-  policy, ``browser_policy``); a popup that opens anyway (a ``target=_blank`` click) is closed;
+  forms; answers any later top-frame navigation (``location.href``, a meta refresh, to any
+  origin) with a 204, so the page stays; a popup that opens anyway (a ``target=_blank`` click)
+  gets no request out (a context route refuses all) and is closed;
 - counts every browser request by host and by resource type (``newscrawl/browser/…``);
 - with ``capture``, keeps the bodies of the page's XHR/fetch responses in
   ``request.meta[CAPTURED]``, so the crawl can learn where the "Others Also Read" list came
@@ -55,9 +56,18 @@ class BrowserSession:
 
     def __init__(self, stats: StatsCollector) -> None:
         self.stats = stats
+        self._guarded_contexts: set[int] = set()
 
     async def prepare_page(self, page: Any, request: Request) -> None:
         await page.add_init_script(GUARD_JS)
+        # Registered after scrapy-playwright's route, so it sees each request first.
+        await page.route("**", self._stay_on_page)
+        context = page.context
+        if id(context) not in self._guarded_contexts:
+            # scrapy-playwright routes each page it opens; a page it did not open (a popup
+            # that got through) falls back to this context route, which lets nothing out.
+            self._guarded_contexts.add(id(context))
+            await context.route("**", self._refuse)
         page.on("request", self._count_request)
         page.on("popup", self._close_popup)
         page.on("websocket", self._count_websocket)
@@ -68,6 +78,25 @@ class BrowserSession:
                 await _capture(response, captured)
 
             page.on("response", keep)
+
+    async def _stay_on_page(self, route: Any, request: Any) -> None:
+        """A second top-frame navigation (``location.href``, meta refresh, form submit) gets
+        an HTTP 204, on which the browser stays where it is: aborting it would replace the
+        story with Chromium's error page before its HTML is read."""
+        try:
+            leaving = (request.is_navigation_request() and request.frame.parent_frame is None
+                       and request.frame.page.url not in ("", "about:blank"))
+        except Exception:  # no frame (service worker): the request policy decides
+            leaving = False
+        if leaving:
+            self.stats.inc_value(f"{STATS}/blocked/navigation")
+            await route.fulfill(status=204, body="")
+        else:
+            await route.fallback()
+
+    async def _refuse(self, route: Any, request: Any) -> None:
+        self.stats.inc_value(f"{STATS}/blocked/unowned_page")
+        await route.abort()
 
     def _count_request(self, request: Any) -> None:
         parts = urlsplit(request.url)

@@ -141,7 +141,7 @@ class AseanplusSpider(Spider):
     def _page_meta(self, *, story: bool = False) -> dict[str, Any]:
         """Plain fetch, unless render=always sends every HTML page through the browser."""
         if self.rendering and self.args.render == "always":
-            return rendering.render_meta(read_list=story)
+            return rendering.render_meta(read_list=story, session=self.others.session)
         return {}
 
     def _follow(self, href: str, via: DiscoveredVia, referrer: str) -> Iterator[Request]:
