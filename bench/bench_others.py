@@ -40,7 +40,7 @@ from newscrawl.urls import canonical_url, is_site_article
 MODES = ("api", "remote", "inline")
 TARGET_RATIO = 0.67
 TARGET_BROWSER_SHARE = 0.05
-NOW = "2025-07-01T00:00:00+08:00"
+NOW = "2025-07-10T00:00:00+08:00"
 
 
 @dataclass(frozen=True)

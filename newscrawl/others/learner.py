@@ -165,8 +165,10 @@ class ListSourceLearner:
                     return "inconclusive"  # the service failed the browser, not the rule
                 predicted = rule.links_from_body(response.body, observation.base)
                 return "agree" if predicted == observation.rendered else "disagree"
-        # The page did not ask for what the rule would; an empty list on both sides agrees.
-        return "disagree" if observation.rendered else "inconclusive"
+        # The page did not ask for what the rule would. If another response explains the
+        # list, the site moved it; if none does (an empty list, a body not captured in time),
+        # this page proves nothing.
+        return "disagree" if candidates(observation) else "inconclusive"
 
     def _learn(self, observation: Observation) -> bool:
         self._renders_without_rule += 1
