@@ -92,7 +92,10 @@ def render_meta(*, read_list: bool, session: BrowserSession | None = None,
     ``session`` guards the page and counts its traffic; ``capture`` keeps its XHR/fetch
     responses (``browser_session.CAPTURED``) for learning where the list comes from.
     """
-    meta: dict[str, Any] = {"playwright": True}
+    # The HTML is there at DOMContentLoaded; the list's own wait (below) covers the rest, so
+    # a slow stylesheet or a busy machine does not fail the navigation.
+    meta: dict[str, Any] = {"playwright": True,
+                            "playwright_page_goto_kwargs": {"wait_until": "domcontentloaded"}}
     if session is not None:
         meta["playwright_page_init_callback"] = session.prepare_page
     if capture:

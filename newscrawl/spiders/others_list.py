@@ -50,6 +50,8 @@ class OthersLists:
         self.session: BrowserSession | None = None
         self._rules: ListRuleStore | None = None
         self._held: deque[tuple[PendingStory, PageValues]] = deque()
+        # Stories whose render failed once (each gets one more try).
+        self._retried: set[str] = set()
         self._noted_filled = False
 
     def start(self, rules: ListRuleStore, *, learn: bool, sample_every: int,
@@ -162,25 +164,34 @@ class OthersLists:
 
     def render_failed(self, story: PendingStory, purpose: Purpose,
                       browser_gone: bool) -> Iterator[Any]:
+        """A render failed (timeout, crash): the rule gives the list if there is one, else
+        the story waits for one like a held story (once); only then it goes without it."""
         self._copy_blocked()
-        self._note_outcome("missing")
-        if self.learner is None:
+        learner = self.learner
+        if learner is None:
+            self._note_outcome("missing")
             yield from self._emit(story, (), counted=True)
             return
         if browser_gone:
-            self.learner.browser_lost()
-        release = self.learner.render_failed(purpose)
-        rule = self.learner.rule
-        if rule is not None and rule.kind == "fetch" and purpose == "check":
-            # The check is lost, not the list: the rule still gives it without the browser.
-            page = read_page_values(rebase(story.url, self.spider.args.base_url),
-                                    story.raw_html or "")
-            url = rule.request_url(page)
-            if url is not None:
-                yield from self._carry_out(story, page, Plan("direct", url=url))
-                return
-        yield from self._emit(story, (), counted=True)
-        if release or browser_gone:
+            learner.browser_lost()
+        release = learner.render_failed(purpose) or browser_gone
+        page = read_page_values(rebase(story.url, self.spider.args.base_url),
+                                story.raw_html or "")
+        known = learner.plan_with_rule(learner.rule, page, story.url) \
+            if learner.rule is not None else None
+        retried = story.url in self._retried
+        if known is not None:
+            self._count("render_failed/by_rule")
+            yield from self._carry_out(story, page, known)
+        elif not retried and not browser_gone:
+            self._retried.add(story.url)
+            self._count("render_failed/again")
+            self._held.append((story, page))
+            release = True
+        else:
+            self._note_outcome("missing")
+            yield from self._emit(story, (), counted=True)
+        if release:
             yield from self._release()
 
     def direct(self, story: PendingStory, response: Response, rule: ListRule) -> Iterator[Any]:
