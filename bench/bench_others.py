@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import bench_spider
 from bench_spider import BIN, LOOPBACK_ONLY, REPO, ProcessMemorySampler, crawl
 from replica_process import replica
 
@@ -41,6 +42,9 @@ MODES = ("api", "remote", "inline")
 TARGET_RATIO = 0.67
 TARGET_BROWSER_SHARE = 0.05
 NOW = "2025-07-10T00:00:00+08:00"
+# render=always on the small replica, and any crawl on a busy shared machine, take longer than
+# bench_spider's default allows.
+bench_spider.CRAWL_TIMEOUT = 1200
 
 
 @dataclass(frozen=True)
