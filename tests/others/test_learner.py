@@ -45,14 +45,15 @@ def test_one_story_in_sample_every_is_rendered_to_check_the_rule() -> None:
     learner = ListSourceLearner(count=events.append, sample_every=10)
     learn(learner, pages, STORIES[:3])
     actions = []
-    for article in STORIES[3:43]:
+    for article in STORIES[3:73]:
         plan = learner.plan(page(pages, article), article.url)
         actions.append(plan.action)
         if plan.action == "render":
             assert plan.purpose == "check"
             learner.rendered(pages.observation(article), "check")
-    assert actions.count("render") == 4 and actions.count("direct") == 36
-    assert events.count("check/agree") == 4
+    # Checks after 10, then 20, then 40 stories: each agreement doubles the distance.
+    assert [i for i, action in enumerate(actions) if action == "render"] == [9, 29, 69]
+    assert events.count("check/agree") == 3
     assert learner.rule is not None
 
 
