@@ -5,7 +5,7 @@ page values and answers with a ``Plan``; it is told what each render, check and 
 gave. Without a rule it renders a few stories at a time to learn one and asks to *hold* the
 others until a rule is confirmed on ``confirm_pages`` pages (or learning gives up: then every
 story is rendered, as before). With a rule, one story in ``sample_every`` is rendered anyway
-and compared (stretching to one in 4 x ``sample_every`` while checks agree); a rule that
+and compared (stretching to one in 4 x ``sample_every`` while the rule lasts); a rule that
 disagrees, cannot be built or whose fetch fails is dropped and learned again. ``count``
 receives the name of every event (the spider counts them in stats).
 """
@@ -31,9 +31,9 @@ DEFAULT_LEARN_PARALLEL: Final = 4
 DEFAULT_LEARN_BUDGET: Final = 12
 # Rules dropped in one run before the run stops learning and renders every story.
 DEFAULT_MAX_DROPS: Final = 4
-# Each check that agrees doubles the distance to the next, up to this many times
-# ``sample_every``: a rule that keeps agreeing costs fewer renders, and a new or stored rule
-# is checked closely again. A moved endpoint shows sooner still, as failed direct fetches.
+# Each check doubles the distance to the next, up to this many times ``sample_every``: a rule
+# that keeps agreeing costs fewer renders (one that disagrees is dropped, and a new rule is
+# checked closely again). A moved endpoint shows sooner still, as failed direct fetches.
 MAX_SAMPLE_STRETCH: Final = 4
 
 
@@ -94,6 +94,10 @@ class ListSourceLearner:
                                      self._since_sample >= self._interval):
                     self._check_next = False
                     self._since_sample = 0
+                    # Stretched when the check is sent, not when it answers: after learning,
+                    # hundreds of held stories are planned before any check comes back.
+                    self._interval = min(2 * self._interval,
+                                         MAX_SAMPLE_STRETCH * self.sample_every)
                     return Plan("render", "check")
                 return known
         if self.gave_up or not self.browser:
@@ -130,8 +134,6 @@ class ListSourceLearner:
         if rule is not None and purpose == "check":
             verdict = self._compare(rule, observation)
             self._count(f"check/{verdict}")
-            if verdict == "agree":
-                self._interval = min(2 * self._interval, MAX_SAMPLE_STRETCH * self.sample_every)
             if verdict == "disagree":
                 self._count("disagree")
                 self._drop("disagree")
