@@ -81,6 +81,11 @@ class ListSourceLearner:
         if rule is not None:
             count("stored_rule")
 
+    @property
+    def learning(self) -> bool:
+        """No rule yet, and renders may still find one."""
+        return self.rule is None and not self.gave_up and self.browser
+
     # --- deciding ----------------------------------------------------------------------
 
     def plan(self, page: PageValues, base: str) -> Plan:

@@ -156,9 +156,13 @@ class AseanplusSpider(Spider):
                 stats.inc_value(f"newscrawl/known/{via}")
             return
         stats.inc_value(f"newscrawl/discovered/{via}")
-        yield Request(rebase(url, self.args.base_url), callback=self._on_article,
-                      errback=self.failures.story_failed, meta=self._page_meta(story=True),
-                      cb_kwargs={"via": via, "referrer": referrer})
+        request = Request(rebase(url, self.args.base_url), callback=self._on_article,
+                          errback=self.failures.story_failed, meta=self._page_meta(story=True),
+                          cb_kwargs={"via": via, "referrer": referrer})
+        if self.others.defers():  # while the list's rule is being learned
+            self.others.defer(request)
+            return
+        yield request
 
     # --- callbacks --------------------------------------------------------------------------
 

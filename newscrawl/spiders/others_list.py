@@ -39,6 +39,11 @@ LIST_PRIORITY: Final = 10
 # Request.meta flag of a list's plain request (it may go to another host than the site's).
 LIST_REQUEST: Final = "newscrawl_list_request"
 LIST_SLOT: Final = "others-list"
+# Stories held while learning, beyond which new story requests wait too. Scrapy and Playwright
+# share one event loop: a plain crawl at full speed starves the few renders that learn the rule
+# (measured: the rule came only after the whole 2,000-story crawl, renders timing out). So the
+# crawl pauses on its stories for the seconds learning takes, and holds little in memory.
+HOLD_LIMIT: Final = 32
 
 
 class OthersLists:
@@ -52,6 +57,7 @@ class OthersLists:
         self._held: deque[tuple[PendingStory, PageValues]] = deque()
         # Stories whose render failed once (each gets one more try).
         self._retried: set[str] = set()
+        self._deferred: deque[Request] = deque()
         self._noted_filled = False
 
     def start(self, rules: ListRuleStore, *, learn: bool, sample_every: int,
@@ -146,15 +152,15 @@ class OthersLists:
             observation = Observation(page, story.url, tuple(captured), links)
             release = self.learner.rendered(observation, purpose)
             self._save_change()
-        rule = self.learner.rule if self.learner is not None else None
-        if outcome == "timeout" and rule is not None and page is not None:
-            # A slow browser is no reason to publish an empty list the rule can give.
-            self._count("timeout_fallback")
-            known = self.learner.plan_with_rule(rule, page, story.url) \
-                if self.learner is not None else None
-            if known is not None:
-                yield from self._carry_out(story, page, known)
-                if release:
+        if outcome != "filled" and page is not None and story.url not in self._retried:
+            # A slow or busy browser (the list's wait timed out, or went quiet before the
+            # list's request answered) is no reason to publish an empty list: once more, by
+            # the rule if there is one, else after waiting for it like a held story.
+            self._retried.add(story.url)
+            again = self._again(story, page)
+            if again is not None:
+                yield from again
+                if release or self._held:
                     yield from self._release()
                 return
         self._note_outcome(outcome)
@@ -177,22 +183,34 @@ class OthersLists:
         release = learner.render_failed(purpose) or browser_gone
         page = read_page_values(rebase(story.url, self.spider.args.base_url),
                                 story.raw_html or "")
-        known = learner.plan_with_rule(learner.rule, page, story.url) \
-            if learner.rule is not None else None
-        retried = story.url in self._retried
-        if known is not None:
-            self._count("render_failed/by_rule")
-            yield from self._carry_out(story, page, known)
-        elif not retried and not browser_gone:
-            self._retried.add(story.url)
+        again = self._again(story, page) if story.url not in self._retried else None
+        self._retried.add(story.url)
+        if again is not None:
             self._count("render_failed/again")
-            self._held.append((story, page))
+            yield from again
             release = True
         else:
             self._note_outcome("missing")
             yield from self._emit(story, (), counted=True)
         if release:
             yield from self._release()
+
+    def _again(self, story: PendingStory, page: PageValues) -> Iterator[Any] | None:
+        """A story's list tried once more: by the rule, or held until there is one; None
+        when neither can be (the browser is gone and there is no rule)."""
+        learner = self.learner
+        if learner is None:
+            return None
+        if learner.rule is not None:
+            known = learner.plan_with_rule(learner.rule, page, story.url)
+            if known is not None:
+                self._count("again/by_rule")
+                return self._carry_out(story, page, known)
+        if not learner.learning and not (learner.gave_up and self.spider.rendering):
+            return None
+        self._count("again/held")
+        self._held.append((story, page))
+        return iter(())
 
     def direct(self, story: PendingStory, response: Response, rule: ListRule) -> Iterator[Any]:
         body = response.text if isinstance(response, TextResponse) else ""
@@ -203,6 +221,7 @@ class OthersLists:
         if not links:
             # An empty list may be the story's, or the rule's fault: the browser decides.
             self._count("direct_empty")
+            self._retried.add(story.url)
             yield from self._render(story, "check")
             return
         self._count("direct")
@@ -213,6 +232,15 @@ class OthersLists:
             self.learner.direct_failed(reason, rule)
             self._save_change()
         yield from self._render(story, "fallback")
+
+    def defers(self) -> bool:
+        """Whether a new story request must wait for the rule (see HOLD_LIMIT)."""
+        return (self.learner is not None and self.learner.learning
+                and len(self._held) >= HOLD_LIMIT)
+
+    def defer(self, request: Request) -> None:
+        self._count("deferred")
+        self._deferred.append(request)
 
     @property
     def works_without_browser(self) -> bool:
@@ -225,6 +253,8 @@ class OthersLists:
         while self._held:
             story, _ = self._held.popleft()
             requests.extend(r for r in self._render(story, "fallback") if isinstance(r, Request))
+        requests.extend(self._deferred)
+        self._deferred.clear()
         return requests
 
     # --- internals -----------------------------------------------------------------------
@@ -235,9 +265,11 @@ class OthersLists:
             story, page = self._held[0]
             plan = learner.plan(page, story.url)
             if plan.action == "hold":
-                return
+                break
             self._held.popleft()
             yield from self._carry_out(story, page, plan)
+        while self._deferred and not self.defers():
+            yield self._deferred.popleft()
 
     def _emit(self, story: PendingStory, links: tuple[str, ...], *,
               counted: bool = False) -> Iterator[Any]:
