@@ -94,7 +94,9 @@ def test_each_source_gives_every_list_with_the_browser_on_few_stories(
     assert others(result, "check/agree") >= 1 and others(result, "disagree") == 0
     without_browser = others(result, "inline" if source == "inline" else "direct")
     assert without_browser > 0
-    assert others(result, "rendered") + without_browser == len(result.records)
+    # Each list came by one of the two (a render that came back unfilled is tried again by
+    # the rule, so a story may count in both).
+    assert others(result, "rendered") + without_browser >= len(result.records)
     assert others(result, "rendered") < len(result.records) / 3
     assert others(result, "list/filled") == sum(
         1 for r in result.records if r["related"]["others_also_read"])
