@@ -76,7 +76,8 @@ class Run:
         return float(self.stats.get("elapsed_time_seconds") or 0.0)
 
 
-def crawl(label: str, origin: str, workdir: Path, state: Path, now: datetime) -> Run:
+def crawl(label: str, origin: str, workdir: Path, state: Path, now: datetime,
+          settings: tuple[str, ...] = ()) -> Run:
     stats_path = workdir / f"{label}.stats.json"
     command = [
         str(BIN / "scrapy"), "crawl", "aseanplus", "-a", f"base_url={origin}",
@@ -84,6 +85,8 @@ def crawl(label: str, origin: str, workdir: Path, state: Path, now: datetime) ->
         "-s", f"NEWSCRAWL_STATE={state}", "-s", f"NEWSCRAWL_STATS_PATH={stats_path}",
         "-s", f"NEWSCRAWL_NOW={now.isoformat()}", "-s", "LOG_LEVEL=WARNING",
     ]
+    for setting in settings:
+        command += ["-s", setting]
     started = time.monotonic()
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True, start_new_session=True)

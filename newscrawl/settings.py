@@ -17,6 +17,8 @@ from newscrawl.spiders.feeds import DEFAULT_DATA_DIR, default_feeds
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
+# `scrapy crawl` and `scrapy parse` check the spider's -a arguments before Scrapy starts up.
+COMMANDS_MODULE = "newscrawl.commands"
 
 # --- politeness (the live site) -------------------------------------------------------------
 USER_AGENT = f"newscrawl/{__version__} (+https://github.com/newscrawl/newscrawl)"
@@ -93,6 +95,8 @@ EXTENSIONS = {
     "newscrawl.runner.manifest_writer.ManifestWriter": 520,
     # Progress lines; off unless NEWSCRAWL_PROGRESS_INTERVAL > 0.
     "newscrawl.runner.progress.ProgressLogExtension": 530,
+    # "0 new stories: N known …" at the end of a run that published nothing new.
+    "newscrawl.extensions.nothing_new.NothingNewExtension": 540,
 }
 
 # --- monitors (spidermon) ---------------------------------------------------------------------

@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # `make demo`: serve the replica on a free port, crawl it into JSON Lines, say where the file
-# is and how many stories it holds. Exits with the crawl's exit code.
+# is and how many stories it holds, rebuild the dataset. Exits with the crawl's exit code.
+#
+# The demo keeps its own data directory and state (data/demo, or DEMO_DATA_DIR), never the ones
+# `scrapy crawl aseanplus` and `newscrawl run` use by default (data/aseanplus): a crawl of your
+# own after the demo starts from nothing. A second demo is an incremental run: it finds nothing
+# new and says so.
 set -euo pipefail
 py=${1:-.venv/bin/python}
+data_dir=${DEMO_DATA_DIR:-data/demo}
+render=${DEMO_RENDER:-auto}  # `never`: no browser (the tests' quick demo)
 bin=$(dirname "$py")
 workdir=$(mktemp -d)
 replica_pid=
@@ -27,13 +34,16 @@ if [ -z "$origin" ]; then echo "demo: the replica did not start: ${line:-no outp
 echo "replica: $line"
 
 run_id=demo-$(date -u +%Y%m%dT%H%M%SZ)
-output=data/aseanplus/runs/$run_id.jsonl
+output=$data_dir/runs/$run_id.jsonl
 status=0
-"$bin/scrapy" crawl aseanplus -a "base_url=$origin" -s "NEWSCRAWL_RUN_ID=$run_id" \
+"$bin/scrapy" crawl aseanplus -a "base_url=$origin" -a "render=$render" \
+  -s "NEWSCRAWL_RUN_ID=$run_id" \
+  -s "NEWSCRAWL_DATA_DIR=$data_dir" -s "NEWSCRAWL_STATE=$data_dir/state.sqlite" \
   -s LOG_LEVEL=WARNING || status=$?
 
 if [ -f "$output" ]; then
   echo "stories: $(grep -c '' "$output") in $(realpath "$output")"
+  "$bin/newscrawl" dataset build --data-dir "$data_dir" | sed 's/^/dataset: /' || status=1
 else
   echo "demo: the crawl wrote no story file ($output)" >&2
   [ "$status" -ne 0 ] || status=1

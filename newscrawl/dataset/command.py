@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, Final
 
+from newscrawl.cli_parser import usage_error
 from newscrawl.config import ConfigError, NewscrawlConfig
 
 # Like ``newscrawl run``: the CLI's data directory, handed to the crawl as NEWSCRAWL_DATA_DIR.
@@ -40,7 +41,15 @@ def build_command(args: argparse.Namespace) -> int:
         data_dir: Path = args.data_dir or default_data_dir()
     except ConfigError as error:
         print(f"newscrawl dataset build: error: {error}", file=sys.stderr)
-        return 2
+        return 1
+    if not data_dir.is_dir():
+        # Built anyway, a mistyped directory would be created with an empty dataset in it.
+        message = f"no data directory {str(data_dir)!r}"
+        if args.data_dir is not None:
+            return usage_error("newscrawl dataset build", f"--data-dir: {message}")
+        print(f"newscrawl dataset build: error: {message} (no crawl has run yet?)",
+              file=sys.stderr)
+        return 1
     try:
         report = DatasetBuilder(data_dir).build()
     except OSError as error:

@@ -19,6 +19,7 @@ from newscrawl.pages import blocks, document, jsonld
 from newscrawl.pages.body import BodyText, read_container
 from newscrawl.pages.css import is_inside, select, select_first, squash, text_of, unique
 from newscrawl.pages.dates import parse_machine_date, parse_visible_date
+from newscrawl.pages.sources import NOWHERE, Found, ValueSource, first_match
 from newscrawl.pages.summary import summary_of
 from newscrawl.pages.values import ArticleData, Extraction, ImageRef, PageError
 from newscrawl.pages.wire import find_agency, find_dateline
@@ -116,131 +117,187 @@ class ArticlePage:
         return page
 
     # -- values -------------------------------------------------------------------------
+    # Each value is worked out once, with where it was found (``field_sources``).
 
     def title(self) -> str | None:
+        return self._title.value
+
+    @cached_property
+    def _title(self) -> Found[str | None]:
         """JSON-LD headline, else ``og:title`` without the site suffix, else the ``h1``."""
         found = jsonld.text_value(self._jsonld, "headline")
         if found:
-            return squash(found)
-        og = self._meta.get("og:title") or self._meta.get("twitter:title")
-        if og:
-            for suffix in _TITLE_SUFFIXES:
-                og = og.removesuffix(suffix)
-            if squash(og):
-                return squash(og)
-        h1 = select_first(self.doc, *self.HEADLINE_CSS)
-        return (text_of(h1) or None) if h1 is not None else None
+            return Found(squash(found), ValueSource("json-ld", "headline"))
+        for name in ("og:title", "twitter:title"):
+            og = self._meta.get(name)
+            if og:
+                for suffix in _TITLE_SUFFIXES:
+                    og = og.removesuffix(suffix)
+                if squash(og):
+                    return Found(squash(og), ValueSource("meta", name))
+                break  # an og:title that is only the suffix: the h1, not twitter:title
+        h1 = first_match(self.doc, self.HEADLINE_CSS)
+        if h1 is not None and text_of(h1[0]):
+            return Found(text_of(h1[0]), ValueSource("markup", h1[1]))
+        return Found(None, NOWHERE)
 
     def description(self) -> str | None:
-        for value in (
-            jsonld.text_value(self._jsonld, "description"),
-            self._meta.get("og:description"),
-            self._meta.get("description"),
-            self._meta.get("twitter:description"),
+        return self._description.value
+
+    @cached_property
+    def _description(self) -> Found[str | None]:
+        for value, source in (
+            (jsonld.text_value(self._jsonld, "description"), ValueSource("json-ld", "description")),
+            (self._meta.get("og:description"), ValueSource("meta", "og:description")),
+            (self._meta.get("description"), ValueSource("meta", "description")),
+            (self._meta.get("twitter:description"), ValueSource("meta", "twitter:description")),
         ):
             if value and squash(value):
-                return squash(value)
-        return None
+                return Found(squash(value), source)
+        return Found(None, NOWHERE)
 
     def paragraphs(self) -> tuple[str, ...]:
         return self._body.paragraphs
 
     def published_at(self) -> datetime | None:
-        return self._published
+        return self._published.value
 
     @cached_property
-    def _published(self) -> datetime | None:
-        for value in (
-            jsonld.text_value(self._jsonld, "datePublished"),
-            self._meta.get("datepublished"),
-            self._meta.get("article:published_time"),
+    def _published(self) -> Found[datetime | None]:
+        for value, source in (
+            (jsonld.text_value(self._jsonld, "datePublished"),
+             ValueSource("json-ld", "datePublished")),
+            (self._meta.get("datepublished"), ValueSource("meta", "datepublished")),
+            (self._meta.get("article:published_time"),
+             ValueSource("meta", "article:published_time")),
         ):
             parsed = parse_machine_date(value)
             if parsed is not None:
-                return parsed
-        date_el = select_first(self.doc, *self.DATE_CSS)
-        time_el = select_first(self.doc, *self.TIME_CSS)
-        return parse_visible_date(
-            text_of(date_el) if date_el is not None else None,
-            text_of(time_el) if time_el is not None else None,
+                return Found(parsed, source)
+        date_el = first_match(self.doc, self.DATE_CSS)
+        time_el = first_match(self.doc, self.TIME_CSS)
+        visible = parse_visible_date(
+            text_of(date_el[0]) if date_el is not None else None,
+            text_of(time_el[0]) if time_el is not None else None,
         )
+        if visible is None:
+            return Found(None, NOWHERE)
+        shown = ", ".join(found[1] for found in (date_el, time_el) if found is not None)
+        return Found(visible, ValueSource("markup", shown))
 
     def modified_at(self) -> datetime | None:
         """When the story was edited; None when never (JSON-LD repeats the publication time)."""
+        return self._modified.value
+
+    @cached_property
+    def _modified(self) -> Found[datetime | None]:
         published = self.published_at()
-        for value in (
-            jsonld.text_value(self._jsonld, "dateModified"),
-            self._meta.get("datemodified"),
-            self._meta.get("article:modified_time"),
+        for value, source in (
+            (jsonld.text_value(self._jsonld, "dateModified"),
+             ValueSource("json-ld", "dateModified")),
+            (self._meta.get("datemodified"), ValueSource("meta", "datemodified")),
+            (self._meta.get("article:modified_time"),
+             ValueSource("meta", "article:modified_time")),
         ):
             parsed = parse_machine_date(value)
             if parsed is not None:
-                return None if parsed == published else parsed
-        return None
+                if parsed == published:
+                    return Found(None, ValueSource(source.kind, f"{source.detail} = published"))
+                return Found(parsed, source)
+        return Found(None, NOWHERE)
 
     def authors(self) -> tuple[str, ...]:
         """Byline links in page order; JSON-LD ``author`` when the page shows none."""
+        return self._authors.value
+
+    @cached_property
+    def _authors(self) -> Found[tuple[str, ...]]:
         for css in self.AUTHORS_CSS:
             names = unique(text_of(a) for a in select(self.doc, css))
             if names:
-                return names
-        return unique(jsonld.names(self._jsonld, "author"))
+                return Found(names, ValueSource("markup", css))
+        from_jsonld = unique(jsonld.names(self._jsonld, "author"))
+        return Found(from_jsonld, ValueSource("json-ld", "author") if from_jsonld else NOWHERE)
 
     def section_label(self) -> str | None:
-        return self._section_label
+        return self._section_label.value
 
     @cached_property
-    def _section_label(self) -> str | None:
+    def _section_label(self) -> Found[str | None]:
         # Cached: the spider asks before to_data() does, and the kicker is searched page-wide.
-        kicker = select_first(self.doc, *self.KICKER_CSS)
+        kicker = first_match(self.doc, self.KICKER_CSS)
         if kicker is not None:
-            text = text_of(kicker)
+            text = text_of(kicker[0])
             if text:
-                return text
-        return jsonld.text_value(self._jsonld, "articleSection") or self._meta.get(
-            "article:section"
-        ) or None
+                return Found(text, ValueSource("markup", kicker[1]))
+        section = jsonld.text_value(self._jsonld, "articleSection")
+        if section:
+            return Found(section, ValueSource("json-ld", "articleSection"))
+        meta = self._meta.get("article:section")
+        return Found(meta, ValueSource("meta", "article:section")) if meta else Found(None, NOWHERE)
 
     def tags(self) -> tuple[str, ...]:
         """The tag row after the body in page order, else JSON-LD or meta keywords."""
+        return self._tags.value
+
+    @cached_property
+    def _tags(self) -> Found[tuple[str, ...]]:
         body = self._body_container
         links = [a for a in select(self.doc, self.TAG_LINK_CSS)
                  if body is None or not is_inside(a, body)]
         if links:
-            return unique(text_of(a) for a in links)
+            return Found(unique(text_of(a) for a in links),
+                         ValueSource("markup", self.TAG_LINK_CSS))
         for row in select(self.doc, self.TAG_ROW_CSS):
             if body is None or not is_inside(row, body):
                 names = unique(text_of(a) for a in row.iter("a"))
                 if names:
-                    return names
+                    return Found(names, ValueSource("markup", self.TAG_ROW_CSS))
         from_jsonld = jsonld.keywords(self._jsonld)
         if from_jsonld:
-            return unique(from_jsonld)
-        return unique(k.strip() for k in self._meta.get("keywords", "").split(","))
+            return Found(unique(from_jsonld), ValueSource("json-ld", "keywords"))
+        from_meta = unique(k.strip() for k in self._meta.get("keywords", "").split(","))
+        return Found(from_meta, ValueSource("meta", "keywords") if from_meta else NOWHERE)
 
     def image(self) -> ImageRef | None:
         """The story image and its caption, else ``og:image`` (no caption), else None."""
-        box = select_first(self.doc, *self.IMAGE_BOX_CSS)
-        img = select_first(box, *self.IMAGE_CSS) if box is not None else None
-        src = (img.get("src") or img.get("data-src") or "").strip() if img is not None else ""
-        if box is not None and src and not src.startswith("data:"):
-            caption_el = select_first(box, *self.IMAGE_CAPTION_CSS)
+        return self._image.value
+
+    @cached_property
+    def _image(self) -> Found[ImageRef | None]:
+        box = first_match(self.doc, self.IMAGE_BOX_CSS)
+        img = first_match(box[0], self.IMAGE_CSS) if box is not None else None
+        src = (img[0].get("src") or img[0].get("data-src") or "").strip() if img else ""
+        if box is not None and img is not None and src and not src.startswith("data:"):
+            caption_el = select_first(box[0], *self.IMAGE_CAPTION_CSS)
             caption = text_of(caption_el) if caption_el is not None else ""
-            return ImageRef(urljoin(self.url, src), caption or None)
+            return Found(ImageRef(urljoin(self.url, src), caption or None),
+                         ValueSource("markup", f"{box[1]} {img[1]}"))
         og = self._meta.get("og:image")
-        return ImageRef(urljoin(self.url, og), None) if og else None
+        if og:
+            return Found(ImageRef(urljoin(self.url, og), None), ValueSource("meta", "og:image"))
+        return Found(None, NOWHERE)
 
     def premium(self) -> bool:
         """JSON-LD ``isAccessibleForFree``, else a badge, a plan box, or the word on its own."""
+        return self._premium.value
+
+    @cached_property
+    def _premium(self) -> Found[bool]:
         free = self._jsonld.get("isAccessibleForFree")
+        from_jsonld = ValueSource("json-ld", "isAccessibleForFree")
         if isinstance(free, bool):
-            return not free
+            return Found(not free, from_jsonld)
         if isinstance(free, str) and free.strip().lower() in ("true", "false"):
-            return free.strip().lower() == "false"
-        if self._body.plan_box or select(self.doc, self.PREMIUM_CSS):
-            return True
+            return Found(free.strip().lower() == "false", from_jsonld)
+        if self._body.plan_box:
+            return Found(True, ValueSource("markup", "plan box in the body"))
+        if select(self.doc, self.PREMIUM_CSS):
+            return Found(True, ValueSource("markup", self.PREMIUM_CSS))
         hits = _PREMIUM_TEXT(self.doc)
-        return isinstance(hits, list) and any(str(hit).strip() == "PREMIUM" for hit in hits)
+        if isinstance(hits, list) and any(str(hit).strip() == "PREMIUM" for hit in hits):
+            return Found(True, ValueSource("markup", "the word PREMIUM on its own"))
+        return Found(False, ValueSource("default", "no paywall sign"))
 
     def next_in_links(self) -> tuple[str, ...]:
         return self._block_links(self.NEXT_IN_CSS, NEXT_IN_HEADING, OTHERS_ALSO_READ_HEADING)
@@ -250,6 +307,52 @@ class ArticlePage:
         return self._block_links(
             self.OTHERS_ALSO_READ_CSS, OTHERS_ALSO_READ_HEADING, NEXT_IN_HEADING
         )
+
+    def body_source(self) -> ValueSource:
+        found = first_match(self.doc, self.BODY_CSS)
+        return ValueSource("markup", found[1]) if found is not None else NOWHERE
+
+    def field_sources(self) -> dict[str, ValueSource]:
+        """Where each record field this page gives was read, by record field name (crawl
+        context such as ``crawled_at`` is not the page's). For ``newscrawl parse``."""
+        paragraphs = self.paragraphs()
+        summary = summary_of(self.description(), paragraphs)
+        agency = find_agency(paragraphs[-1]) if paragraphs else None
+        dateline = find_dateline(paragraphs[0]) if paragraphs else None
+        section = self._section_label.source
+        return {
+            "url": ValueSource("url", "canonical form of the page URL"),
+            "id": ValueSource("url", "sha256 of the canonical URL"),
+            "title": self._title.source,
+            "summary": self._description.source if summary else ValueSource(
+                "none", f"the description ({self._description.source}) repeats the opening"
+                if self.description() else "no description"),
+            "body": self.body_source(),
+            "published_at": self._published.source,
+            "modified_at": self._modified.source,
+            "authors": self._authors.source,
+            "agency": ValueSource("body-text", "last paragraph") if agency else NOWHERE,
+            "dateline": ValueSource("body-text", "first paragraph") if dateline else NOWHERE,
+            "section": section if section is not NOWHERE else ValueSource(
+                "default", "the section the crawl reads"),
+            "tags": self._tags.source,
+            "image": self._image.source,
+            "premium": self._premium.source,
+            "word_count": ValueSource("body-text", "words of the body"),
+            "related.next_in": self._block_source(self.NEXT_IN_CSS, NEXT_IN_HEADING,
+                                                  self.next_in_links()),
+            "related.others_also_read": self._block_source(
+                self.OTHERS_ALSO_READ_CSS, OTHERS_ALSO_READ_HEADING,
+                self.others_also_read_links()),
+            "extraction": ValueSource("default", f"layout {self.LAYOUT}"),
+        }
+
+    def _block_source(self, css: str, heading: str, links: tuple[str, ...]) -> ValueSource:
+        if not links:
+            return NOWHERE
+        if self._headings(heading):
+            return ValueSource("markup", f"links after the heading {heading!r}")
+        return ValueSource("markup", css)
 
     def to_data(self) -> ArticleData:
         title = self.title()

@@ -71,6 +71,19 @@ def collect_meta(doc: HtmlElement) -> dict[str, str]:
     return found
 
 
+def declared_url(body: str | bytes) -> str | None:
+    """The URL a page gives for itself: ``<link rel="canonical">``, else ``og:url``; None for a
+    page that names none or is no document (for a saved page read without its URL)."""
+    try:
+        doc = parse(decode(body))
+    except PageError:
+        return None
+    for link in doc.iter("link"):
+        if (link.get("rel") or "").strip().lower() == "canonical" and link.get("href"):
+            return str(link.get("href")).strip()
+    return collect_meta(doc).get("og:url") or None
+
+
 def _is_html_type(content_type: str) -> bool:
     mime = content_type.split(";")[0].strip().lower()
     return not mime or "html" in mime or mime in ("text/plain", "application/octet-stream")

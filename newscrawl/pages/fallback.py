@@ -14,6 +14,7 @@ from lxml.html import HtmlElement
 from newscrawl.pages.article import ArticlePage
 from newscrawl.pages.body import BodyText, clean_lines
 from newscrawl.pages.css import select
+from newscrawl.pages.sources import ValueSource
 from newscrawl.pages.values import Extraction
 
 # Removed before extraction: page furniture that a generic extractor may mistake for prose.
@@ -28,6 +29,9 @@ _FURNITURE_CSS = (
 class FallbackArticlePage(ArticlePage):
     LAYOUT: ClassVar[str] = "fallback"
     EXTRACTION: ClassVar[Extraction] = "fallback"
+
+    def body_source(self) -> ValueSource:
+        return ValueSource("extractor", "trafilatura")
 
     @cached_property
     def _body(self) -> BodyText:

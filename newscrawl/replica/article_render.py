@@ -55,7 +55,7 @@ def render_article(article: SiteArticle, site: Site, *, drifted: bool = False,
                    others: OthersDelivery = DEFAULT_DELIVERY) -> str:
     headline = article.fault != "no-headline"
     main = _main(article, site, headline, drifted) + "\n" + others_block(article, site, others)
-    return page(_head(article, headline), main, "story-page")
+    return page(_head(article, headline), main, "story-page", section_path=article.section_path)
 
 
 def spoil_markup(html: str) -> str:
@@ -154,7 +154,8 @@ def _main(article: SiteArticle, site: Site, headline: bool, drifted: bool) -> st
     if article.image is not None:
         caption = esc(article.image.caption)
         parts.append(
-            f'<div class="story-image">\n  <img src="{esc(article.image.url)}" alt="{caption}">\n'
+            f'<div class="story-image">\n  <img src="{esc(article.image.url)}" '
+            f'srcset="{esc(article.image.replica_path)}" alt="{caption}">\n'
             f'  <div class="caption-text"><p>{caption}</p></div>\n</div>'
         )
     parts.append(DRIFTED_BODY if drifted else BODY)

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from newscrawl.cli_parser import EX_USAGE
 from newscrawl.replica.content import DEFAULT_DATA_DIR, load_site
 from newscrawl.replica.faults import HELP, SCOPES, FaultPlan, FaultSpecError
 from newscrawl.replica.others_source import OTHERS_SOURCES
@@ -47,7 +48,7 @@ def register(subparsers: Any) -> None:
 def serve_command(args: argparse.Namespace) -> int:
     def fail(message: str) -> int:
         print(f"newscrawl replica serve: error: {message}", file=sys.stderr)
-        return 2
+        return EX_USAGE
 
     try:
         faults = FaultPlan.parse(args.fault, seed=args.fault_seed, scope=args.fault_scope)

@@ -23,7 +23,8 @@ def listing_stories(site: Site, pgno: int) -> tuple[SiteArticle, ...]:
 def render_listing(site: Site, pgno: int) -> str:
     stories = listing_stories(site, pgno)
     has_next = bool(listing_stories(site, pgno + 1))
-    return page(_head(site, pgno), _main(site, pgno, stories, has_next), "section-page")
+    return page(_head(site, pgno), _main(site, pgno, stories, has_next), "section-page",
+                section_path=SECTION_PATH)
 
 
 def _story_href(story: SiteArticle, index: int) -> str:
@@ -60,8 +61,8 @@ def _head(site: Site, pgno: int) -> str:
 
 def _entry(story: SiteArticle, index: int) -> str:
     href = esc(_story_href(story, index))
-    image = (f'<a href="{href}"><img class="thumb" src="{esc(story.image.url)}" alt=""></a>'
-             if story.image else "")
+    image = (f'<a href="{href}"><img class="thumb" src="{esc(story.image.url)}" '
+             f'srcset="{esc(story.image.replica_path)}" alt=""></a>' if story.image else "")
     title = esc_text(story.title)
     badge = '<span class="badge-premium">PREMIUM</span>' if story.premium else ""
     return f"""<div class="row list-listing">

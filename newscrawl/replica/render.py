@@ -71,10 +71,9 @@ def rss_date(moment: datetime) -> str:
             f"{m:%H:%M:%S} +08:00")
 
 
-def page(head: str, body: str, body_class: str) -> str:
-    """The site's page shell around a page-specific head and main content."""
-    nav = "".join(f'<li><a href="{SITE_ORIGIN}{href}">{label}</a></li>'
-                  for href, label in NAV_LINKS)
+def page(head: str, body: str, body_class: str, *, section_path: str | None = None) -> str:
+    """The site's page shell around a page-specific head and main content; ``section_path``
+    marks its section in the navigation bar."""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -83,25 +82,39 @@ def page(head: str, body: str, body_class: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 {head}
 <link rel="stylesheet" href="/assets/css/main.css">
+<link rel="icon" type="image/svg+xml" href="/assets/img/favicon.svg">
 <script>window.dataLayer = window.dataLayer || [];</script>
 </head>
 <body class="{body_class}">
-<header class="site-header">
-  <a class="logo" href="{SITE_ORIGIN}/"><img src="/assets/img/the-star-logo.svg" alt="The Star"></a>
-  <nav class="main-nav"><ul>{nav}</ul></nav>
-  <form class="search" action="/search" method="get"><input name="q" type="search"></form>
-</header>
+{site_header(section_path)}
 <main class="container">
 {body}
 </main>
-<footer class="site-footer">
-  <p>Copyright &copy; 1995-2025 Star Media Group Berhad (10894D)</p>
-  <ul><li><a href="/privacy-statement">Privacy Statement</a></li>
-  <li><a href="/terms">Terms</a></li></ul>
-</footer>
+{SITE_FOOTER}
 </body>
 </html>
 """
+
+
+def site_header(section_path: str | None) -> str:
+    """Logo, search and the section bar, with the page's section marked ``active``."""
+    items = []
+    for href, label in NAV_LINKS:
+        active = section_path is not None and (section_path + "/").startswith(href + "/")
+        mark = ' class="active"' if active else ""
+        items.append(f'<li{mark}><a href="{SITE_ORIGIN}{href}">{label}</a></li>')
+    return f"""<header class="site-header">
+  <a class="logo" href="{SITE_ORIGIN}/"><img src="/assets/img/the-star-logo.svg" alt="The Star"></a>
+  <nav class="main-nav"><ul>{"".join(items)}</ul></nav>
+  <form class="search" action="/search" method="get"><input name="q" type="search"></form>
+</header>"""
+
+
+SITE_FOOTER: Final = """<footer class="site-footer">
+  <p>Copyright &copy; 1995-2025 Star Media Group Berhad (10894D)</p>
+  <ul><li><a href="/privacy-statement">Privacy Statement</a></li>
+  <li><a href="/terms">Terms</a></li></ul>
+</footer>"""
 
 
 def not_found_page(path: str) -> str:

@@ -12,6 +12,7 @@ from typing import Final, Literal
 from urllib.parse import parse_qsl, unquote
 
 from newscrawl.replica.article_render import render_article, spoil_markup
+from newscrawl.replica.assets import asset
 from newscrawl.replica.feed_render import render_others_also_read, render_rss
 from newscrawl.replica.listing_render import render_listing
 from newscrawl.replica.others_source import OthersDelivery
@@ -84,6 +85,8 @@ class SiteRouter:
             return self._cached("rss", "", False)
         if path == "/robots.txt":
             return self._cached("robots", "", False)
+        if path.startswith("/assets/"):
+            return self._cached("asset", path, False)
         if path == self.others.api_path() and self.others.source == "api":
             return self._cached("api", dict(parse_qsl(query)).get(self.others.api_key(), ""),
                                 False)
@@ -124,6 +127,10 @@ class SiteRouter:
                             render_others_also_read(story, self.site).encode("utf-8"))
         if kind == "article":
             return self._article(key, drifted)
+        if kind == "asset":
+            found = asset(key)
+            if found is not None:
+                return Response(200, found[0], found[1], (("Cache-Control", "max-age=86400"),))
         return html(404, not_found_page(key))
 
     def _article(self, path: str, drifted: bool) -> Response:

@@ -15,6 +15,9 @@ MYT: Final = timezone(timedelta(hours=8), "MYT")
 SITE_ORIGIN: Final = "https://www.thestar.com.my"
 SECTION_PATH: Final = "/aseanplus/aseanplus-news"
 SECTION_LABEL: Final = "Aseanplus News"
+# Where the replica serves its own drawing of an image (see ``assets``): the real image host
+# cannot be reached, and a browser showing the replica must not try.
+PLACEHOLDER_PREFIX: Final = "/assets/placeholder/"
 
 PageFault = Literal["empty", "not-html", "no-headline", "broken-markup"]
 PAGE_FAULTS: Final[tuple[PageFault, ...]] = ("empty", "not-html", "no-headline", "broken-markup")
@@ -50,6 +53,11 @@ class SiteImage:
     @property
     def url(self) -> str:
         return f"https://apicms.thestar.com.my/uploads/images/{self.id}.jpg"
+
+    @property
+    def replica_path(self) -> str:
+        """The replica's own copy, on the page's origin (pages name it in ``srcset``)."""
+        return f"{PLACEHOLDER_PREFIX}{self.id}.svg"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 from typing import Any, Final
 
+from newscrawl.cli_parser import usage_error
 from newscrawl.config import ConfigError
 from newscrawl.dataset.command import DEFAULT_DATA_DIR, default_data_dir
 
@@ -25,7 +27,11 @@ SPIDER_OPTIONS: Final = (
 def register(subparsers: Any) -> None:
     run = subparsers.add_parser(
         "run", help="one locked, time-bounded, logged crawl; exit 0 healthy, 1 failed, "
-                    "2 degraded, 3 locked out",
+                    "2 degraded, 3 locked out, 64 usage error",
+        description="Crawl the section once (under a lock, bounded in time, logged to "
+                    "<data dir>/logs/), publish the stories into <data dir>/runs/ and rebuild "
+                    "the dataset. Exit 0 healthy, 1 failed (the reason is printed), 2 degraded "
+                    "(published, but a monitor alarmed), 3 locked out, 64 usage error.",
     )
     run.add_argument("--data-dir", type=Path, default=None, metavar="DIR",
                      help=f"data directory (default $NEWSCRAWL_DATA_DIR or {DEFAULT_DATA_DIR})")
@@ -48,11 +54,19 @@ def register(subparsers: Any) -> None:
 def run_command(args: argparse.Namespace) -> int:
     # Imported here: registering the command must not load Scrapy for the other commands.
     from newscrawl.runner.controller import RunController, RunOptions
+    from newscrawl.spiders.arguments import ArgumentError, SpiderArguments
 
     for setting in args.settings:
         if "=" not in setting:
-            print(f"newscrawl run: error: -s {setting!r} is not NAME=VALUE", file=sys.stderr)
-            return 1
+            return usage_error("newscrawl run", f"-s {setting!r} is not NAME=VALUE")
+    spider_args = tuple(
+        (dest, str(getattr(args, dest))) for dest, *_ in SPIDER_OPTIONS
+        if getattr(args, dest) is not None
+    )
+    try:  # here, not only in the crawl: a typo is a usage error, not a failed run
+        SpiderArguments.parse(dict(spider_args))
+    except ArgumentError as error:
+        return usage_error("newscrawl run", str(error))
     try:
         data_dir: Path = args.data_dir or default_data_dir()
     except ConfigError as error:
@@ -63,10 +77,7 @@ def run_command(args: argparse.Namespace) -> int:
         data_dir=data_dir,
         max_run_time=args.max_run_time,
         kill_grace=args.kill_grace,
-        spider_args=tuple(
-            (dest, str(getattr(args, dest))) for dest, *_ in SPIDER_OPTIONS
-            if getattr(args, dest) is not None
-        ),
+        spider_args=spider_args,
         settings=tuple(args.settings),
         build_dataset=args.build_dataset,
         interactive=sys.stdout.isatty(),
@@ -79,6 +90,6 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be more than 0")
+    if not math.isfinite(value) or value <= 0:  # nan compares false with everything
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
     return value

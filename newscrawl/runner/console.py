@@ -66,4 +66,5 @@ class RunConsole:
             self.stream.write("\n".join(lines) + "\n")
             self.stream.flush()
         elif verdict.code != ExitCode.HEALTHY:
-            self.errors.write(f"newscrawl {lines[0]}; see {log_path}\n")
+            why = f": {'; '.join(verdict.reasons)}" if verdict.reasons else ""
+            self.errors.write(f"newscrawl {lines[0]}{why}; see {log_path}\n")

@@ -23,9 +23,11 @@ import pyarrow as pa
 
 from newscrawl.dataset.builder import BuildReport, DatasetBuilder
 from newscrawl.feeds import sweep_stale_parts
+from newscrawl.report import write_report
 from newscrawl.runner.console import RunConsole, summary_lines
 from newscrawl.runner.exit_codes import ExitCode, Verdict, judge
 from newscrawl.runner.lock import RunLock, RunLockedError
+from newscrawl.runner.log_reason import last_error_line
 from newscrawl.runner.manifest import RunManifest, manifest_path
 from newscrawl.runner.manifest_writer import run_counts
 from newscrawl.runner.supervisor import CrawlOutcome, CrawlSupervisor
@@ -93,6 +95,7 @@ class RunController:
         logger.info("run %s starting in %s", run_id, self.data_dir)
         self.sweep_stale_parts()
         started_at = datetime.now(UTC).isoformat()
+        crawl_log_start = log_path.stat().st_size
         outcome = CrawlSupervisor(
             self.crawl_argv(run_id),
             env=self.crawl_env(run_id),
@@ -105,16 +108,30 @@ class RunController:
         logger.info("crawl exited with code %d", outcome.returncode)
         manifest = RunManifest.read(manifest_path(self.data_dir / "runs", run_id))
         verdict = judge(manifest, killed_after_deadline=outcome.killed_after_deadline)
+        if verdict.code == ExitCode.FAILED:
+            # Read now, before the runner logs its own errors about the failure.
+            said = last_error_line(log_path, start=crawl_log_start)
+            if said is not None:
+                verdict = replace(verdict, reasons=(*verdict.reasons, f"the crawl said: {said}"))
         if manifest is None:
             manifest = self.record_death(run_id, started_at, outcome)
         dataset = None
         if self.options.build_dataset and manifest.feed is not None:
             dataset, verdict = self.rebuild_dataset(verdict)
         lines = summary_lines(run_id, manifest, verdict, log_path, dataset)
+        lines.append(f"  report: {self.refresh_report()}")
         for line in lines:
             logger.info(line)
         self.console.finish(lines, verdict, log_path)
         return verdict.code
+
+    def refresh_report(self) -> str:
+        """Rewrite report.html; a report that cannot be written is logged, never fails a run."""
+        try:
+            return str(write_report(self.data_dir))
+        except Exception as error:  # a view of the data: its bug must not cost the run's verdict
+            logger.exception("report not written")
+            return f"not written ({type(error).__name__}: {error})"
 
     def sweep_stale_parts(self) -> None:
         """Remove what killed writers left: dataset parts in the data-dir root, run feeds and

@@ -45,6 +45,7 @@ def run_counts(stats: dict[str, Any]) -> dict[str, int]:
         "new": tally.NEW,
         "updated": tally.UPDATED, "duplicates": tally.DUPLICATES,
         "quarantined": tally.QUARANTINED, "errors": ERRORS, "retries": RETRIES,
+        "fallback": tally.FALLBACK,
     }
     return {name: int(stats.get(key) or 0) for name, key in keys.items()}
 
@@ -83,7 +84,11 @@ class ManifestWriter:
         self.feeds.append(StoredFeed(path, slot.itemcount, QuarantineItem in classes))
 
     def feed_exporter_closed(self) -> None:
-        stories = next((f for f in self.feeds if not f.quarantine), None)
+        runs = (self.config.data_dir / "runs").absolute()
+        # The run file under runs/ first: ``-O out.jsonl`` is a copy beside it (route_feeds).
+        stories = next((f for f in self.feeds if not f.quarantine
+                        and f.path.absolute().parent == runs), None) or next(
+            (f for f in self.feeds if not f.quarantine), None)
         quarantine = next((f for f in self.feeds if f.quarantine), None)
         run_id = self.run_id()
         # Beside the feed and named after it, even when ``-O out.jsonl`` named the feed.

@@ -92,12 +92,12 @@ def _day(raw: Any) -> date | None:
     text = _text(raw)
     if text is None:
         return None
+    if not _DAY_RE.match(text):
+        raise ArgumentError(f"since={text!r} is not a date in the form YYYY-MM-DD")
     try:
-        if _DAY_RE.match(text):
-            return date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise ArgumentError(f"since={text!r} is not a date in the form YYYY-MM-DD")
+        return date.fromisoformat(text)
+    except ValueError as error:  # the form is right, the day does not exist: say which part
+        raise ArgumentError(f"since={text!r} is not a valid date: {error}") from None
 
 
 def _positive(name: str, raw: Any) -> int | None:

@@ -68,7 +68,7 @@ class PendingStory:
     data: ArticleData
     url: str
     via: DiscoveredVia
-    referrer: str
+    referrer: str | None
     crawled_at: datetime
     raw_html: str | None
 
@@ -117,8 +117,16 @@ class AseanplusSpider(Spider):
     # --- requests ---------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
+        self._open_run()
+        yield self._listing_request(SECTION_URL)
+        yield Request(rebase(SITE_ORIGIN + RSS_PATH, self.args.base_url), callback=self.parse_feed,
+                      errback=self.failures.feed_failed)
+
+    def _open_run(self) -> None:
         # Here, not in __init__: the crawler's stats exist only once its settings are applied,
         # and StateCommitExtension has recovered what a killed run published before now.
+        if hasattr(self, "state"):
+            return
         self.failures = FailureSorter(self.crawler.stats, self.args.base_url)
         self.state = crawl_state_for(self.crawler)
         self.state.walk_complete = False
@@ -129,9 +137,6 @@ class AseanplusSpider(Spider):
                           confirm_pages=config.others_confirm_pages,
                           first_run=self.state.store.last_successful_run() is None)
         self.crawler.signals.connect(self._idle, signal=signals.spider_idle)
-        yield self._listing_request(SECTION_URL)
-        yield Request(rebase(SITE_ORIGIN + RSS_PATH, self.args.base_url), callback=self.parse_feed,
-                      errback=self.failures.feed_failed)
 
     def _listing_request(self, url: str) -> Request:
         self._listing_pages += 1
@@ -223,8 +228,22 @@ class AseanplusSpider(Spider):
         for entry in entries:
             yield from self._follow(entry.url, "rss", url)
 
+    def parse(self, response: Response,
+              **kwargs: Any) -> Iterator[Request | StoryItem | QuarantineItem]:
+        """The default callback, which ``scrapy parse --spider=aseanplus URL`` calls (it
+        replaces ``start``): the URL read as a story page given by hand (``discovered_via``
+        "start", no referrer). The record comes out at once, from the page as served, so its
+        "Others Also Read" list is empty (``newscrawl parse --render URL`` shows the list)."""
+        self._open_run()
+        for output in self.parse_article(response, "start", None):
+            story = output.cb_kwargs.get("story") if isinstance(output, Request) else None
+            if isinstance(story, PendingStory):  # the render request: not waited for here
+                yield from self._with_list(story, story.data.others_also_read)
+            else:
+                yield output
+
     def parse_article(self, response: Response, via: DiscoveredVia,
-                      referrer: str) -> Iterator[Request | StoryItem | QuarantineItem]:
+                      referrer: str | None) -> Iterator[Request | StoryItem | QuarantineItem]:
         crawled_at = datetime.now(UTC)
         url = canonical_url(unbase(response.url, self.args.base_url))
         if not self._settled(url, response):

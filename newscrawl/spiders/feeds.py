@@ -3,8 +3,14 @@
 Scrapy 2.19 adds ``-o``/``-O`` feeds to the project's ``FEEDS`` (it does not replace them), and
 a feed without ``item_classes`` takes every item, so ``-O out.jsonl`` would get the quarantined
 pages too and the default story feed would be written as well. ``route_feeds`` sorts this out
-per run: a feed the user named gets the stories instead of the default story feed, and
+per run: a feed the user named gets the stories *as well as* the default story feed, and
 quarantined pages still go to the quarantine feed.
+
+Why as well, not instead: the state records a story as seen once every feed that took it is
+stored. Were ``-O out.jsonl`` the only story feed, its stories would be "seen" but in no run file
+under ``runs/``, so the next ``newscrawl run`` would publish nothing of them and the dataset
+(built from ``runs/``) would lack them, exit 0. So a crawl is always published into ``runs/``,
+and ``-O``/``-o`` adds a copy where the user wants it.
 """
 
 from __future__ import annotations
@@ -63,9 +69,10 @@ def quarantine_feed_options() -> dict[str, Any]:
 def route_feeds(settings: Settings, data_dir: Path) -> None:
     """Rewrite FEEDS for this run (settings are still mutable in ``from_crawler``).
 
-    Scrapy 2.19 merges ``-o``/``-O`` feeds into the project's FEEDS. A feed the user named
-    replaces the default story feed (and, if it takes every item, gets the stories only); the
-    quarantine feed stays, under NEWSCRAWL_DATA_DIR like the default feeds.
+    Scrapy 2.19 merges ``-o``/``-O`` feeds into the project's FEEDS. A feed the user named comes
+    beside the default story feed (and, if it takes every item, gets the stories only); the
+    quarantine feed stays unless the user's feed takes quarantined pages, and both default
+    feeds are under NEWSCRAWL_DATA_DIR.
     """
     defaults = default_feeds(DEFAULT_DATA_DIR)
     user: dict[str, dict[str, Any]] = {}
@@ -75,12 +82,10 @@ def route_feeds(settings: Settings, data_dir: Path) -> None:
         options = dict(options or {})
         options["item_classes"] = list(options.get("item_classes") or [STORY_CLASS])
         user[str(uri)] = options
-    if not user:
-        feeds = default_feeds(data_dir)
-    else:
-        feeds = user
-        if not any(_names(c, QUARANTINE_CLASS) for o in user.values() for c in o["item_classes"]):
-            feeds[str(data_dir / "quarantine" / "%(run_id)s.jsonl")] = quarantine_feed_options()
+    feeds = default_feeds(data_dir)
+    if any(_names(c, QUARANTINE_CLASS) for o in user.values() for c in o["item_classes"]):
+        del feeds[str(data_dir / "quarantine" / "%(run_id)s.jsonl")]
+    feeds.update(user)
     settings.set("FEEDS", feeds, priority=settings.getpriority("FEEDS") or "project")
 
 

@@ -1,7 +1,9 @@
 """``newscrawl state``: look at the state store, or empty it.
 
 The store is the one crawls use: ``--state PATH``, else ``NEWSCRAWL_STATE``, else
-``<NEWSCRAWL_DATA_DIR>/state.sqlite`` (environment variables, read through ``NewscrawlConfig``).
+``<data dir>/state.sqlite``, the data directory being ``--data-dir DIR`` (as for ``newscrawl
+run`` and ``dataset build``) or ``NEWSCRAWL_DATA_DIR`` (environment variables, read through
+``NewscrawlConfig``).
 """
 
 from __future__ import annotations
@@ -30,7 +32,15 @@ def register(subparsers: Any) -> None:
         type=Path,
         default=None,
         metavar="PATH",
-        help="state file (default: NEWSCRAWL_STATE, else <NEWSCRAWL_DATA_DIR>/state.sqlite)",
+        help="state file (default: NEWSCRAWL_STATE, else <data dir>/state.sqlite)",
+    )
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="data directory, as for `newscrawl run` (default: NEWSCRAWL_DATA_DIR, else "
+        "data/aseanplus)",
     )
     parser = subparsers.add_parser("state", help="inspect or reset the crawl state store")
     actions = parser.add_subparsers(dest="state_command", required=True, metavar="COMMAND")
@@ -47,7 +57,7 @@ def _open_store(args: argparse.Namespace, missing: str) -> tuple[Path, SqliteSta
     """The store named by the arguments, or the exit code after saying why there is none."""
     path = _state_path(args)
     if path is None:
-        return 2
+        return 1
     if not path.exists():
         print(f"No state file at {path}: {missing}.")
         return 0
@@ -74,7 +84,7 @@ def run_stats(args: argparse.Namespace) -> int:
 def run_reset(args: argparse.Namespace, confirm: Confirm | None = None) -> int:
     # The run lock first, held until the store is closed: emptying the store under a running
     # crawl would wipe the bookkeeping of the run it is committing.
-    lock = _run_lock()
+    lock = _run_lock(args)
     if isinstance(lock, int):
         return lock
     try:
@@ -147,15 +157,15 @@ def format_stats(stats: StoreStats) -> str:
     return "\n".join(lines)
 
 
-def _run_lock() -> RunLock | int | None:
-    """The held run lock ``newscrawl run`` takes (``<NEWSCRAWL_DATA_DIR>/run.lock``), None when
-    the data directory does not exist (no run can hold it, and it is not created), or the exit
-    code after saying why it cannot be had."""
+def _run_lock(args: argparse.Namespace) -> RunLock | int | None:
+    """The held run lock ``newscrawl run`` takes (``<data dir>/run.lock``), None when the data
+    directory does not exist (no run can hold it, and it is not created), or the exit code after
+    saying why it cannot be had."""
     try:
-        data_dir = NewscrawlConfig.from_settings(os.environ).data_dir
+        data_dir = _config(args).data_dir
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return 1
     if not data_dir.is_dir():
         return None
     lock = RunLock(data_dir / "run.lock")
@@ -174,7 +184,16 @@ def _state_path(args: argparse.Namespace) -> Path | None:
     if args.state is not None:
         return Path(args.state)
     try:
-        return NewscrawlConfig.from_settings(os.environ).state_path
+        return _config(args).state_path
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return None
+
+
+def _config(args: argparse.Namespace) -> NewscrawlConfig:
+    """The settings a crawl started with these arguments would use (``newscrawl run`` passes
+    ``--data-dir`` to its crawl as NEWSCRAWL_DATA_DIR)."""
+    settings = dict(os.environ)
+    if args.data_dir is not None:
+        settings["NEWSCRAWL_DATA_DIR"] = str(args.data_dir)
+    return NewscrawlConfig.from_settings(settings)

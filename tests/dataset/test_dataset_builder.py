@@ -150,8 +150,8 @@ def test_the_data_dir_is_read_through_the_config(
     monkeypatch.delenv("NEWSCRAWL_DATA_DIR")
     assert default_data_dir() == Path(DEFAULT_DATA_DIR)
 
-    monkeypatch.setenv("NEWSCRAWL_REVISIT_DAYS", "soon")  # any unusable setting: one line, exit 2
-    assert main(["dataset", "build"]) == 2
+    monkeypatch.setenv("NEWSCRAWL_REVISIT_DAYS", "soon")  # any unusable setting: one line, exit 1
+    assert main(["dataset", "build"]) == 1
     err = capsys.readouterr().err
     assert err.strip() == (
         "newscrawl dataset build: error: NEWSCRAWL_REVISIT_DAYS='soon' is not a number"

@@ -83,14 +83,16 @@ def test_default_feeds_split_stories_and_quarantine() -> None:
     }
 
 
-def test_an_output_file_gets_the_stories_and_quarantine_stays_apart() -> None:
+def test_an_output_file_gets_a_copy_of_the_stories_and_quarantine_stays_apart() -> None:
     project = Settings()
     project.setmodule("newscrawl.settings", priority="project")
     # What `scrapy crawl -O out.jsonl` leaves in FEEDS in Scrapy 2.19: the project's feeds
     # plus the file.
     merged = {"out.jsonl": {"format": "jsonl", "overwrite": True}, **project.getdict("FEEDS")}
     feeds = fitted({"FEEDS": merged}, render="never").getdict("FEEDS")
+    # The run file stays: stories the state records as seen must be in runs/ (route_feeds).
     assert {uri: options["item_classes"] for uri, options in feeds.items()} == {
         "out.jsonl": [STORY_CLASS],
+        "data/aseanplus/runs/%(run_id)s.jsonl": [STORY_CLASS],
         "data/aseanplus/quarantine/%(run_id)s.jsonl": [QUARANTINE_CLASS],
     }

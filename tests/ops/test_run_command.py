@@ -54,6 +54,9 @@ def test_healthy_run_publishes_feed_manifest_and_dataset(replica: ReplicaServer,
     assert manifest["monitors"]["passed"] is True
     assert (data_dir / "logs" / f"{run_id}.log").is_file()
     assert listed_story_ids(replica.site) <= {r["id"] for r in records}
+    report = (data_dir / "report.html").read_text(encoding="utf-8")  # refreshed by the run
+    assert f"<td>{run_id}</td>" in report
+    assert 'Last run: <span class="ok">healthy</span>' in report
 
     # The dataset was rebuilt after the run and matches it, read by pyarrow and by DuckDB.
     parquet = data_dir / "dataset.parquet"
@@ -195,5 +198,8 @@ def test_a_crawl_killed_under_the_runner_fails_the_run_with_a_manifest(
     [manifest] = manifests(data_dir)
     assert manifest["finish_reason"] == "killed by SIGKILL"
     assert manifest["feed"] is None
+    report = (data_dir / "report.html").read_text(encoding="utf-8")
+    assert 'Last run: <span class="bad">failed</span>' in report
+    assert "killed by SIGKILL" in report
     assert list((data_dir / "runs").glob("*.jsonl")) == []
     assert not (data_dir / "dataset.jsonl").exists()

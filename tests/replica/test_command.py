@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from newscrawl.cli_parser import EX_USAGE
 from newscrawl.replica import ReplicaServer, load_site
 
 COMMAND = [sys.executable, "-m", "newscrawl.cli", "replica", "serve"]
@@ -54,7 +55,7 @@ def test_serve_prints_its_url_serves_and_stops(args: list[str], stop: signal.Sig
 ])
 def test_user_mistakes_are_one_line_errors(args: list[str], message: str) -> None:
     done = subprocess.run([*COMMAND, *args], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2
+    assert done.returncode == EX_USAGE  # every newscrawl command's usage error
     assert message in done.stderr and "Traceback" not in done.stderr
     assert done.stdout == ""
 
@@ -65,7 +66,7 @@ def test_a_bad_data_file_is_named(tmp_path: Path) -> None:
     bad.write_text("+++\ntitle = 'x'\n+++\ntext\n", encoding="utf-8")
     done = subprocess.run([*COMMAND, "--data", str(tmp_path)], capture_output=True, text=True,
                           timeout=60)
-    assert done.returncode == 2
+    assert done.returncode == EX_USAGE  # every newscrawl command's usage error
     assert f"{bad}: field 'path': missing" in done.stderr
 
 
@@ -73,5 +74,5 @@ def test_a_busy_port_is_an_error() -> None:
     with ReplicaServer(load_site()) as busy:
         done = subprocess.run([*COMMAND, "--port", str(busy.port)], capture_output=True,
                               text=True, timeout=60)
-    assert done.returncode == 2
+    assert done.returncode == EX_USAGE  # every newscrawl command's usage error
     assert f"cannot listen on 127.0.0.1:{busy.port}" in done.stderr

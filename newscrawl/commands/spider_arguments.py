@@ -1,0 +1,26 @@
+"""The check ``scrapy crawl`` and ``scrapy parse`` run on ``-a NAME=VALUE`` before Scrapy starts.
+
+The spider checks its arguments too, but only once the crawler is built, after a dozen lines of
+Scrapy's start-up log: the one line that names the bad argument came last. Here it comes alone.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Final
+
+from newscrawl.spiders.arguments import ArgumentError, SpiderArguments
+
+SPIDER: Final = "aseanplus"
+EXIT_BAD_ARGUMENT: Final = 2  # what Scrapy exits with on a usage error, and the spider too
+
+
+def check_spider_arguments(spider: str | None, spargs: dict[str, Any]) -> None:
+    """Exit with one line when the ``aseanplus`` spider would refuse these arguments."""
+    if spider != SPIDER:
+        return
+    try:
+        SpiderArguments.parse(spargs)
+    except ArgumentError as error:
+        print(f"newscrawl: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_ARGUMENT) from None
