@@ -22,7 +22,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.response import get_meta_refresh
 
-from newscrawl.origins import OriginPolicy
+from newscrawl.origins import LIST_REQUEST, OriginPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +69,8 @@ class OriginGuardMiddleware:
         return self._policy
 
     def process_request(self, request: Request) -> None:
+        if request.meta.get(LIST_REQUEST) and not request.meta.get("redirect_times"):
+            return  # see origins.LIST_REQUEST; a redirect of it is judged as usual
         if not self.policy.allows(request.url):
             self._block(request, request.url, "request")
 
