@@ -74,3 +74,9 @@ def test_a_list_request_of_a_learned_rule_may_reach_the_list_service_but_not_be_
         middleware.process_request(redirected)
     with pytest.raises(OffOriginRequest):  # a plain request to the same service is not a list's
         middleware.process_request(Request(service))
+    with pytest.raises(OffOriginRequest):  # nor its robots.txt, until a rule uses the service
+        middleware.process_request(Request("http://127.0.0.1:8081/robots.txt"))
+    middleware.crawler.spider.list_origins = {"http://127.0.0.1:8081"}
+    assert middleware.process_request(Request("http://127.0.0.1:8081/robots.txt")) is None
+    with pytest.raises(OffOriginRequest):
+        middleware.process_request(Request(service))
