@@ -150,6 +150,7 @@ def test_a_schema_1_file_is_migrated_in_place(tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:  # back to what schema 1 was
         db.execute("DROP TABLE pending")
         db.execute("DROP TABLE counters")
+        db.execute("DROP TABLE walks")
         db.execute("PRAGMA user_version = 1")
     db.close()
     migrated = SqliteStateStore(path)
@@ -157,5 +158,5 @@ def test_a_schema_1_file_is_migrated_in_place(tmp_path: Path) -> None:
     assert migrated.begin_pending() == (1, [])
     migrated.close()
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     db.close()
