@@ -228,9 +228,12 @@ class TheStarSpider(Spider):
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
         url = canonical_listing_url(unbase(response.url, self.args.base_url))
-        section = section_of_listing(site_path(url) or "", self.sections)
+        # The section of the page asked for: a redirect does not move a walk to another one.
+        hops = response.meta.get("redirect_urls")
+        asked = canonical_url(unbase(hops[0], self.args.base_url)) if hops else url
+        section = section_of_listing(site_path(asked) or "", self.sections)
         try:
-            if section is None:  # redirected away from the listings this crawl walks
+            if section is None:  # not a page of a listing this crawl walks
                 raise PageError("not-a-listing")
             if not isinstance(response, TextResponse):
                 raise PageError("not-html")
