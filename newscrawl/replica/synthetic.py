@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Final
 
+from newscrawl.replica.sections import SECTIONS
 from newscrawl.replica.site import (
     MYT,
     NOISE_KINDS,
@@ -72,6 +73,10 @@ STORY_DIV_SHARE: Final = 0.25
 STORY_DIV_NOISE: Final[tuple[NoiseKind, ...]] = (
     "embedded-image", "go-chart", "related-box", "related-list",
 )
+# Stories also listed in a second section, drawn like the template (a stream of their own), and
+# never into Aseanplus News, so its listing, feed and Next In blocks are what they were before.
+SHARED_SHARE: Final = 0.15
+SHARED_INTO: Final = tuple(section.path for section in SECTIONS[1:])
 MONTHS: Final = ("Jan", "Feb", "March", "April", "May", "June", "July", "Aug", "Sept", "Oct",
                  "Nov", "Dec")
 
@@ -103,8 +108,18 @@ def synthetic_site(n: int, seed: int = 1) -> Site:
         used.add(path)
         drafts.append({"path": path, "title": title, "moment": moment, "section": section})
     paths = [str(d["path"]) for d in drafts]
-    return Site(tuple(_templated(_article(rng, d, paths), seed) for d in drafts),
+    return Site(tuple(_shared(_templated(_article(rng, d, paths), seed), seed) for d in drafts),
                 origin_note=f"synthetic n={n} seed={seed}")
+
+
+def _shared(article: SiteArticle, seed: int) -> SiteArticle:
+    """About one story in seven also in another section's listing (Aseanplus News stories in
+    Nation, World or Business News; those sections' stories in one another's)."""
+    rng = random.Random(f"{seed}:shared:{article.path}")
+    if rng.random() >= SHARED_SHARE or article.is_gallery:
+        return article
+    targets = [path for path in SHARED_INTO if path != article.section_path]
+    return replace(article, also_listed_in=(rng.choice(targets),))
 
 
 def _templated(article: SiteArticle, seed: int) -> SiteArticle:
