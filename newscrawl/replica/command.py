@@ -14,6 +14,7 @@ from newscrawl.cli_parser import EX_USAGE
 from newscrawl.replica.content import DEFAULT_DATA_DIR, load_site
 from newscrawl.replica.faults import HELP, SCOPES, FaultPlan, FaultSpecError
 from newscrawl.replica.others_source import OTHERS_SOURCES
+from newscrawl.replica.sections import SECTION_PATH, SECTIONS
 from newscrawl.replica.server import ReplicaServer
 from newscrawl.replica.site import SiteDataError
 from newscrawl.replica.synthetic import synthetic_site
@@ -78,6 +79,10 @@ def serve_command(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     try:
         print(f"serving {server.section_url} ({len(site)} articles)", flush=True)
+        # stdout's one line is what scripts wait for; the other sections go to stderr.
+        others = ", ".join(f"{server.listing_url(s.path)} ({len(site.in_section_path(s.path))})"
+                           for s in SECTIONS if s.path != SECTION_PATH)
+        print(f"replica: also listing {others}", file=sys.stderr, flush=True)
         if server.service is not None:
             print(f"recommendation service at {server.service.origin}", flush=True)
         if faults.active:

@@ -36,10 +36,14 @@ def test_serve_prints_its_url_serves_and_stops(args: list[str], stop: signal.Sig
         assert int(match[3]) == expected
         with urllib.request.urlopen(match[1] + "/robots.txt", timeout=10) as response:
             assert response.status == 200
+        with urllib.request.urlopen(match[1] + "/news/nation", timeout=10) as response:
+            assert response.status == 200
         process.send_signal(stop)
         assert process.wait(timeout=15) == 0
         assert process.stdout.read() == ""
-        assert "Traceback" not in (process.stderr.read() if process.stderr else "")
+        errors = process.stderr.read() if process.stderr else ""
+        assert "Traceback" not in errors
+        assert re.search(rf"also listing {re.escape(match[1])}/news/nation \(\d+\), ", errors)
     finally:
         if process.poll() is None:
             process.kill()

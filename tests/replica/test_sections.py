@@ -10,14 +10,23 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from dataclasses import replace
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from replica_http import fetch
 
-from newscrawl.replica import SECTIONS, ReplicaSection, ReplicaServer, Site, synthetic_site
+from newscrawl.replica import (
+    SECTIONS,
+    ReplicaSection,
+    ReplicaServer,
+    Site,
+    load_site,
+    synthetic_site,
+)
 from newscrawl.replica.article_render_v2 import readmore_path
 from newscrawl.replica.listing_render import PAGE_SIZE
+from newscrawl.replica.router import SiteRouter
 from newscrawl.replica.sections import SECTION_PATH, SECTIONS_BY_PATH
 
 NATION = SECTIONS_BY_PATH["/news/nation"]
@@ -224,3 +233,29 @@ def test_faults_hit_other_sections_pages_like_aseanplus_pages(
     paged = replica_factory(faults=FaultPlan.parse(["error=1"], scope="pages"))
     assert fetch(paged, section.path).status == 500
     assert section.rss_path is not None and fetch(paged, section.rss_path).status == 500
+
+
+def aseanplus_responses(site: Site) -> dict[str, bytes]:
+    """Every response of the Aseanplus section: listing pages, feed, story pages, lists and
+    continuations."""
+    router = SiteRouter(site)
+    targets = [SECTION_PATH, "/rss/aseanplus"]
+    targets += [f"{SECTION_PATH}?pgno={n}" for n in range(2, len(site.in_section()) // 10 + 3)]
+    for article in site.articles:
+        if section_of(article.path) == SECTION_PATH:
+            targets += [article.path, f"/api/others-also-read?path={article.path}",
+                        readmore_path(article)]
+    return {target: router.resolve(target).body for target in targets}
+
+
+@pytest.mark.parametrize("make_site", [load_site, lambda: synthetic_site(300, 5)],
+                         ids=["hand-written", "synthetic"])
+def test_other_sections_leave_every_aseanplus_response_as_it_was(
+    make_site: Callable[[], Site],
+) -> None:
+    site = make_site()
+    # The site as it would be with Aseanplus News alone: other sections' stories kept (links
+    # point at them) but no story shared into any listing.
+    alone = Site(tuple(replace(a, also_listed_in=()) for a in site.articles))
+    assert alone.in_section_path(NATION.path) != site.in_section_path(NATION.path)
+    assert aseanplus_responses(site) == aseanplus_responses(alone)
