@@ -33,6 +33,9 @@ def register(subparsers: Any) -> None:
     source.add_argument("--articles", type=_count, default=None, metavar="N",
                         help="serve a synthetic site of N articles instead of the data files")
     serve.add_argument("--seed", type=int, default=1, help="seed of the synthetic site (default 1)")
+    serve.add_argument("--section-articles", type=_count, default=0, metavar="M",
+                       help="with --articles: M more synthetic stories in each other listed "
+                            "section (Nation, World, Business News); the N stay the same")
     serve.add_argument("--fault", action="append", default=[], metavar="KIND=RATE[:PARAM]",
                        help=HELP)
     serve.add_argument("--fault-seed", type=int, default=0, help="seed of the fault draws")
@@ -57,7 +60,9 @@ def serve_command(args: argparse.Namespace) -> int:
     except FaultSpecError as exc:
         return fail(f"--fault {exc}")
     if args.articles is not None:
-        site = synthetic_site(args.articles, args.seed)
+        site = synthetic_site(args.articles, args.seed, args.section_articles)
+    elif args.section_articles:
+        return fail("--section-articles needs --articles (a synthetic site)")
     else:
         try:
             site = load_site(args.data)

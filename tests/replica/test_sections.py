@@ -210,6 +210,23 @@ def test_synthetic_sections_have_listings_with_own_and_shared_stories(
         assert heading == f"Next In {section.label}"
 
 
+def test_section_articles_add_stories_to_the_other_sections_only() -> None:
+    plain, grown = synthetic_site(120, 4), synthetic_site(120, 4, section_articles=30)
+    assert set(plain.articles) < set(grown.articles)
+    added = set(grown.articles) - set(plain.articles)
+    for section in OTHER_SECTIONS:
+        own = [a for a in added if section_of(a.path) == section.path]
+        assert len(own) == 30
+        assert min(a.published for a in own) >= min(a.published for a in plain.articles)
+        listed = grown.in_section_path(section.path)
+        assert len(listed) > len(plain.in_section_path(section.path)) + 20
+    assert grown.in_section() == plain.in_section()
+    linked = {section_of(site_path(h) or "") for a in added for h in a.others_also_read}
+    assert SECTION_PATH in linked and NATION.path in linked
+    assert all(site_path(h) in {a.path for a in grown.articles}
+               for a in added for h in a.others_also_read)
+
+
 def test_synthetic_sharing_leaves_the_rest_of_the_site_as_it_was() -> None:
     site = sections_site()
     shared = [a for a in site.articles if a.also_listed_in]
@@ -248,8 +265,9 @@ def aseanplus_responses(site: Site) -> dict[str, bytes]:
     return {target: router.resolve(target).body for target in targets}
 
 
-@pytest.mark.parametrize("make_site", [load_site, lambda: synthetic_site(300, 5)],
-                         ids=["hand-written", "synthetic"])
+@pytest.mark.parametrize("make_site", [
+    load_site, lambda: synthetic_site(300, 5), lambda: synthetic_site(300, 5, 40),
+], ids=["hand-written", "synthetic", "synthetic-with-section-articles"])
 def test_other_sections_leave_every_aseanplus_response_as_it_was(
     make_site: Callable[[], Site],
 ) -> None:
