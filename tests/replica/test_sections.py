@@ -8,6 +8,7 @@ is tested against, so they must not lean on the crawler's own URL rules.
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import replace
@@ -26,6 +27,7 @@ from newscrawl.replica import (
 )
 from newscrawl.replica.article_render_v2 import readmore_path
 from newscrawl.replica.listing_render import PAGE_SIZE
+from newscrawl.replica.others_source import story_guid
 from newscrawl.replica.router import SiteRouter
 from newscrawl.replica.sections import SECTION_PATH, SECTIONS_BY_PATH
 
@@ -277,3 +279,26 @@ def test_other_sections_leave_every_aseanplus_response_as_it_was(
     alone = Site(tuple(replace(a, also_listed_in=()) for a in site.articles))
     assert alone.in_section_path(NATION.path) != site.in_section_path(NATION.path)
     assert aseanplus_responses(site) == aseanplus_responses(alone)
+
+
+def test_a_nation_story_gets_its_list_from_the_remote_service_and_inline() -> None:
+    site = load_site()
+    story = next(a for a in site.in_section_path(NATION.path)
+                 if section_of(a.path) == NATION.path and a.others_also_read)
+    with ReplicaServer(site, others_source="remote") as remote:
+        assert remote.service is not None
+        page = fetch(remote, story.path).text
+        config = json.loads(re.search(r"window\.recoConfig = (\{.*?\});", page)[1])  # type: ignore[index]
+        endpoint = urlsplit(config["endpoint"])
+        assert endpoint.port == remote.service.port
+        target = (f"{endpoint.path}?site={config['siteId']}&guid={story_guid(story)}"
+                  f"&widget=wdg-aseanplus-bottom&n={config['count']}")
+        answer = fetch(remote.service, target)
+        assert answer.status == 200
+        docs = json.loads(answer.body)["result"]["docs"]
+        assert [d["link"]["href"] for d in docs] == list(story.others_also_read)
+    with ReplicaServer(site, others_source="inline") as inline:
+        page = fetch(inline, story.path).text
+        state = json.loads(re.search(r"window\.__RECO_STATE__ = (\{.*?\});</script>",
+                                     page)[1])  # type: ignore[index]
+        assert [s["url"] for s in state["stories"]] == list(story.others_also_read)
