@@ -177,7 +177,8 @@ class Site:
         return self._by_path.get(path)
 
     def in_section(self) -> tuple[SiteArticle, ...]:
-        """Listed Aseanplus News stories, newest first: what listings, RSS and Next In show."""
+        """What the Aseanplus News listing, RSS and Next In show, newest first (its own listed
+        stories; other sections share none into it in the replica's data)."""
         return self._section
 
     def in_section_path(self, section_path: str) -> tuple[SiteArticle, ...]:
