@@ -182,7 +182,7 @@ class Site:
         return self._section
 
     def in_section_path(self, section_path: str) -> tuple[SiteArticle, ...]:
-        """Listed stories of any section, newest first: its own stories and those it shares
-        with other sections (``also_listed_in``). Its listing, RSS and Next In show these."""
+        """Listed stories of any section, newest first: its own and other sections' stories
+        that name it in ``also_listed_in``. Its listing, RSS and Next In show these."""
         return self._listings.get(section_path, ())
 
