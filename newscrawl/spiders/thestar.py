@@ -322,7 +322,7 @@ class TheStarSpider(Spider):
                       referrer: str | None) -> Iterator[Request | StoryItem | QuarantineItem]:
         crawled_at = datetime.now(UTC)
         url = canonical_url(unbase(response.url, self.args.base_url))
-        if not self._settled(url, response, referrer):
+        if not self._settled(url, response):
             return
         header = response.headers.get("Content-Type")
         content_type = header.decode("latin-1") if header else None
@@ -410,7 +410,7 @@ class TheStarSpider(Spider):
         else:
             yield from self._with_list(story, data.others_also_read)
 
-    def _settled(self, url: str, response: Response, referrer: str | None) -> bool:
+    def _settled(self, url: str, response: Response) -> bool:
         """Where a redirect landed: a new story of a crawled section is fine, anything else is
         not."""
         # response.request is the last hop, whose URL is the response's: the first hop is the
@@ -421,7 +421,9 @@ class TheStarSpider(Spider):
             self.frontier.claim(url)  # a redirect that lands here later is a repeat
             return True
         self.pending.settled(requested, "redirected")  # the story, if any, is the landing one
-        in_scope = self.frontier.owner(url, referrer) is not None
+        # By its URL only: the listing that showed the link showed the story asked for, not
+        # the one the site sent the crawl to.
+        in_scope = self.frontier.owner(url) is not None
         if in_scope and self.frontier.claim(url):
             self.crawler.stats.inc_value("newscrawl/redirected/to_story")
             return True
