@@ -7,11 +7,16 @@ that names the setting.
 
 from __future__ import annotations
 
+import os
 import shlex
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
+
+# Where a crawl's data lives unless NEWSCRAWL_DATA_DIR (or a command's --data-dir) says otherwise:
+# the one definition that the settings, the feeds and every command's help read.
+DEFAULT_DATA_DIR: Final = "data/aseanplus"
 
 
 class SettingsLike(Protocol):
@@ -41,7 +46,7 @@ class NewscrawlConfig:
     # Extra Chromium flags, e.g. tests pin DNS to loopback; a string is split like a shell.
     browser_args: tuple[str, ...] = ()
     # Operations (monitors, run control); defaults keep a bare NewscrawlConfig usable in tests.
-    monitor_results_path: Path = Path("data/aseanplus/monitors.json")
+    monitor_results_path: Path = Path(DEFAULT_DATA_DIR) / "monitors.json"
     max_retry_rate: float = 0.2
     max_boilerplate_share: float = 0.0
     min_listing_coverage: float = 0.8
@@ -72,7 +77,7 @@ class NewscrawlConfig:
         def number(name: str, default: float, lo: float, hi: float) -> float:
             return number_setting(settings, name, default, lo, hi)
 
-        data_dir = Path(settings.get("NEWSCRAWL_DATA_DIR") or "data/aseanplus")
+        data_dir = Path(settings.get("NEWSCRAWL_DATA_DIR") or DEFAULT_DATA_DIR)
         state = settings.get("NEWSCRAWL_STATE") or str(data_dir / "state.sqlite")
         browser = settings.get("NEWSCRAWL_BROWSER_PATH") or None
         return cls(
@@ -111,6 +116,12 @@ class NewscrawlConfig:
             retry_after_max=number("NEWSCRAWL_RETRY_AFTER_MAX", 120, 0, 3600),
             state_url=str(state) if "://" in str(state) else None,
         )
+
+
+def default_data_dir() -> Path:
+    """NEWSCRAWL_DATA_DIR (else ``DEFAULT_DATA_DIR``), read with every other setting through
+    ``NewscrawlConfig``; raises ``ConfigError`` when a ``NEWSCRAWL_*`` setting is unusable."""
+    return NewscrawlConfig.from_settings(os.environ).data_dir
 
 
 def number_setting(settings: SettingsLike, name: str, default: float, lo: float,

@@ -1,4 +1,4 @@
-"""RunLockExtension: the crawl itself holds the run lock (``newscrawl.runner.lock``), so two
+"""RunLockExtension: the crawl itself holds the run lock (``newscrawl.runs.lock``), so two
 crawls on one data directory, whether started by ``scrapy crawl`` or ``newscrawl run``, never
 run at the same time (they would both publish the stories neither had committed yet).
 
@@ -22,7 +22,7 @@ from scrapy.exceptions import NotConfigured
 
 from newscrawl.config import NewscrawlConfig
 from newscrawl.distributed.config import redis_url
-from newscrawl.runner.lock import LOCK_FD_ENV, RunLock, RunLockedError
+from newscrawl.runs.lock import LOCK_FD_ENV, RunLock, RunLockedError
 
 logger = logging.getLogger(__name__)
 

@@ -17,15 +17,10 @@ from typing import Final, Self
 from scrapy.crawler import Crawler
 
 from newscrawl.config import NewscrawlConfig
+from newscrawl.feeds import storage_error
 
 EXIT_STORAGE: Final = 1
 PROBE_BYTES: Final = b"newscrawl write probe\n"
-
-
-def storage_error(path: Path, error: OSError) -> str:
-    """One line naming the path and the error (``[Errno 28] No space left on device``)."""
-    what = f"[Errno {error.errno}] {error.strerror}" if error.strerror else str(error)
-    return f"cannot write to {path}: {what}"
 
 
 def probe(directory: Path) -> None:

@@ -15,7 +15,7 @@ from newscrawl.monitors.checks import (
 )
 from newscrawl.monitors.drift import DriftMonitor
 from newscrawl.monitors.pending import PendingMonitor
-from newscrawl.monitors.report import MonitorReportAction
+from newscrawl.monitors.report_action import MonitorReportAction
 
 
 class CrawlHealthMonitorSuite(MonitorSuite):  # type: ignore[misc]

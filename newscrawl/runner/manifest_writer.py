@@ -19,28 +19,21 @@ from scrapy import signals
 from w3lib.url import file_uri_to_path
 
 from newscrawl.config import NewscrawlConfig
-from newscrawl.extensions.crawl_failure import fail, failures_of
-from newscrawl.extensions.storage_check import storage_error
-from newscrawl.feeds import AtomicFileFeedStorage
+from newscrawl.crawl_failure import fail, failures_of
+from newscrawl.feeds import AtomicFileFeedStorage, storage_error
 from newscrawl.items import QuarantineItem
 from newscrawl.monitors import tally
-from newscrawl.monitors.checks import (
-    ERRORS,
-    LISTED,
-    LISTING_LINKS,
-    LISTING_PAGES,
-    REQUESTS,
-    RETRIES,
-)
-from newscrawl.monitors.report import MonitorReport, iso
-from newscrawl.runner.manifest import (
+from newscrawl.monitors.checks import ERRORS, REQUESTS, RETRIES
+from newscrawl.runs.manifest import (
     DROPPED,
     MANIFEST_SUFFIX,
     FeedFile,
     RunManifest,
     manifest_path,
 )
+from newscrawl.runs.monitor_report import MonitorReport, iso
 from newscrawl.spiders.dropped import dropped_by_reason
+from newscrawl.spiders.stats import LISTED, LISTING_LINKS, LISTING_PAGES
 from newscrawl.state import pending
 
 logger = logging.getLogger(__name__)

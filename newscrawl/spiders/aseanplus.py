@@ -34,6 +34,7 @@ from newscrawl.pages import (
 )
 from newscrawl.pages.charset import decode_html
 from newscrawl.records import build_story
+from newscrawl.spiders import stats as spider_stats
 from newscrawl.spiders.arguments import ArgumentError, SpiderArguments
 from newscrawl.spiders.continuation import ContinuationReader, CutStory
 from newscrawl.spiders.dropped import count_dropped
@@ -59,9 +60,6 @@ from newscrawl.urls import (
 
 logger = logging.getLogger(__name__)
 
-# In-section story links shown per listing page, new or known: what the drift monitor watches.
-LISTING_PAGES: Final = "newscrawl/listing_pages"
-LISTING_LINKS: Final = "newscrawl/listing_links"
 # Hrefs that are no URL at all (``http://[oops/``), skipped: the frontier's "bad-url" admission.
 BAD_URL_LINKS: Final = "newscrawl/links/bad-url"
 
@@ -180,9 +178,9 @@ class AseanplusSpider(Spider):
         if admission != "new":
             stats.inc_value(f"newscrawl/links/{admission}")
             if admission == "known":  # the listing monitor tells a quiet run from a broken one
-                stats.inc_value(f"newscrawl/known/{via}")
+                stats.inc_value(spider_stats.known(via))
             return
-        stats.inc_value(f"newscrawl/discovered/{via}")
+        stats.inc_value(spider_stats.discovered(via))
         self.pending.admitted(url, via, referrer, utc_now())
         yield Request(rebase(url, self.args.base_url), callback=self._on_article,
                       errback=self.story_failed, meta=self._page_meta(story=True),
@@ -213,14 +211,14 @@ class AseanplusSpider(Spider):
         except PageError as error:
             self.failures.count("listing", error.reason, url)
             return
-        self.crawler.stats.inc_value(LISTING_PAGES)
+        self.crawler.stats.inc_value(spider_stats.LISTING_PAGES)
         if page.bad_hrefs:  # skipped by the page; counted like the ones ``_follow`` meets
             self.crawler.stats.inc_value(BAD_URL_LINKS, page.bad_hrefs)
         stories = self.frontier.section_links(data.story_links)
         if not stories:  # every listing page shows stories: this one was not read
             self.failures.count("listing", "no-stories", url)
             return
-        self.crawler.stats.inc_value(LISTING_LINKS, len(stories))
+        self.crawler.stats.inc_value(spider_stats.LISTING_LINKS, len(stories))
         fresh = self.frontier.note_listing(stories)
         all_known = self.known.note_listing(stories)
         for href in data.story_links:
@@ -415,7 +413,7 @@ class AseanplusSpider(Spider):
         data = replace(story.data, others_also_read=tuple(others))
         for href in data.others_also_read:
             yield from self._follow(href, "others_also_read", story.url)
-        self.crawler.stats.inc_value(f"newscrawl/items/{story.via}")
+        self.crawler.stats.inc_value(spider_stats.items(story.via))
         yield build_story(data, url=story.url, discovered_via=story.via,
                           referrer=story.referrer, crawled_at=story.crawled_at,
                           raw_html=story.raw_html)

@@ -23,7 +23,7 @@ The contract, which makes a run safe to kill at any point (exactly once for the 
    stories get their ``last_seen`` and the pending stories (``newscrawl.state.pending``) are
    written back. Only an ``ok`` run sets the next run's catch-up story.
 5. A commit the store refuses (``StateError``: disk full, read-only, locked) fails the run
-   (``newscrawl.extensions.crawl_failure``: exit 1). The run is then left ``running`` in the
+   (``newscrawl.crawl_failure``: exit 1). The run is then left ``running`` in the
    store and nothing more is written: its feed is published, so step 0 of the next run commits
    its stories from the feed, exactly as after a kill between publishing and committing.
 
@@ -52,7 +52,7 @@ from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import FeedExporter
 from scrapy.statscollectors import StatsCollector
 
-from newscrawl.extensions.crawl_failure import fail
+from newscrawl.crawl_failure import fail
 from newscrawl.items import StoryItem
 from newscrawl.state.crawl import CrawlState, crawl_state_for, utc_now
 from newscrawl.state.recovery import recover_published_feeds

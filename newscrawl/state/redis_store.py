@@ -28,9 +28,9 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import redis
 
-from newscrawl.distributed import redis_pending
-from newscrawl.distributed.connection import open_redis
-from newscrawl.distributed.store_scripts import COMMIT, FINISH_RUN, GET, TOUCH
+from newscrawl.redis_connection import open_redis
+from newscrawl.state import redis_pending
+from newscrawl.state.redis_scripts import COMMIT, FINISH_RUN, GET, TOUCH
 from newscrawl.state.store import (
     PendingEntry,
     RunRecord,
