@@ -1,6 +1,7 @@
 """One-way dependencies (issue 12): the import-linter contracts in pyproject.toml, run with the
-suite so that a lower layer importing a higher one, or the replica and the crawler importing each
-other, fails the tests (``lint-imports`` prints the same report by hand)."""
+suite so that a lower layer importing a higher one, the replica and the crawler importing each
+other, or a cycle between the modules of a package fails the tests (``lint-imports`` prints the
+same report by hand)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CONTRACTS = ("layers", "replica-apart", "crawler-without-replica")
+CONTRACTS = ("layers", "replica-apart", "crawler-without-replica", "acyclic")
 
 
 def lint_imports(tree: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -18,8 +18,8 @@ from scrapy.crawler import Crawler
 
 from newscrawl.config import NewscrawlConfig
 from newscrawl.feeds import storage_error
+from newscrawl.runs.exit_codes import ExitCode
 
-EXIT_STORAGE: Final = 1
 PROBE_BYTES: Final = b"newscrawl write probe\n"
 
 
@@ -52,5 +52,5 @@ class StorageCheckExtension:
             except OSError as error:
                 # One line, then out (exit 1): the spider's bad arguments leave the same way.
                 print(f"newscrawl: {storage_error(directory, error)}", file=sys.stderr)
-                raise SystemExit(EXIT_STORAGE) from None
+                raise SystemExit(int(ExitCode.FAILED)) from None
         return cls()

@@ -30,7 +30,7 @@ from newscrawl.runner.log_reason import last_error_line
 from newscrawl.runner.manifest_writer import run_counts
 from newscrawl.runner.supervisor import CrawlOutcome, CrawlSupervisor
 from newscrawl.runs.exit_codes import ExitCode, Verdict, judge
-from newscrawl.runs.lock import LOCK_FD_ENV, RunLock, RunLockedError
+from newscrawl.runs.lock import LOCK_FD_ENV, LOCK_NAME, RunLock, RunLockedError
 from newscrawl.runs.manifest import RunManifest, manifest_path
 from newscrawl.runs.run_id import RUN_ID_FORMAT
 
@@ -71,7 +71,7 @@ class RunController:
         self.lock_fd: int | None = None
 
     def execute(self) -> ExitCode:
-        lock = RunLock(self.data_dir / "run.lock")
+        lock = RunLock(self.data_dir / LOCK_NAME)
         try:
             lock.acquire()
         except RunLockedError as error:

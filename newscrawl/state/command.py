@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from newscrawl.config import DEFAULT_DATA_DIR, ConfigError, NewscrawlConfig
-from newscrawl.runs.lock import RunLock, RunLockedError
+from newscrawl.runs.lock import LOCK_NAME, RunLock, RunLockedError
 from newscrawl.state.sqlite_store import SqliteStateStore
 from newscrawl.state.store import StateError, StateStore, StoreStats
 from newscrawl.urls import link_canonical_url
@@ -211,7 +211,7 @@ def _run_lock(args: argparse.Namespace) -> RunLock | int | None:
         return 1
     if not data_dir.is_dir():
         return None
-    lock = RunLock(data_dir / "run.lock")
+    lock = RunLock(data_dir / LOCK_NAME)
     try:
         lock.acquire()
     except RunLockedError:
