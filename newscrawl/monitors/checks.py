@@ -15,12 +15,8 @@ from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 
 from newscrawl.config import NewscrawlConfig
 from newscrawl.monitors import tally
-from newscrawl.spiders.stats import FOUND, KNOWN_LISTED, LISTED
+from newscrawl.spiders.stats import ERRORS, FOUND, KNOWN_LISTED, LISTED, REQUESTS, RETRIES
 
-# Scrapy's own stats.
-REQUESTS: Final = "downloader/request_count"
-ERRORS: Final = "log_count/ERROR"
-RETRIES: Final = "retry/count"
 # Coverage thresholds only mean something over enough stories: a run that read two wire
 # stories without a byline is not an authors regression.
 MIN_COVERAGE_SAMPLE: Final = 20

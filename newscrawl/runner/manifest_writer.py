@@ -23,7 +23,6 @@ from newscrawl.crawl_failure import fail, failures_of
 from newscrawl.feeds import AtomicFileFeedStorage, storage_error
 from newscrawl.items import QuarantineItem
 from newscrawl.monitors import tally
-from newscrawl.monitors.checks import ERRORS, REQUESTS, RETRIES
 from newscrawl.runs.manifest import (
     DROPPED,
     MANIFEST_SUFFIX,
@@ -33,7 +32,14 @@ from newscrawl.runs.manifest import (
 )
 from newscrawl.runs.monitor_report import MonitorReport, iso
 from newscrawl.spiders.dropped import dropped_by_reason
-from newscrawl.spiders.stats import LISTED, LISTING_LINKS, LISTING_PAGES
+from newscrawl.spiders.stats import (
+    ERRORS,
+    LISTED,
+    LISTING_LINKS,
+    LISTING_PAGES,
+    REQUESTS,
+    RETRIES,
+)
 from newscrawl.state import pending
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,5 @@
-"""The names of the stats the spider counts, for the monitors and the manifest that read them.
+"""The names of the stats a crawl counts (the spider's, and Scrapy's own that the monitors and the
+manifest read), for those readers.
 
 Kept apart from the spider so that a reader (``newscrawl run``'s parent process, the monitors)
 does not load Scrapy's engine and the browser just to name a number.
@@ -7,6 +8,11 @@ does not load Scrapy's engine and the browser just to name a number.
 from __future__ import annotations
 
 from typing import Final
+
+# Scrapy's own, counted for every spider.
+REQUESTS: Final = "downloader/request_count"
+ERRORS: Final = "log_count/ERROR"
+RETRIES: Final = "retry/count"
 
 
 def discovered(via: str) -> str:

@@ -12,11 +12,19 @@ from scrapy.settings import Settings
 from spidermon import MonitorRunner
 
 from newscrawl.monitors import tally
-from newscrawl.monitors.checks import ERRORS, REQUESTS, RETRIES
 from newscrawl.monitors.suite import CrawlHealthMonitorSuite
 from newscrawl.runs.manifest import RunManifest, manifest_path
 from newscrawl.runs.monitor_report import MonitorReport
-from newscrawl.spiders.stats import FOUND, KNOWN_LISTED, LISTED, LISTING_LINKS, LISTING_PAGES
+from newscrawl.spiders.stats import (
+    ERRORS,
+    FOUND,
+    KNOWN_LISTED,
+    LISTED,
+    LISTING_LINKS,
+    LISTING_PAGES,
+    REQUESTS,
+    RETRIES,
+)
 
 START = datetime(2025, 5, 23, 1, 0, tzinfo=UTC)
 

@@ -1,6 +1,7 @@
 """``newscrawl run`` supervises the crawl from a parent process that never crawls: it must not
-load the browser stack (scrapy-playwright, Playwright), which only the crawl subprocess needs.
-It once did, because a monitor imported the spider module for two stat names (issue 12)."""
+load what only the crawl subprocess needs, the browser stack (scrapy-playwright, Playwright),
+spidermon or scrapy-redis. It once did, because a monitor imported the spider module for two stat
+names and the manifest's counts imported the monitors (issue 12)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from newscrawl.replica import ReplicaServer
 
 pytestmark = pytest.mark.e2e
 
-BROWSER_STACK = ("playwright", "scrapy_playwright")
+# Top-level packages the crawl subprocess loads and the parent must not.
+CRAWL_ONLY = ("playwright", "scrapy_playwright", "spidermon", "scrapy_redis")
 
 # The parent as cron starts it (``newscrawl.cli.main``), with the modules it loaded written out
 # when it exits.
@@ -28,7 +30,7 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
-def test_the_run_parent_loads_no_browser_stack(replica: ReplicaServer, tmp_path: Path) -> None:
+def test_the_run_parent_loads_no_browser_and_no_monitors(replica: ReplicaServer, tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     loaded_file = tmp_path / "parent-modules.json"
     # The cron command line of the other run tests (``--render never`` keeps it quick: what the
@@ -43,5 +45,5 @@ def test_the_run_parent_loads_no_browser_stack(replica: ReplicaServer, tmp_path:
     assert manifest["counts"]["stories"] > 0
     loaded = set(json.loads(loaded_file.read_text(encoding="utf-8")))
     assert "newscrawl.runner.controller" in loaded  # it did run the crawl's supervisor
-    assert not {m for m in loaded if m.split(".")[0] in BROWSER_STACK}
+    assert not {m for m in loaded if m.split(".")[0] in CRAWL_ONLY}
     assert "newscrawl.spiders.aseanplus" not in loaded
