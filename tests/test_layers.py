@@ -6,9 +6,11 @@ same report by hand)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,3 +48,17 @@ def test_an_upward_import_breaks_the_layers_contract(tmp_path: Path) -> None:
     assert result.returncode != 0, result.stdout + result.stderr
     assert "newscrawl.pages is not allowed to import newscrawl.spiders" in result.stdout
     assert "newscrawl.pages.summary -> newscrawl.spiders.stats" in result.stdout
+
+
+def test_every_package_of_newscrawl_has_a_layer() -> None:
+    # A module in no layer is bound by no contract: a new one must be placed (or stand apart,
+    # like the replica), or an upward import through it would pass unnoticed.
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    [layers] = [c["layers"] for c in config["tool"]["importlinter"]["contracts"]
+                if c["id"] == "layers"]
+    placed = {name.strip() for layer in layers for name in re.split(r"[|:]", layer)}
+    children = {f"newscrawl.{path.stem}" for path in (ROOT / "newscrawl").iterdir()
+                if (path.suffix == ".py" and path.stem != "__init__")
+                or (path / "__init__.py").is_file()}
+    assert children - placed == {"newscrawl.replica"}
+    assert placed <= children

@@ -30,7 +30,8 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
-def test_the_run_parent_loads_no_browser_and_no_monitors(replica: ReplicaServer, tmp_path: Path) -> None:
+def test_the_run_parent_loads_no_browser_and_no_monitors(replica: ReplicaServer,
+                                                          tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     loaded_file = tmp_path / "parent-modules.json"
     # The cron command line of the other run tests (``--render never`` keeps it quick: what the
