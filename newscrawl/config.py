@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, Protocol
 
+from newscrawl.others.learner import DEFAULT_CONFIRM_PAGES, DEFAULT_SAMPLE_EVERY
+
 # Where a crawl's data lives unless NEWSCRAWL_DATA_DIR (or a command's --data-dir) says otherwise:
 # the one definition that the settings, the feeds and every command's help read.
 DEFAULT_DATA_DIR: Final = "data/aseanplus"
@@ -82,8 +84,8 @@ class NewscrawlConfig:
     # "Others Also Read" without the browser (newscrawl.others): learn where the list comes
     # from, then render one story in this many to check the rule.
     others_learn: bool = True
-    others_sample_every: int = 50
-    others_confirm_pages: int = 3
+    others_sample_every: int = DEFAULT_SAMPLE_EVERY
+    others_confirm_pages: int = DEFAULT_CONFIRM_PAGES
 
     @classmethod
     def from_settings(cls, settings: SettingsLike) -> NewscrawlConfig:
