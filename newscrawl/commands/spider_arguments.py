@@ -9,10 +9,9 @@ from __future__ import annotations
 import sys
 from typing import Any, Final
 
-from newscrawl.spiders.arguments import ArgumentError, SpiderArguments
+from newscrawl.spiders.arguments import EXIT_BAD_ARGUMENT, ArgumentError, SpiderArguments
 
 SPIDER: Final = "aseanplus"
-EXIT_BAD_ARGUMENT: Final = 2  # what Scrapy exits with on a usage error, and the spider too
 
 
 def check_spider_arguments(spider: str | None, spargs: dict[str, Any]) -> None:

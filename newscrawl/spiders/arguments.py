@@ -19,6 +19,8 @@ RenderMode = Literal["auto", "always", "never"]
 _RENDER_MODES: Final[dict[str, RenderMode]] = {"auto": "auto", "always": "always", "never": "never"}
 LOOPBACK_NAMES: Final = frozenset({"localhost"})
 KNOWN: Final = ("base_url", "since", "max_articles", "max_pages", "render")
+# What Scrapy exits with on a usage error; a bad -a argument exits so too, before or after start.
+EXIT_BAD_ARGUMENT: Final = 2
 # date.fromisoformat also takes 20250101 and week dates; the argument promises one form only.
 _DAY_RE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

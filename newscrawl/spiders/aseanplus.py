@@ -38,7 +38,7 @@ from newscrawl.pages import (
 from newscrawl.pages.charset import decode_html
 from newscrawl.records import build_story
 from newscrawl.spiders import stats as spider_stats
-from newscrawl.spiders.arguments import ArgumentError, SpiderArguments
+from newscrawl.spiders.arguments import EXIT_BAD_ARGUMENT, ArgumentError, SpiderArguments
 from newscrawl.spiders.continuation import ContinuationReader, CutStory
 from newscrawl.spiders.dropped import count_dropped
 from newscrawl.spiders.failures import FailureSorter, one_line
@@ -69,7 +69,6 @@ BAD_URL_LINKS: Final = "newscrawl/links/bad-url"
 
 # Consecutive render failures after which the browser is given up for this run.
 MAX_RENDER_FAILURES_IN_A_ROW: Final = 5
-EXIT_BAD_ARGUMENT: Final = 2
 PARSER_ERROR: Final = "parser-error"
 
 
