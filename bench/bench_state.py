@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from newscrawl.pipelines.fingerprint import MinHashSigner, field_digests
+from newscrawl.fingerprint import MinHashSigner, field_digests
 from newscrawl.pipelines.near_duplicates import NearDuplicateIndex
 from newscrawl.state.sqlite_store import SqliteStateStore
 from newscrawl.state.store import StoredStory

@@ -11,6 +11,7 @@ from typing import Final
 
 from newscrawl import __version__
 from newscrawl.cli_parser import EX_USAGE, UsageParser
+from newscrawl.config import DEFAULT_DATA_DIR
 
 # (command, module): the module has ``register(subparsers)`` that adds its parser and sets
 # ``func`` on it. Imported lazily so ``newscrawl replica serve`` does not load Scrapy.
@@ -42,7 +43,7 @@ EPILOG: Final = f"""\
 exit codes: 0 healthy, 1 failed, 2 degraded (newscrawl run: data published, a monitor
 alarmed), 3 locked out (another run holds the lock), {EX_USAGE} usage error (bad option or
 argument; not argparse's 2, which would read as "degraded").
-Data lives in $NEWSCRAWL_DATA_DIR (default data/aseanplus), state in $NEWSCRAWL_STATE
+Data lives in $NEWSCRAWL_DATA_DIR (default {DEFAULT_DATA_DIR}), state in $NEWSCRAWL_STATE
 (default <data dir>/state.sqlite)."""
 
 

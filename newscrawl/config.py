@@ -7,11 +7,21 @@ that names the setting.
 
 from __future__ import annotations
 
+import os
 import shlex
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
+
+from newscrawl.others.learner import DEFAULT_CONFIRM_PAGES, DEFAULT_SAMPLE_EVERY
+
+# Where a crawl's data lives unless NEWSCRAWL_DATA_DIR (or a command's --data-dir) says otherwise:
+# the one definition that the settings, the feeds and every command's help read.
+DEFAULT_DATA_DIR: Final = "data/aseanplus"
+# Files in a data directory unless NEWSCRAWL_STATE / NEWSCRAWL_MONITOR_RESULTS name others.
+STATE_FILE: Final = "state.sqlite"
+MONITOR_RESULTS_FILE: Final = "monitors.json"
 
 
 class SettingsLike(Protocol):
@@ -40,8 +50,9 @@ class NewscrawlConfig:
     stats_path: Path | None = None
     # Extra Chromium flags, e.g. tests pin DNS to loopback; a string is split like a shell.
     browser_args: tuple[str, ...] = ()
-    # Operations (monitors, run control); defaults keep a bare NewscrawlConfig usable in tests.
-    monitor_results_path: Path = Path("data/aseanplus/monitors.json")
+    # Operations (monitors, run control). Each default here is also the unset setting's
+    # (``_default``), and keeps a bare NewscrawlConfig usable in tests.
+    monitor_results_path: Path = Path(DEFAULT_DATA_DIR) / MONITOR_RESULTS_FILE
     max_retry_rate: float = 0.2
     max_boilerplate_share: float = 0.0
     min_listing_coverage: float = 0.8
@@ -73,16 +84,16 @@ class NewscrawlConfig:
     # "Others Also Read" without the browser (newscrawl.others): learn where the list comes
     # from, then render one story in this many to check the rule.
     others_learn: bool = True
-    others_sample_every: int = 50
-    others_confirm_pages: int = 3
+    others_sample_every: int = DEFAULT_SAMPLE_EVERY
+    others_confirm_pages: int = DEFAULT_CONFIRM_PAGES
 
     @classmethod
     def from_settings(cls, settings: SettingsLike) -> NewscrawlConfig:
         def number(name: str, default: float, lo: float, hi: float) -> float:
             return number_setting(settings, name, default, lo, hi)
 
-        data_dir = Path(settings.get("NEWSCRAWL_DATA_DIR") or "data/aseanplus")
-        state = settings.get("NEWSCRAWL_STATE") or str(data_dir / "state.sqlite")
+        data_dir = Path(settings.get("NEWSCRAWL_DATA_DIR") or DEFAULT_DATA_DIR)
+        state = settings.get("NEWSCRAWL_STATE") or str(data_dir / STATE_FILE)
         browser = settings.get("NEWSCRAWL_BROWSER_PATH") or None
         return cls(
             data_dir=data_dir,
@@ -100,30 +111,59 @@ class NewscrawlConfig:
             stats_path=Path(stats) if (stats := settings.get("NEWSCRAWL_STATS_PATH")) else None,
             browser_args=_arguments(settings.get("NEWSCRAWL_BROWSER_ARGS")),
             monitor_results_path=Path(
-                settings.get("NEWSCRAWL_MONITOR_RESULTS") or data_dir / "monitors.json"
+                settings.get("NEWSCRAWL_MONITOR_RESULTS") or data_dir / MONITOR_RESULTS_FILE
             ),
-            max_retry_rate=number("NEWSCRAWL_MAX_RETRY_RATE", 0.2, 0.0, 1.0),
-            max_boilerplate_share=number("NEWSCRAWL_MAX_BOILERPLATE_SHARE", 0.0, 0.0, 1.0),
-            min_listing_coverage=number("NEWSCRAWL_MIN_LISTING_COVERAGE", 0.8, 0.0, 1.0),
-            drift_window=int(number("NEWSCRAWL_DRIFT_WINDOW", 5, 1, 100)),
-            max_drift_drop=number("NEWSCRAWL_MAX_DRIFT_DROP", 0.5, 0.0, 1.0),
-            progress_interval=number("NEWSCRAWL_PROGRESS_INTERVAL", 0, 0, 3600),
+            max_retry_rate=number("NEWSCRAWL_MAX_RETRY_RATE", _default("max_retry_rate"), 0.0, 1.0),
+            max_boilerplate_share=number(
+                "NEWSCRAWL_MAX_BOILERPLATE_SHARE", _default("max_boilerplate_share"), 0.0, 1.0
+            ),
+            min_listing_coverage=number(
+                "NEWSCRAWL_MIN_LISTING_COVERAGE", _default("min_listing_coverage"), 0.0, 1.0
+            ),
+            drift_window=int(number("NEWSCRAWL_DRIFT_WINDOW", _default("drift_window"), 1, 100)),
+            max_drift_drop=number("NEWSCRAWL_MAX_DRIFT_DROP", _default("max_drift_drop"), 0.0, 1.0),
+            progress_interval=number(
+                "NEWSCRAWL_PROGRESS_INTERVAL", _default("progress_interval"), 0, 3600
+            ),
             near_duplicate_window_days=number(
-                "NEWSCRAWL_NEAR_DUPLICATE_WINDOW_DAYS", 30, 0, 36500
+                "NEWSCRAWL_NEAR_DUPLICATE_WINDOW_DAYS", _default("near_duplicate_window_days"), 0,
+                36500,
             ),
             now=_instant(settings.get("NEWSCRAWL_NOW")),
             now_pinned=settings.get("NEWSCRAWL_NOW") not in (None, ""),
-            pending_give_up_runs=int(number("NEWSCRAWL_PENDING_GIVE_UP_RUNS", 5, 1, 1000)),
-            max_new_pending=int(number("NEWSCRAWL_MAX_NEW_PENDING", 10, 0, 1e9)),
-            gc_freeze=_flag(settings.get("NEWSCRAWL_GC_FREEZE", True)),
-            retry_after_max=number("NEWSCRAWL_RETRY_AFTER_MAX", 120, 0, 3600),
+            pending_give_up_runs=int(number(
+                "NEWSCRAWL_PENDING_GIVE_UP_RUNS", _default("pending_give_up_runs"), 1, 1000
+            )),
+            max_new_pending=int(number(
+                "NEWSCRAWL_MAX_NEW_PENDING", _default("max_new_pending"), 0, 1e9
+            )),
+            gc_freeze=_flag(settings.get("NEWSCRAWL_GC_FREEZE", _default("gc_freeze"))),
+            retry_after_max=number(
+                "NEWSCRAWL_RETRY_AFTER_MAX", _default("retry_after_max"), 0, 3600
+            ),
             state_url=str(state) if "://" in str(state) else None,
             browser_allow_hosts=_hosts(settings, "NEWSCRAWL_BROWSER_ALLOW_HOSTS"),
             browser_deny_hosts=_hosts(settings, "NEWSCRAWL_BROWSER_DENY_HOSTS"),
-            others_learn=_flag(settings.get("NEWSCRAWL_OTHERS_LEARN", True)),
-            others_sample_every=int(number("NEWSCRAWL_OTHERS_SAMPLE_EVERY", 50, 1, 1_000_000)),
-            others_confirm_pages=int(number("NEWSCRAWL_OTHERS_CONFIRM_PAGES", 3, 1, 100)),
+            others_learn=_flag(settings.get("NEWSCRAWL_OTHERS_LEARN", _default("others_learn"))),
+            others_sample_every=int(number(
+                "NEWSCRAWL_OTHERS_SAMPLE_EVERY", _default("others_sample_every"), 1, 1_000_000
+            )),
+            others_confirm_pages=int(number(
+                "NEWSCRAWL_OTHERS_CONFIRM_PAGES", _default("others_confirm_pages"), 1, 100
+            )),
         )
+
+
+def _default(name: str) -> Any:
+    """A ``NewscrawlConfig`` field's default: the one value both a bare config (tests) and an
+    unset setting get."""
+    return NewscrawlConfig.__dataclass_fields__[name].default
+
+
+def default_data_dir() -> Path:
+    """NEWSCRAWL_DATA_DIR (else ``DEFAULT_DATA_DIR``), read with every other setting through
+    ``NewscrawlConfig``; raises ``ConfigError`` when a ``NEWSCRAWL_*`` setting is unusable."""
+    return NewscrawlConfig.from_settings(os.environ).data_dir
 
 
 def number_setting(settings: SettingsLike, name: str, default: float, lo: float,

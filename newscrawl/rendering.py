@@ -23,7 +23,6 @@ PLAYWRIGHT_HANDLER: Final = "scrapy_playwright.handler.ScrapyPlaywrightDownloadH
 PLAIN_HANDLER: Final = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
 # --disable-dev-shm-usage: containers often give /dev/shm 64 MB, too little for Chromium.
 BASE_BROWSER_ARGS: Final = ("--disable-gpu", "--disable-dev-shm-usage")
-BLOCKED_RESOURCE_TYPES: Final = frozenset({"image", "font", "media"})
 NAVIGATION_TIMEOUT_MS: Final = 15_000
 # The list counts as empty once the page has loaded nothing for this long.
 LIST_QUIET_MS: Final = 1_500

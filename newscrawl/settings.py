@@ -11,8 +11,9 @@ import os
 
 from newscrawl import __version__, rendering
 from newscrawl.browser import find_browser
+from newscrawl.config import DEFAULT_DATA_DIR
 from newscrawl.items import RECORD_FIELDS
-from newscrawl.spiders.feeds import DEFAULT_DATA_DIR, default_feeds
+from newscrawl.spiders.feeds import default_feeds
 
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
@@ -58,7 +59,8 @@ FEED_URI_PARAMS = "newscrawl.spiders.feeds.run_uri_params"
 # Stories and quarantined pages, split by item class; NEWSCRAWL_DATA_DIR moves both.
 FEEDS = default_feeds(DEFAULT_DATA_DIR)
 
-# Clean, validate, quarantine, dedupe, version: see newscrawl/pipelines/__init__.py.
+# Clean, validate, quarantine, dedupe, version (newscrawl/pipelines/__init__.py says why this
+# order); the one wiring of the pipelines, which tests use too.
 ITEM_PIPELINES = {
     "newscrawl.pipelines.clean.CleanPipeline": 100,
     "newscrawl.pipelines.validate.ValidatePipeline": 200,
@@ -102,7 +104,7 @@ EXTENSIONS = {
     # What the run leaves pending, in the stats before the monitors read them.
     "newscrawl.extensions.pending_stories.PendingStoriesExtension": 150,
     # A crawl that could not reach the site fails (exit 1, newscrawl.commands.crawl).
-    "newscrawl.extensions.crawl_failure.CrawlFailureExtension": 160,
+    "newscrawl.crawl_failure.CrawlFailureExtension": 160,
     "newscrawl.monitors.tally.StoryTallyExtension": 100,
     # Counts redirects the duplicate filter swallows (newscrawl/dropped/redirect-*).
     "newscrawl.spiders.dropped.DroppedRedirectExtension": 100,

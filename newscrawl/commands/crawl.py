@@ -1,6 +1,6 @@
 """``scrapy crawl``: Scrapy's command, with the spider's arguments checked before start-up, that
 tells the truth: exit 1, with one line saying why, when the crawl failed (see
-``newscrawl.extensions.crawl_failure``); Scrapy's own command exits 0 once a crawl started."""
+``newscrawl.crawl_failure``); Scrapy's own command exits 0 once a crawl started."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.spiders import Spider
 
 from newscrawl.commands.spider_arguments import check_spider_arguments
-from newscrawl.extensions.crawl_failure import failures_of
+from newscrawl.crawl_failure import failures_of
 
 
 class Command(ScrapyCrawlCommand):

@@ -10,6 +10,7 @@ import sys
 from typing import Any, Final
 
 from newscrawl.spiders.arguments import (
+    EXIT_BAD_ARGUMENT,
     KNOWN,
     KNOWN_SINGLE_SECTION,
     ArgumentError,
@@ -18,7 +19,6 @@ from newscrawl.spiders.arguments import (
 
 # The project's spiders and the ``-a`` names each takes.
 SPIDERS: Final = {"aseanplus": KNOWN_SINGLE_SECTION, "thestar": KNOWN}
-EXIT_BAD_ARGUMENT: Final = 2  # what Scrapy exits with on a usage error, and the spider too
 
 
 def check_spider_arguments(spider: str | None, spargs: dict[str, Any]) -> None:

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any, Final
 
 from newscrawl.cli_parser import usage_error
-from newscrawl.config import ConfigError, NewscrawlConfig
+from newscrawl.config import DEFAULT_DATA_DIR, ConfigError, default_data_dir
 
-# Like ``newscrawl run``: the CLI's data directory, handed to the crawl as NEWSCRAWL_DATA_DIR.
-DEFAULT_DATA_DIR: Final = "data/aseanplus"
 SHOWN_BAD_LINES: Final = 10
-
-
-def default_data_dir() -> Path:
-    """NEWSCRAWL_DATA_DIR (else ``DEFAULT_DATA_DIR``), read with every other setting through
-    ``NewscrawlConfig``; raises ``ConfigError`` when a ``NEWSCRAWL_*`` setting is unusable."""
-    return NewscrawlConfig.from_settings(os.environ).data_dir
 
 
 def existing_data_dir(explicit: Path | None, prog: str) -> Path | int:

@@ -26,10 +26,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.statscollectors import StatsCollector
 
-from newscrawl.distributed.connection import ROUND_TRIPS
 from newscrawl.distributed.lease import Heartbeat
 from newscrawl.distributed.runtime import WorkerRuntime, runtime_for
 from newscrawl.distributed.scheduler import REDIS_UNAVAILABLE
+from newscrawl.redis_connection import ROUND_TRIPS
 from newscrawl.state.crawl import CrawlState, crawl_state_for
 
 logger = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from typing import Any, Final
 import redis
 
 from newscrawl.distributed.config import RunKeys
-from newscrawl.distributed.connection import CountingRedis
+from newscrawl.redis_connection import CountingRedis
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from scrapy.crawler import Crawler
 
 from newscrawl.config import NewscrawlConfig
 from newscrawl.distributed.config import DistributedConfig, RunKeys
-from newscrawl.distributed.connection import open_redis
 from newscrawl.distributed.lease import LeaseBook
-from newscrawl.spiders.feeds import new_run_id
+from newscrawl.redis_connection import open_redis
+from newscrawl.runs.run_id import new_run_id
 
 
 @dataclass(eq=False)

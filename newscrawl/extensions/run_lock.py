@@ -1,4 +1,4 @@
-"""RunLockExtension: the crawl itself holds the run lock (``newscrawl.runner.lock``), so two
+"""RunLockExtension: the crawl itself holds the run lock (``newscrawl.runs.lock``), so two
 crawls on one data directory, whether started by ``scrapy crawl`` or ``newscrawl run``, never
 run at the same time (they would both publish the stories neither had committed yet).
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from typing import Final, Self
+from typing import Self
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -22,13 +22,10 @@ from scrapy.exceptions import NotConfigured
 
 from newscrawl.config import NewscrawlConfig
 from newscrawl.distributed.config import redis_url
-from newscrawl.runner.lock import LOCK_FD_ENV, RunLock, RunLockedError
+from newscrawl.runs.exit_codes import ExitCode
+from newscrawl.runs.lock import LOCK_FD_ENV, LOCK_NAME, RunLock, RunLockedError
 
 logger = logging.getLogger(__name__)
-
-EXIT_LOCKED: Final = 3
-EXIT_FAILED: Final = 1
-LOCK_NAME: Final = "run.lock"
 
 
 class RunLockExtension:
@@ -51,11 +48,11 @@ class RunLockExtension:
             except RunLockedError:
                 print(f"newscrawl: another run holds {lock.path}; not starting",
                       file=sys.stderr)
-                raise SystemExit(EXIT_LOCKED) from None
+                raise SystemExit(int(ExitCode.LOCKED)) from None
             except OSError as error:  # a read-only or full data directory, say
                 print(f"newscrawl: cannot take the run lock {lock.path}: {error}",
                       file=sys.stderr)
-                raise SystemExit(EXIT_FAILED) from None
+                raise SystemExit(int(ExitCode.FAILED)) from None
         logger.info("Run lock %s held", lock.path)
         extension = cls(crawler, lock)
         crawler.signals.connect(extension.engine_started, signal=signals.engine_started)

@@ -14,9 +14,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newscrawl.config import NewscrawlConfig
-from newscrawl.extensions.crawl_failure import fail
-from newscrawl.extensions.storage_check import storage_error
-from newscrawl.feeds import write_atomically
+from newscrawl.crawl_failure import fail
+from newscrawl.feeds import storage_error, write_atomically
 
 logger = logging.getLogger(__name__)
 

@@ -17,15 +17,10 @@ from typing import Final, Self
 from scrapy.crawler import Crawler
 
 from newscrawl.config import NewscrawlConfig
+from newscrawl.feeds import storage_error
+from newscrawl.runs.exit_codes import ExitCode
 
-EXIT_STORAGE: Final = 1
 PROBE_BYTES: Final = b"newscrawl write probe\n"
-
-
-def storage_error(path: Path, error: OSError) -> str:
-    """One line naming the path and the error (``[Errno 28] No space left on device``)."""
-    what = f"[Errno {error.errno}] {error.strerror}" if error.strerror else str(error)
-    return f"cannot write to {path}: {what}"
 
 
 def probe(directory: Path) -> None:
@@ -57,5 +52,5 @@ class StorageCheckExtension:
             except OSError as error:
                 # One line, then out (exit 1): the spider's bad arguments leave the same way.
                 print(f"newscrawl: {storage_error(directory, error)}", file=sys.stderr)
-                raise SystemExit(EXIT_STORAGE) from None
+                raise SystemExit(int(ExitCode.FAILED)) from None
         return cls()

@@ -3,8 +3,11 @@
 from newscrawl.feeds.storage import (
     AtomicFileFeedStorage,
     PartFile,
+    storage_error,
     sweep_stale_parts,
     write_atomically,
 )
 
-__all__ = ["AtomicFileFeedStorage", "PartFile", "sweep_stale_parts", "write_atomically"]
+__all__ = [
+    "AtomicFileFeedStorage", "PartFile", "storage_error", "sweep_stale_parts", "write_atomically",
+]

@@ -23,10 +23,15 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 from w3lib.url import file_uri_to_path
 
-from newscrawl.extensions.crawl_failure import fail
-from newscrawl.extensions.storage_check import storage_error
+from newscrawl.crawl_failure import fail
 
 logger = logging.getLogger(__name__)
+
+def storage_error(path: Path, error: OSError) -> str:
+    """One line naming the path and the error (``[Errno 28] No space left on device``)."""
+    what = f"[Errno {error.errno}] {error.strerror}" if error.strerror else str(error)
+    return f"cannot write to {path}: {what}"
+
 
 _PART_RE = re.compile(r"^\.(?P<name>.+)\.part-(?P<pid>\d+)$")
 

@@ -15,22 +15,15 @@ from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 
 from newscrawl.config import NewscrawlConfig
 from newscrawl.monitors import tally
-from newscrawl.spiders.thestar import LISTING_LINKS as LISTING_LINKS
-from newscrawl.spiders.thestar import LISTING_PAGES as LISTING_PAGES
+from newscrawl.spiders.stats import (
+    ERRORS,
+    FOUND,
+    KNOWN_LISTED,
+    LISTED,
+    REQUESTS,
+    RETRIES,
+)
 
-# Scrapy's own stats.
-REQUESTS: Final = "downloader/request_count"
-ERRORS: Final = "log_count/ERROR"
-RETRIES: Final = "retry/count"
-# The spider's: story links first found on a listing page (each once), and the story records
-# made from them. Bad pages and failed fetches are the gap between the two.
-LISTED: Final = "newscrawl/discovered/listing"
-FOUND: Final = "newscrawl/items/listing"
-# Listed stories the state store holds and the run did not fetch again: an incremental run on a
-# quiet day lists only these, and that is no breakage.
-KNOWN_LISTED: Final = "newscrawl/known/listing"
-# LISTING_PAGES, LISTING_LINKS (the spider's, re-exported with the stat names above): every
-# in-section link each listing page showed, steady whether the stories are new or known.
 # Coverage thresholds only mean something over enough stories: a run that read two wire
 # stories without a byline is not an authors regression.
 MIN_COVERAGE_SAMPLE: Final = 20

@@ -12,14 +12,9 @@ from statistics import median
 from typing import Final
 
 from newscrawl.monitors import tally
-from newscrawl.monitors.checks import (
-    LISTING_LINKS,
-    LISTING_PAGES,
-    MIN_COVERAGE_SAMPLE,
-    NewscrawlMonitor,
-    named,
-)
-from newscrawl.runner.manifest import RunManifest, recent_manifests
+from newscrawl.monitors.checks import MIN_COVERAGE_SAMPLE, NewscrawlMonitor, named
+from newscrawl.runs.manifest import RunManifest, recent_manifests
+from newscrawl.spiders.stats import LISTING_LINKS, LISTING_PAGES
 
 # Fewer past runs than this and a median is one run's whim, not a baseline.
 MIN_HISTORY: Final = 3

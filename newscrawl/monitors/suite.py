@@ -16,7 +16,7 @@ from newscrawl.monitors.checks import (
 from newscrawl.monitors.drift import DriftMonitor
 from newscrawl.monitors.others import OthersAlsoReadMonitor
 from newscrawl.monitors.pending import PendingMonitor
-from newscrawl.monitors.report import MonitorReportAction
+from newscrawl.monitors.report_action import MonitorReportAction
 
 
 class CrawlHealthMonitorSuite(MonitorSuite):  # type: ignore[misc]

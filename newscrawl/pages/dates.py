@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from typing import Final
 
-MYT = timezone(timedelta(hours=8))
+# The site's clock, for every date the crawl reads or compares (one definition: pipelines too).
+MYT: Final = timezone(timedelta(hours=8))
 
 # "Saturday, 12 Oct 2024": the weekday is optional and ignored (it can disagree with the date).
 _VISIBLE_DATE_RE = re.compile(

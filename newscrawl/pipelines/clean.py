@@ -17,8 +17,8 @@ from typing import Any, Final, Self
 
 from scrapy.crawler import Crawler
 
+from newscrawl.fingerprint import content_hash
 from newscrawl.items import StoryItem, count_words
-from newscrawl.pipelines.fingerprint import content_hash
 
 PARAGRAPH_BREAK: Final = "\n\n"
 _BLANK_LINE_RE: Final = re.compile(r"\n[^\S\n]*\n")

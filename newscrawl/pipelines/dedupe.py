@@ -19,7 +19,7 @@ work is an indexed store lookup or two plus in-memory LSH; the store is never sc
 from __future__ import annotations
 
 import logging
-from datetime import timedelta, timezone
+from datetime import timedelta
 from itertools import count
 from typing import Any, Final, Self
 
@@ -28,15 +28,15 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
+from newscrawl.fingerprint import MinHashSigner, content_hash
 from newscrawl.items import StoryItem
-from newscrawl.pipelines.fingerprint import MinHashSigner, content_hash
+from newscrawl.pages.dates import MYT
 from newscrawl.pipelines.near_duplicates import NearDuplicateIndex, Order
 from newscrawl.state.crawl import CrawlState, PendingStory, crawl_state_for
 
 logger = logging.getLogger(__name__)
 
 STATS_PREFIX: Final = "newscrawl/dedupe"
-MYT: Final = timezone(timedelta(hours=8))
 
 
 class DedupePipeline:

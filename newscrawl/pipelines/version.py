@@ -24,8 +24,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
+from newscrawl.fingerprint import TRACKED_FIELDS, changed_fields, field_digests
 from newscrawl.items import StoryItem
-from newscrawl.pipelines.fingerprint import TRACKED_FIELDS, changed_fields, field_digests
 from newscrawl.state.crawl import CrawlState, crawl_state_for, utc_now
 from newscrawl.state.store import StoredStory
 

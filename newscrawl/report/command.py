@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newscrawl.dataset.command import DEFAULT_DATA_DIR, existing_data_dir
+from newscrawl.config import DEFAULT_DATA_DIR
+from newscrawl.dataset.command import existing_data_dir
 
 
 def register(subparsers: Any) -> None:

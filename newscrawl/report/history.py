@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from newscrawl.monitors.report import MonitorOutcome
 from newscrawl.pipelines.validate import reason_slug
-from newscrawl.runner.exit_codes import Verdict, judge
-from newscrawl.runner.manifest import MANIFEST_SUFFIX, RunManifest
+from newscrawl.runs.exit_codes import Verdict, judge
+from newscrawl.runs.manifest import MANIFEST_SUFFIX, RunManifest
+from newscrawl.runs.monitor_report import MonitorOutcome
 
 # Counts named so are stories seen but not yet published (the state's retry list); older
 # manifests carry none, and the report then says "not recorded".

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from newscrawl.cli_parser import usage_error
-from newscrawl.config import ConfigError
-from newscrawl.dataset.command import DEFAULT_DATA_DIR, default_data_dir
-from newscrawl.extensions.storage_check import storage_error
+from newscrawl.config import DEFAULT_DATA_DIR, ConfigError, default_data_dir
+from newscrawl.feeds import storage_error
 
 DEFAULT_MAX_RUN_TIME: Final = 3600.0
 DEFAULT_KILL_GRACE: Final = 30.0

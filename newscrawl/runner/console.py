@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import TextIO
 
 from newscrawl.dataset.builder import BuildReport
-from newscrawl.runner.exit_codes import ExitCode, Verdict
-from newscrawl.runner.manifest import RunManifest
 from newscrawl.runner.progress import Progress
+from newscrawl.runs.exit_codes import ExitCode, Verdict
+from newscrawl.runs.manifest import RunManifest
 
 
 def summary_lines(

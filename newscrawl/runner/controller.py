@@ -26,13 +26,13 @@ from newscrawl.dataset.builder import BuildReport, DatasetBuilder
 from newscrawl.feeds import sweep_stale_parts, write_atomically
 from newscrawl.report import write_report
 from newscrawl.runner.console import RunConsole, summary_lines
-from newscrawl.runner.exit_codes import ExitCode, Verdict, judge
-from newscrawl.runner.lock import LOCK_FD_ENV, RunLock, RunLockedError
 from newscrawl.runner.log_reason import last_error_line
-from newscrawl.runner.manifest import RunManifest, manifest_path
 from newscrawl.runner.manifest_writer import run_counts
 from newscrawl.runner.supervisor import CrawlOutcome, CrawlSupervisor
-from newscrawl.spiders.feeds import RUN_ID_FORMAT
+from newscrawl.runs.exit_codes import ExitCode, Verdict, judge
+from newscrawl.runs.lock import LOCK_FD_ENV, LOCK_NAME, RunLock, RunLockedError
+from newscrawl.runs.manifest import RunManifest, manifest_path
+from newscrawl.runs.run_id import RUN_ID_FORMAT
 
 logger = logging.getLogger("newscrawl.runner")
 
@@ -73,7 +73,7 @@ class RunController:
         self.lock_fd: int | None = None
 
     def execute(self) -> ExitCode:
-        lock = RunLock(self.data_dir / "run.lock")
+        lock = RunLock(self.data_dir / LOCK_NAME)
         try:
             lock.acquire()
         except RunLockedError as error:
@@ -142,7 +142,7 @@ class RunController:
     def run_workers(self, run_id: str, lock: RunLock, log_path: Path,
                     started_at: str) -> ExitCode:
         """``--workers N``: the crawl as N supervised workers (``newscrawl.distributed``)."""
-        from newscrawl.distributed.workers import WorkerPool, join_manifests, worker_settings
+        from newscrawl.runner.workers import WorkerPool, join_manifests, worker_settings
 
         assert self.options.redis_url is not None
         logs = log_path.parent

@@ -19,12 +19,20 @@ from scrapy import signals
 from w3lib.url import file_uri_to_path
 
 from newscrawl.config import NewscrawlConfig
-from newscrawl.extensions.crawl_failure import fail, failures_of
-from newscrawl.extensions.storage_check import storage_error
-from newscrawl.feeds import AtomicFileFeedStorage
+from newscrawl.crawl_failure import fail, failures_of
+from newscrawl.feeds import AtomicFileFeedStorage, storage_error
 from newscrawl.items import QuarantineItem
 from newscrawl.monitors import tally
-from newscrawl.monitors.checks import (
+from newscrawl.runs.manifest import (
+    DROPPED,
+    MANIFEST_SUFFIX,
+    FeedFile,
+    RunManifest,
+    manifest_path,
+)
+from newscrawl.runs.monitor_report import MonitorReport, iso
+from newscrawl.spiders.dropped import dropped_by_reason
+from newscrawl.spiders.stats import (
     ERRORS,
     LISTED,
     LISTING_LINKS,
@@ -32,15 +40,6 @@ from newscrawl.monitors.checks import (
     REQUESTS,
     RETRIES,
 )
-from newscrawl.monitors.report import MonitorReport, iso
-from newscrawl.runner.manifest import (
-    DROPPED,
-    MANIFEST_SUFFIX,
-    FeedFile,
-    RunManifest,
-    manifest_path,
-)
-from newscrawl.spiders.dropped import dropped_by_reason
 from newscrawl.state import pending
 
 logger = logging.getLogger(__name__)

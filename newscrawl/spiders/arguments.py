@@ -23,6 +23,8 @@ LOOPBACK_NAMES: Final = frozenset({"localhost"})
 KNOWN: Final = ("base_url", "since", "max_articles", "max_pages", "render", "section")
 # ``scrapy crawl aseanplus`` crawls its one section and takes no ``section``.
 KNOWN_SINGLE_SECTION: Final = tuple(name for name in KNOWN if name != "section")
+# What Scrapy exits with on a usage error; a bad -a argument exits so too, before or after start.
+EXIT_BAD_ARGUMENT: Final = 2
 # date.fromisoformat also takes 20250101 and week dates; the argument promises one form only.
 _DAY_RE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

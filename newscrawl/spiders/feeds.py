@@ -15,38 +15,25 @@ and ``-O``/``-o`` adds a copy where the user wants it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
 from scrapy.settings import Settings
 
+from newscrawl.config import DEFAULT_DATA_DIR
 from newscrawl.items import QuarantineItem, StoryItem
+from newscrawl.runs.run_id import process_run_id
 
 STORY_CLASS: Final = f"{StoryItem.__module__}.{StoryItem.__qualname__}"
 QUARANTINE_CLASS: Final = f"{QuarantineItem.__module__}.{QuarantineItem.__qualname__}"
 QUARANTINE_FIELDS: Final = (
     "url", "reasons", "stage", "crawled_at", "record", "html_path",
 )
-RUN_ID_FORMAT: Final = "%Y%m%dT%H%M%SZ"
-DEFAULT_DATA_DIR: Final = "data/aseanplus"  # NewscrawlConfig's default data_dir
-
-
-@cache
-def _process_run_id() -> str:
-    # One value per process: both feeds and the manifest must name the same run.
-    return datetime.now(UTC).strftime(RUN_ID_FORMAT)
-
-
-def new_run_id(explicit: str | None) -> str:
-    """NEWSCRAWL_RUN_ID when set, else the UTC start time such as ``20261127T154012Z``."""
-    return explicit or _process_run_id()
 
 
 def run_uri_params(params: dict[str, Any], spider: Any) -> dict[str, Any]:
     """FEED_URI_PARAMS: adds ``%(run_id)s``, the spider's run id (or this process's)."""
-    return {**params, "run_id": getattr(spider, "run_id", None) or _process_run_id()}
+    return {**params, "run_id": getattr(spider, "run_id", None) or process_run_id()}
 
 
 def default_feeds(data_dir: Path | str) -> dict[str, dict[str, Any]]:

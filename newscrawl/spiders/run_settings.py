@@ -15,8 +15,9 @@ from newscrawl.browser import find_browser
 from newscrawl.browser_policy import BrowserPolicy
 from newscrawl.config import NewscrawlConfig
 from newscrawl.distributed.settings import apply_distributed_settings
+from newscrawl.runs.run_id import new_run_id
 from newscrawl.spiders.arguments import ArgumentError, SpiderArguments
-from newscrawl.spiders.feeds import new_run_id, route_feeds
+from newscrawl.spiders.feeds import route_feeds
 from newscrawl.spiders.others_list import LIST_SLOT
 from newscrawl.urls import SITE_ORIGIN
 

@@ -42,7 +42,13 @@ from newscrawl.pages import (
 from newscrawl.pages.charset import decode_html
 from newscrawl.records import build_story
 from newscrawl.sections import Section, section_of_listing, section_of_path
-from newscrawl.spiders.arguments import KNOWN, ArgumentError, SpiderArguments
+from newscrawl.spiders import stats as spider_stats
+from newscrawl.spiders.arguments import (
+    EXIT_BAD_ARGUMENT,
+    KNOWN,
+    ArgumentError,
+    SpiderArguments,
+)
 from newscrawl.spiders.continuation import ContinuationReader, CutStory
 from newscrawl.spiders.dropped import count_dropped
 from newscrawl.spiders.failures import FailureSorter, one_line
@@ -66,15 +72,11 @@ from newscrawl.urls import (
 
 logger = logging.getLogger(__name__)
 
-# In-section story links shown per listing page, new or known: what the drift monitor watches.
-LISTING_PAGES: Final = "newscrawl/listing_pages"
-LISTING_LINKS: Final = "newscrawl/listing_links"
 # Hrefs that are no URL at all (``http://[oops/``), skipped: the frontier's "bad-url" admission.
 BAD_URL_LINKS: Final = "newscrawl/links/bad-url"
 
 # Consecutive render failures after which the browser is given up for this run.
 MAX_RENDER_FAILURES_IN_A_ROW: Final = 5
-EXIT_BAD_ARGUMENT: Final = 2
 PARSER_ERROR: Final = "parser-error"
 
 
@@ -202,9 +204,9 @@ class TheStarSpider(Spider):
         if admission != "new":
             stats.inc_value(f"newscrawl/links/{admission}")
             if admission == "known":  # the listing monitor tells a quiet run from a broken one
-                stats.inc_value(f"newscrawl/known/{via}")
+                stats.inc_value(spider_stats.known(via))
             return
-        stats.inc_value(f"newscrawl/discovered/{via}")
+        stats.inc_value(spider_stats.discovered(via))
         self.pending.admitted(url, via, referrer, utc_now())
         request = Request(rebase(url, self.args.base_url), callback=self._on_article,
                           errback=self.story_failed, meta=self._page_meta(story=True),
@@ -245,14 +247,14 @@ class TheStarSpider(Spider):
         except PageError as error:
             self.failures.count("listing", error.reason, url)
             return
-        self.crawler.stats.inc_value(LISTING_PAGES)
+        self.crawler.stats.inc_value(spider_stats.LISTING_PAGES)
         if page.bad_hrefs:  # skipped by the page; counted like the ones ``_follow`` meets
             self.crawler.stats.inc_value(BAD_URL_LINKS, page.bad_hrefs)
         stories = self.frontier.section_links(data.story_links)
         if not stories:  # every listing page shows stories: this one was not read
             self.failures.count("listing", "no-stories", url)
             return
-        self.crawler.stats.inc_value(LISTING_LINKS, len(stories))
+        self.crawler.stats.inc_value(spider_stats.LISTING_LINKS, len(stories))
         fresh = self.frontier.note_listing(section, stories)
         all_known = self.known.note_listing(stories, section)
         for href in data.story_links:
@@ -486,7 +488,7 @@ class TheStarSpider(Spider):
         data = replace(story.data, others_also_read=tuple(others))
         for href in data.others_also_read:
             yield from self._follow(href, "others_also_read", story.url)
-        self.crawler.stats.inc_value(f"newscrawl/items/{story.via}")
+        self.crawler.stats.inc_value(spider_stats.items(story.via))
         yield build_story(data, url=story.url, discovered_via=story.via,
                           referrer=story.referrer, crawled_at=story.crawled_at,
                           raw_html=story.raw_html, section=story.section)

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from newscrawl.config import ConfigError, NewscrawlConfig
-from newscrawl.runner.lock import RunLock, RunLockedError
+from newscrawl.config import DEFAULT_DATA_DIR, ConfigError, NewscrawlConfig
+from newscrawl.runs.lock import LOCK_NAME, RunLock, RunLockedError
 from newscrawl.state.list_rules import ListRuleStore
 from newscrawl.state.sqlite_store import SqliteStateStore
 from newscrawl.state.store import StateError, StateStore, StoreStats
@@ -40,7 +40,7 @@ def register(subparsers: Any) -> None:
         default=None,
         metavar="DIR",
         help="data directory, as for `newscrawl run` (default: NEWSCRAWL_DATA_DIR, else "
-        "data/aseanplus)",
+        f"{DEFAULT_DATA_DIR})",
     )
     parser = subparsers.add_parser("state", help="inspect or reset the crawl state store")
     actions = parser.add_subparsers(dest="state_command", required=True, metavar="COMMAND")
@@ -65,7 +65,7 @@ def _open_store(args: argparse.Namespace, missing: str) -> tuple[Path | str, Sta
     url = _state_url(args)
     if url is not None:
         # Imported here: the SQLite commands need no Redis client.
-        from newscrawl.distributed.redis_store import RedisStateStore, is_redis_url
+        from newscrawl.state.redis_store import RedisStateStore, is_redis_url
 
         if not is_redis_url(url):
             print(f"error: {url!r} is not a redis:// URL", file=sys.stderr)
@@ -225,7 +225,7 @@ def _run_lock(args: argparse.Namespace) -> RunLock | int | None:
         return 1
     if not data_dir.is_dir():
         return None
-    lock = RunLock(data_dir / "run.lock")
+    lock = RunLock(data_dir / LOCK_NAME)
     try:
         lock.acquire()
     except RunLockedError:

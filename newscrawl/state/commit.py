@@ -25,7 +25,7 @@ The contract, which makes a run safe to kill at any point (exactly once for the 
    written back. Only a walk completed in a run whose stories all reached the state sets its
    section's next catch-up story.
 5. A commit the store refuses (``StateError``: disk full, read-only, locked) fails the run
-   (``newscrawl.extensions.crawl_failure``: exit 1). The run is then left ``running`` in the
+   (``newscrawl.crawl_failure``: exit 1). The run is then left ``running`` in the
    store and nothing more is written: its feed is published, so step 0 of the next run commits
    its stories from the feed, exactly as after a kill between publishing and committing.
 
@@ -54,7 +54,7 @@ from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import FeedExporter
 from scrapy.statscollectors import StatsCollector
 
-from newscrawl.extensions.crawl_failure import fail
+from newscrawl.crawl_failure import fail
 from newscrawl.items import StoryItem
 from newscrawl.state.crawl import CrawlState, crawl_state_for, utc_now
 from newscrawl.state.recovery import recover_published_feeds

@@ -18,7 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from newscrawl.config import NewscrawlConfig
-from newscrawl.spiders.feeds import new_run_id
+from newscrawl.runs.run_id import new_run_id
 from newscrawl.state.pending import PendingStories, RetryPolicy
 from newscrawl.state.sqlite_store import SqliteStateStore
 from newscrawl.state.store import StateError, StateStore, StoredStory
@@ -30,7 +30,7 @@ def open_state_store(path: Path, url: str | None = None) -> StateStore:
     if url is None:
         return SqliteStateStore(path)
     # Imported here: a single-process crawl needs no Redis client.
-    from newscrawl.distributed.redis_store import RedisStateStore, is_redis_url
+    from newscrawl.state.redis_store import RedisStateStore, is_redis_url
 
     if not is_redis_url(url):
         raise StateError(f"NEWSCRAWL_STATE={url!r}: a state URL must start with redis://")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newscrawl.pipelines.fingerprint import MinHashSigner, field_digests
+from newscrawl.fingerprint import MinHashSigner, field_digests
 from newscrawl.state.store import StateStore, StoredStory
 
 logger = logging.getLogger(__name__)

@@ -15,9 +15,9 @@ import pytest
 from story_records import story_record, write_run
 
 from newscrawl.cli import main
+from newscrawl.config import DEFAULT_DATA_DIR, default_data_dir
 from newscrawl.dataset.arrow_schema import DATASET_SCHEMA
 from newscrawl.dataset.builder import DatasetBuilder
-from newscrawl.dataset.command import DEFAULT_DATA_DIR, default_data_dir
 from newscrawl.feeds import PartFile
 from newscrawl.items import RECORD_FIELDS
 

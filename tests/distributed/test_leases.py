@@ -7,8 +7,8 @@ import time
 from redis_server import RedisServer
 
 from newscrawl.distributed.config import RunKeys
-from newscrawl.distributed.connection import open_redis
 from newscrawl.distributed.lease import Heartbeat, LeaseBook
+from newscrawl.redis_connection import open_redis
 
 KEYS = RunKeys("newscrawl:run:test")
 

@@ -12,8 +12,8 @@ import pytest
 from redis_server import RedisServer
 from state.test_sqlite_store import RUN, stored
 
-from newscrawl.distributed.redis_store import RedisStateStore
 from newscrawl.state.crawl import open_state_store
+from newscrawl.state.redis_store import RedisStateStore
 from newscrawl.state.sqlite_store import SqliteStateStore
 from newscrawl.state.store import StateError, StateStore
 

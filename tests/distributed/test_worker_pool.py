@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from newscrawl.distributed.workers import PoolOutcome, WorkerSlot, join_manifests
-from newscrawl.runner.exit_codes import ExitCode
-from newscrawl.runner.manifest import RunManifest, manifest_path
+from newscrawl.runner.workers import PoolOutcome, WorkerSlot, join_manifests
+from newscrawl.runs.exit_codes import ExitCode
+from newscrawl.runs.manifest import RunManifest, manifest_path
 
 
 def worker_manifest(runs: Path, run_id: str, stories: int) -> None:

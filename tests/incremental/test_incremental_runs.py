@@ -19,8 +19,8 @@ import pytest
 from crawling import CrawlResult, SiteTruth, run_crawl
 from site_edits import add_story, copy_site, copy_story, edit_story
 
-from newscrawl.monitors.report import MonitorReport
 from newscrawl.replica import ReplicaServer, load_site
+from newscrawl.runs.monitor_report import MonitorReport
 from newscrawl.urls import SITE_ORIGIN, canonical_url, story_id
 
 pytestmark = pytest.mark.e2e

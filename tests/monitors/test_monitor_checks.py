@@ -12,7 +12,10 @@ from scrapy.settings import Settings
 from spidermon import MonitorRunner
 
 from newscrawl.monitors import tally
-from newscrawl.monitors.checks import (
+from newscrawl.monitors.suite import CrawlHealthMonitorSuite
+from newscrawl.runs.manifest import RunManifest, manifest_path
+from newscrawl.runs.monitor_report import MonitorReport
+from newscrawl.spiders.stats import (
     ERRORS,
     FOUND,
     KNOWN_LISTED,
@@ -22,9 +25,6 @@ from newscrawl.monitors.checks import (
     REQUESTS,
     RETRIES,
 )
-from newscrawl.monitors.report import MonitorReport
-from newscrawl.monitors.suite import CrawlHealthMonitorSuite
-from newscrawl.runner.manifest import RunManifest, manifest_path
 
 START = datetime(2025, 5, 23, 1, 0, tzinfo=UTC)
 

@@ -12,7 +12,7 @@ import pytest
 from newscrawl import __version__
 from newscrawl.cli import main
 from newscrawl.cli_parser import EX_USAGE
-from newscrawl.runner.exit_codes import ExitCode
+from newscrawl.runs.exit_codes import ExitCode
 from newscrawl.state.sqlite_store import SqliteStateStore
 
 

@@ -10,8 +10,8 @@ import pytest
 from newscrawl_run import run
 
 from newscrawl.runner.console import RunConsole
-from newscrawl.runner.exit_codes import ExitCode, Verdict
 from newscrawl.runner.log_reason import last_error_line
+from newscrawl.runs.exit_codes import ExitCode, Verdict
 
 LOG = """\
 2026-12-01 13:00:00,000 [newscrawl.runner] ERROR: before the crawl: not the crawl's

@@ -26,7 +26,7 @@ from newscrawl_run import (
 
 from newscrawl.feeds import PartFile
 from newscrawl.replica import FaultPlan, ReplicaServer
-from newscrawl.runner.lock import RunLock
+from newscrawl.runs.lock import RunLock
 
 pytestmark = pytest.mark.e2e
 ReplicaFactory = Callable[..., ReplicaServer]  # the ``replica_factory`` fixture

@@ -14,13 +14,13 @@ import pytest
 
 from newscrawl.dataset.builder import DatasetBuilder
 from newscrawl.feeds import PartFile
-from newscrawl.monitors.report import MonitorOutcome, MonitorReport
 from newscrawl.runner import controller as controller_module
 from newscrawl.runner.console import RunConsole
 from newscrawl.runner.controller import RunController, RunOptions
-from newscrawl.runner.exit_codes import ExitCode
-from newscrawl.runner.manifest import FeedFile, RunManifest, manifest_path
 from newscrawl.runner.supervisor import CrawlOutcome
+from newscrawl.runs.exit_codes import ExitCode
+from newscrawl.runs.manifest import FeedFile, RunManifest, manifest_path
+from newscrawl.runs.monitor_report import MonitorOutcome, MonitorReport
 
 
 def dead_pid() -> int:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from newscrawl.monitors.report import MonitorOutcome, MonitorReport
-from newscrawl.runner.exit_codes import ExitCode, judge
-from newscrawl.runner.manifest import FeedFile, RunManifest
+from newscrawl.runs.exit_codes import ExitCode, judge
+from newscrawl.runs.manifest import FeedFile, RunManifest
+from newscrawl.runs.monitor_report import MonitorOutcome, MonitorReport
 
 FEED = FeedFile("r.jsonl", 3, 100, "0" * 64)
 PASSED = MonitorReport("t0", (MonitorOutcome("errors/error-rate", "OK"),

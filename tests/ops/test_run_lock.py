@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.runner.lock import RunLock, RunLockedError
+from newscrawl.runs.lock import RunLock, RunLockedError
 
 HOLD = """
 import sys, time
 from pathlib import Path
-from newscrawl.runner.lock import RunLock
+from newscrawl.runs.lock import RunLock
 lock = RunLock(Path(sys.argv[1]))
 lock.acquire()
 print("held", flush=True)

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from newscrawl.items import SCHEMA_VERSION
-from newscrawl.monitors.report import MonitorOutcome, MonitorReport
-from newscrawl.runner.manifest import (
+from newscrawl.runs.manifest import (
     FeedFile,
     RunManifest,
     current_code_version,
     manifest_path,
     recent_manifests,
 )
+from newscrawl.runs.monitor_report import MonitorOutcome, MonitorReport
 
 
 def test_round_trip_and_fields(tmp_path: Path) -> None:

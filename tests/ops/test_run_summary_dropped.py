@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from newscrawl.runner.console import summary_lines
-from newscrawl.runner.exit_codes import ExitCode, Verdict
-from newscrawl.runner.manifest import RunManifest
 from newscrawl.runner.manifest_writer import run_counts
+from newscrawl.runs.exit_codes import ExitCode, Verdict
+from newscrawl.runs.manifest import RunManifest
 
 
 def test_the_summary_lists_dropped_stories_by_reason(tmp_path: Path) -> None:

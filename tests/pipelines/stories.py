@@ -9,8 +9,8 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.utils.test import get_crawler
 
+from newscrawl.fingerprint import content_hash
 from newscrawl.items import StoryItem
-from newscrawl.pipelines.fingerprint import content_hash
 from newscrawl.urls import SECTION_URL, story_id
 
 BODY = (

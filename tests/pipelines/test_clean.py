@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from itemadapter import ItemAdapter
 
+from newscrawl.fingerprint import content_hash
 from newscrawl.items import QuarantineItem
 from newscrawl.pipelines.clean import CleanPipeline, clean_body, clean_inline, clean_list
-from newscrawl.pipelines.fingerprint import content_hash
 from newscrawl.pipelines.validate import ValidatePipeline
 
 from .stories import crawler_for, make_story

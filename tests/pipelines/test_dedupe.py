@@ -3,8 +3,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from newscrawl.fingerprint import MinHashSigner, content_hash, shingles
 from newscrawl.items import QuarantineItem
-from newscrawl.pipelines.fingerprint import MinHashSigner, content_hash, shingles
 from newscrawl.pipelines.near_duplicates import NearDuplicateIndex
 from newscrawl.urls import canonical_url, story_id
 

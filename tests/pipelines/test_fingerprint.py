@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from datasketch import MinHash
 
-from newscrawl.pipelines.fingerprint import (
+from newscrawl.fingerprint import (
     MINHASH_SEED,
     MinHashSigner,
     shingle_hashes,

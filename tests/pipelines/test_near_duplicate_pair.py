@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from newscrawl.config import NewscrawlConfig
+from newscrawl.fingerprint import MinHashSigner, shingles
 from newscrawl.pipelines.clean import clean_body
-from newscrawl.pipelines.fingerprint import MinHashSigner, shingles
 from newscrawl.urls import SITE_ORIGIN
 
 from .chain import Run

@@ -6,7 +6,7 @@ import random
 
 from datasketch import MinHash, MinHashLSH
 
-from newscrawl.pipelines.fingerprint import MinHashSigner
+from newscrawl.fingerprint import MinHashSigner
 from newscrawl.pipelines.near_duplicates import NearDuplicateIndex, Order
 
 VOCABULARY = [f"w{n}" for n in range(400)]  # small: many stories share bands, as on the site

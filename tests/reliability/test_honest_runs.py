@@ -19,8 +19,8 @@ from pipelines.stories import make_story
 
 from newscrawl.pipelines.validate import ValidatePipeline
 from newscrawl.replica import FaultPlan, ReplicaServer
-from newscrawl.runner.lock import RunLock
-from newscrawl.runner.manifest import RunManifest
+from newscrawl.runs.lock import RunLock
+from newscrawl.runs.manifest import RunManifest
 
 ReplicaFactory = Callable[..., ReplicaServer]
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from newscrawl.monitors.report import MonitorOutcome, MonitorReport
-from newscrawl.runner.manifest import FeedFile, RunManifest, manifest_path
+from newscrawl.runs.manifest import FeedFile, RunManifest, manifest_path
+from newscrawl.runs.monitor_report import MonitorOutcome, MonitorReport
 
 FIELDS = ("title", "summary", "authors", "agency", "image", "tags")
 

@@ -23,7 +23,7 @@ from scrapy import Spider
 from scrapy.crawler import CrawlerProcess
 
 from newscrawl.items import RECORD_FIELDS
-from newscrawl.pipelines import ITEM_PIPELINES, STATE_EXTENSION
+from newscrawl.settings import EXTENSIONS, ITEM_PIPELINES
 from newscrawl.spiders.feeds import default_feeds
 
 
@@ -44,6 +44,10 @@ class StoriesSpider(Spider):
             os._exit(9)
 
 
+# The production wiring, less everything that needs a real spider or a browser.
+STATE_COMMIT = "newscrawl.state.commit.StateCommitExtension"
+
+
 def _body(slug: str) -> str:
     return f"HANOI: Story {slug} happened on Thursday.\n\nIt is a distinct {slug} story. - Reuters"
 
@@ -58,7 +62,7 @@ def main(argv: list[str]) -> None:
             "NEWSCRAWL_STATE": str(Path(data_dir) / "state.sqlite"),
             "NEWSCRAWL_RUN_ID": run_id,
             "ITEM_PIPELINES": ITEM_PIPELINES,
-            "EXTENSIONS": STATE_EXTENSION,
+            "EXTENSIONS": {STATE_COMMIT: EXTENSIONS[STATE_COMMIT]},
             "FEEDS": default_feeds(data_dir),
             "FEED_URI_PARAMS": "newscrawl.spiders.feeds.run_uri_params",
             "FEED_EXPORT_FIELDS": list(RECORD_FIELDS),

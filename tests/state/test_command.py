@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.cli import main
-from newscrawl.runner.lock import RunLock, RunLockedError
+from newscrawl.runs.lock import RunLock, RunLockedError
 from newscrawl.state.sqlite_store import SqliteStateStore
 from newscrawl.state.store import StoredStory
 

@@ -19,7 +19,7 @@ from typing import Any, Final, Self
 import newscrawl
 from newscrawl.feeds import write_atomically
 from newscrawl.items import SCHEMA_VERSION
-from newscrawl.monitors.report import MonitorReport
+from newscrawl.runs.monitor_report import MonitorReport
 
 MANIFEST_SUFFIX: Final = ".manifest.json"
 # Counts named ``dropped/<reason>``: stories requested and neither published nor quarantined.
@@ -82,7 +82,7 @@ class RunManifest:
     feed: FeedFile | None = None
     quarantine: FeedFile | None = None
     monitors: MonitorReport | None = None
-    # Why the crawl failed, if it did (newscrawl.extensions.crawl_failure): a failed run.
+    # Why the crawl failed, if it did (newscrawl.crawl_failure): a failed run.
     failures: tuple[str, ...] = ()
     code_version: str = field(default_factory=lambda: current_code_version())
     schema_version: str = SCHEMA_VERSION

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
-from newscrawl.runner.manifest import RunManifest
+from newscrawl.runs.manifest import RunManifest
 
 
 class ExitCode(IntEnum):

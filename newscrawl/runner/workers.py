@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from newscrawl.distributed.config import UNQUEUED
-from newscrawl.runner.exit_codes import ExitCode, Verdict, judge
-from newscrawl.runner.manifest import RunManifest, manifest_path
 from newscrawl.runner.supervisor import ESCALATION, POLL_SECONDS
+from newscrawl.runs.exit_codes import ExitCode, Verdict, judge
+from newscrawl.runs.manifest import RunManifest, manifest_path
 
 logger = logging.getLogger(__name__)
 

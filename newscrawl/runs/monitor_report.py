@@ -1,8 +1,8 @@
-"""The monitors' verdict as plain data, and the spidermon action that saves it.
+"""The monitors' verdict as plain data: what the run manifest, ``newscrawl run`` and the report
+read to decide whether a run is healthy.
 
-A failed spidermon monitor only logs; it changes neither the crawl's exit code nor its stats.
-So the suite ends with ``MonitorReportAction``, which writes every monitor's status to a JSON
-file that the manifest writer and ``newscrawl run`` read to decide whether the run is healthy.
+It is written by ``newscrawl.monitors.report_action.MonitorReportAction`` at the end of a crawl,
+and kept apart from it so readers of a run's outcome load no spidermon.
 """
 
 from __future__ import annotations
@@ -13,11 +13,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, Self
 
-from spidermon.core.actions import Action
-
-from newscrawl.config import NewscrawlConfig
-from newscrawl.extensions.crawl_failure import fail
-from newscrawl.extensions.storage_check import storage_error
 from newscrawl.feeds import write_atomically
 
 # spidermon's statuses; FAIL and ERROR (the monitor itself crashed) are alarms.
@@ -83,41 +78,3 @@ def iso(value: Any) -> str | None:
     if isinstance(value, datetime):
         return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
     return None
-
-
-def outcomes_of(result: Any) -> tuple[MonitorOutcome, ...]:
-    """Flatten a spidermon ``MonitorResult`` into outcomes named ``<monitor>/<check>``."""
-    return tuple(
-        MonitorOutcome(
-            name=row.monitor.name,
-            status=row.status,
-            reason=_short_reason(row.reason or row.error),
-        )
-        for row in result.monitor_results
-    )
-
-
-def _short_reason(text: str | None) -> str | None:
-    # A FAIL's reason is its assertion message; an ERROR carries a traceback whose last line
-    # says what broke.
-    if not text:
-        return None
-    lines = [line for line in str(text).strip().splitlines() if line.strip()]
-    return lines[-1][:500] if lines else None
-
-
-class MonitorReportAction(Action):  # type: ignore[misc]
-    """Write the suite's results to ``NEWSCRAWL_MONITOR_RESULTS`` (see ``NewscrawlConfig``)."""
-
-    def run_action(self) -> None:
-        crawler = self.data.crawler
-        config = NewscrawlConfig.from_settings(crawler.settings)
-        report = MonitorReport(
-            started_at=iso(crawler.stats.get_value("start_time")),
-            outcomes=outcomes_of(self.result),
-        )
-        try:
-            report.write(config.monitor_results_path)
-        except OSError as error:  # the run fails with one line, not the action's traceback
-            fail(crawler, "monitor results not written: "
-                 f"{storage_error(config.monitor_results_path, error)}")

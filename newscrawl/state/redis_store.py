@@ -31,11 +31,11 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import redis
 
-from newscrawl.distributed import redis_pending
-from newscrawl.distributed.connection import open_redis
-from newscrawl.distributed.redis_list_rules import RedisListRuleStore
-from newscrawl.distributed.store_scripts import COMMIT, FINISH_RUN, GET, TOUCH
+from newscrawl.redis_connection import open_redis
 from newscrawl.sections import DEFAULT_SECTION, Section
+from newscrawl.state import redis_pending
+from newscrawl.state.redis_list_rules import RedisListRuleStore
+from newscrawl.state.redis_scripts import COMMIT, FINISH_RUN, GET, TOUCH
 from newscrawl.state.store import (
     PendingEntry,
     RunRecord,
