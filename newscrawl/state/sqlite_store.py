@@ -58,7 +58,7 @@ class SqliteStateStore:
     def __init__(self, path: Path) -> None:
         self._path = path
         # Staged stories as the rows commit writes: a first run holds every story it emits
-        # until its feed is stored, and the row (digests as one JSON string) is ~1 KB where
+        # until its feed is stored, and the row (digests as one JSON string) is ~1.1 KB where
         # the StoredStory with its digest dict was ~1.5 KB.
         self._staged: dict[str, tuple[Any, ...]] = {}
         self._db = open_state_file(path)
