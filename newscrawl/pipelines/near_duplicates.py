@@ -10,7 +10,16 @@ plain dicts beside one array of all signatures. On a site that repeats its stock
 the index proposes dozens of candidates per story, and confirming them one MinHash at a time
 (and datasketch's per-band byte-swapping on insert and query) cost more than signing the
 story; here every candidate is confirmed in one array comparison.
-tests/pipelines/test_near_duplicates.py checks that the candidates are MinHashLSH's.
+
+Memory: a dict entry per band per story (bytes key, list of rows) cost ~4.3 KB a story, 18
+entries of ~230 bytes, and was most of what a crawl's peak memory grew by per story (43 MB at
+10,000 stories). Each band is now one 64-bit key (a hash of the band's values, one hash per
+band), and the keys live in one sorted array beside the rows they index (12 bytes per band);
+what was added since the last merge waits in a small dict, merged in when it reaches an eighth
+of the index. A key only proposes: a candidate counts when its current signature really shares
+a band with the query's, so a hash collision or a key left behind by a replaced signature
+proposes nothing. tests/pipelines/test_near_duplicates.py checks that the candidates are
+MinHashLSH's.
 """
 
 from __future__ import annotations
@@ -34,12 +43,17 @@ _MAX_LSH_THRESHOLD: Final = 0.99
 # Jaccard 0.8 only 40% of the time; (0.01, 0.99) gives 18 bands of 7 rows: 98.6%.
 _LSH_WEIGHTS: Final = (0.01, 0.99)
 _INITIAL_ROWS: Final = 1024
+# Stories added before the recent keys are merged into the sorted array (at least; an eighth
+# of the index when larger, so loading many stored signatures merges a few times, not often).
+_MERGE_ROWS: Final = 1024
+_KEY_SEED: Final = 20261201
 
 Signature = np.ndarray[Any, Any]
 
 
 class NearDuplicateIndex:
-    def __init__(self, threshold: float, num_perm: int) -> None:
+    def __init__(self, threshold: float, num_perm: int, *,
+                 merge_rows: int = _MERGE_ROWS) -> None:
         self.threshold = threshold
         try:
             lsh = MinHashLSH(
@@ -60,10 +74,19 @@ class NearDuplicateIndex:
         self._orders: list[Order] = []
         self._ids: list[str] = []
         self._rows: dict[str, int] = {}
-        # Per band: the band's bytes -> the rows that share them. Lists, appended in place: on a
-        # site that repeats stock sentences one band can hold thousands of rows, and rebuilding
-        # an immutable bucket on every insert made loading 100,000 signatures quadratic.
-        self._buckets: list[dict[bytes, list[int]]] = [{} for _ in range(self.bands)]
+        # Band keys: sum of value * odd multiplier, wrapping modulo 2^64, one set of multipliers
+        # per band, so equal values in two different bands give different keys.
+        multipliers = np.random.default_rng(_KEY_SEED).integers(
+            0, 2**63, size=(self.bands, self.band_width), dtype=np.uint64)
+        self._multipliers: Signature = (multipliers << np.uint64(1)) | np.uint64(1)
+        # Every band key of every indexed signature, sorted, and the row each belongs to.
+        self._keys: Signature = np.empty(0, dtype=np.uint64)
+        self._key_rows: Signature = np.empty(0, dtype=np.int32)
+        # Keys added since the last merge -> their rows.
+        self._recent: dict[int, list[int]] = {}
+        self._recent_count = 0
+        self._merge_rows = merge_rows
+        self._last_keys: tuple[bytes, Signature] = (b"", self._keys)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -82,21 +105,24 @@ class NearDuplicateIndex:
             self._rows[story_id] = row
             self._signatures = _with_room(self._signatures, row, signature)
         else:
-            assert self._signatures is not None
-            for buckets, key in zip(self._buckets, self._band_keys(self._signatures[row]),
-                                    strict=True):
-                bucket = buckets[key]
-                bucket.remove(row)
-                if not bucket:
-                    del buckets[key]
+            # Its old keys stay, and propose nothing: the row's bands are checked on query.
             self._orders[row] = min(order, self._orders[row])
+        assert self._signatures is not None
         self._signatures[row] = signature
-        for buckets, key in zip(self._buckets, self._band_keys(signature), strict=True):
-            buckets.setdefault(key, []).append(row)
+        for key in self._band_keys(signature).tolist():
+            self._recent.setdefault(key, []).append(row)
+        self._recent_count += 1
+        if self._recent_count >= max(self._merge_rows, len(self._ids) // 8):
+            self._merge()
 
     def candidates(self, minhash: MinHash) -> list[str]:
         """The stories sharing at least one band with ``minhash`` (``MinHashLSH.query``)."""
-        return [self._ids[row] for row in sorted(self._candidate_rows(self._checked(minhash)))]
+        signature = self._checked(minhash)
+        found = self._candidate_rows(signature)
+        if not found:
+            return []
+        rows = np.fromiter(sorted(found), dtype=np.intp, count=len(found))
+        return [self._ids[row] for row in self._sharing_band(rows, signature).tolist()]
 
     def first_match(
         self, minhash: MinHash, *, before: Order, exclude: str
@@ -116,10 +142,15 @@ class NearDuplicateIndex:
         agreeing = np.count_nonzero(self._signatures[candidates] == signature, axis=1)
         similarity = agreeing / float(self.num_perm)
         reached = similarity >= self.threshold
+        if not reached.any():
+            return None
+        proposed = self._sharing_band(candidates[reached], signature)
+        values = dict(zip(candidates[reached].tolist(), similarity[reached].tolist(),
+                          strict=True))
         best: tuple[str, Order, float] | None = None
         # Only candidates at the threshold can be the answer; in row order, as indexed.
-        for row, value in zip(candidates[reached].tolist(), similarity[reached].tolist(),
-                              strict=True):
+        for row in proposed.tolist():
+            value = values[row]
             story_id, order = self._ids[row], self._orders[row]
             if story_id == exclude or order >= before:
                 continue
@@ -128,18 +159,58 @@ class NearDuplicateIndex:
         return best
 
     def _candidate_rows(self, signature: Signature) -> set[int]:
-        rows: set[int] = set()
-        for buckets, key in zip(self._buckets, self._band_keys(signature), strict=True):
-            found = buckets.get(key)
-            if found:
-                rows.update(found)
-        return rows
+        keys = self._band_keys(signature)
+        found: set[int] = set()
+        if len(self._keys):
+            starts = np.searchsorted(self._keys, keys)
+            # Most bands of a story are nowhere else: look for the end of those that are.
+            hits = self._keys[np.minimum(starts, len(self._keys) - 1)] == keys
+            if hits.any():
+                ends = np.searchsorted(self._keys, keys[hits], side="right").tolist()
+                for start, end in zip(starts[hits].tolist(), ends, strict=True):
+                    found.update(self._key_rows[start:end].tolist())
+        for key in keys.tolist():
+            recent = self._recent.get(key)
+            if recent:
+                found.update(recent)
+        return found
 
-    def _band_keys(self, signature: Signature) -> list[bytes]:
-        """The bytes of each band of the signature: bands are equal when their bytes are."""
+    def _sharing_band(self, rows: Signature, signature: Signature) -> Signature:
+        """Of ``rows``, those whose signature shares a whole band with ``signature`` (what
+        MinHashLSH proposes): a key left by a replaced signature, or a key collision, does not."""
+        assert self._signatures is not None
+        width = self.bands * self.band_width
+        shape = (self.bands, self.band_width)
+        bands = self._signatures[rows, :width].reshape(len(rows), *shape)
+        shared = (bands == signature[:width].reshape(shape)).all(axis=2).any(axis=1)
+        sharing: Signature = rows[shared]
+        return sharing
+
+    def _band_keys(self, signature: Signature) -> Signature:
+        """One 64-bit key per band: equal bands give equal keys."""
         data = signature.tobytes()
-        width = self.band_width * signature.itemsize
-        return [data[start:start + width] for start in range(0, self.bands * width, width)]
+        if data == self._last_keys[0]:  # a story is looked up, then added
+            return self._last_keys[1]
+        bands = signature[: self.bands * self.band_width].reshape(self.bands, self.band_width)
+        keys: Signature = (bands.astype(np.uint64) * self._multipliers).sum(
+            axis=1, dtype=np.uint64)
+        self._last_keys = (data, keys)
+        return keys
+
+    def _merge(self) -> None:
+        """The recent keys into the sorted array (two sorted runs: a merge, for timsort)."""
+        count = sum(len(rows) for rows in self._recent.values())
+        keys = np.fromiter((k for k, rows in self._recent.items() for _ in rows),
+                           dtype=np.uint64, count=count)
+        rows = np.fromiter((r for found in self._recent.values() for r in found),
+                           dtype=np.int32, count=count)
+        order = np.argsort(keys, kind="stable")
+        keys, rows = np.concatenate((self._keys, keys[order])), np.concatenate(
+            (self._key_rows, rows[order]))
+        order = np.argsort(keys, kind="stable")
+        self._keys, self._key_rows = keys[order], rows[order]
+        self._recent = {}
+        self._recent_count = 0
 
     def _checked(self, minhash: MinHash) -> Signature:
         values: Signature = minhash.hashvalues
