@@ -22,7 +22,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.response import get_meta_refresh
 
-from newscrawl.origins import OriginPolicy
+from newscrawl.origins import LIST_SERVICE_REQUEST, OriginPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -69,11 +69,13 @@ class OriginGuardMiddleware:
         return self._policy
 
     def process_request(self, request: Request) -> None:
+        if request.meta.get(LIST_SERVICE_REQUEST):
+            return
         if not self.policy.allows(request.url):
             self._block(request, request.url, "request")
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if request.meta.get("dont_redirect"):
+        if request.meta.get("dont_redirect") or request.meta.get(LIST_SERVICE_REQUEST):
             return response
         if response.status in REDIRECT_STATUSES:
             location = response.headers.get("Location")

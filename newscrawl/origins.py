@@ -12,6 +12,10 @@ from urllib.parse import urlsplit
 from newscrawl.urls import SITE_HOSTS
 
 DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+# Request.meta flag of a request to the "Others Also Read" list's own service, which may be
+# anywhere (a recommendation host): its URL was learned from the browser's own traffic, which
+# the browser policy allowed, so the origin guard lets it pass.
+LIST_SERVICE_REQUEST: Final = "newscrawl_list_request"
 
 
 class Origin(NamedTuple):
