@@ -65,8 +65,8 @@ class OthersDelivery:
 
 
 def story_guid(article: SiteArticle) -> str:
-    """The story's parse.ly ``guid``, the one its page shows (whatever its template): a
-    stable number that is not derivable from its URL."""
+    """The story's parse.ly ``guid``, the one its page carries in either template: a stable
+    number that is not derivable from its URL."""
     return article.guid
 
 

@@ -21,7 +21,7 @@ from scrapy.http import Response, TextResponse
 
 from newscrawl import rendering
 from newscrawl.browser_session import CAPTURED, BrowserSession
-from newscrawl.origins import LIST_SERVICE_REQUEST
+from newscrawl.origins import LIST_REQUEST, origin_of
 from newscrawl.others.inference import CapturedResponse, Observation
 from newscrawl.others.learner import ListSourceLearner, Plan, Purpose
 from newscrawl.others.outcomes import EARLIER_RUNS_FILLED, FIRST_RUN, PREFIX, outcome_key
@@ -73,7 +73,7 @@ class OthersLists:
         history = rules.history()
         stats.set_value(EARLIER_RUNS_FILLED, history.runs_with_lists)
         stats.set_value(FIRST_RUN, int(first_run))
-        self._direct_meta = {"allow_offsite": True, LIST_SERVICE_REQUEST: True}
+        self._direct_meta = {"allow_offsite": True, LIST_REQUEST: True}
         if self.spider.args.on_loopback:
             # A replica serves its "remote" service from the same host as the site: without
             # its own slot the two would share one host's concurrency.
@@ -121,6 +121,9 @@ class OthersLists:
             yield from self._emit(story, plan.links)
         elif plan.action == "direct" and plan.url is not None and self.learner is not None:
             rule = self.learner.rule
+            service = origin_of(plan.url)
+            if service is not None:
+                self.spider.list_origins.add(str(service))
             yield Request(plan.url, callback=self.spider.parse_others_direct,
                           errback=self.spider.others_direct_failed,
                           cb_kwargs={"story": story, "rule": rule},
