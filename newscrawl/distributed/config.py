@@ -63,7 +63,8 @@ class RunKeys:
 
     @property
     def walk_complete(self) -> str:
-        return f"{self.prefix}:walk-complete"
+        """Set: keys of the sections whose listing walk a worker of this run completed."""
+        return f"{self.prefix}:walks-complete"
 
     def rate(self, domain: str) -> str:
         """Politeness is per domain across runs too: two overlapping runs share one budget."""
