@@ -2,28 +2,33 @@
 
 For each way the replica delivers the list (``--others-source api|remote|inline``):
 
-1. a 2,000-article synthetic replica, crawled with ``render=never`` and ``render=auto`` one
-   after the other (same replica, same machine load): stories per second of each and their
-   ratio (target: auto >= 0.67 x never), the share of stories the browser rendered (target
-   <= 5 %), how the lists were obtained (direct request, inline, rendered), peak memory of the
-   crawl (crawler RSS + browser and Playwright driver PSS), and whether every list equals the
-   replica's truth;
+1. a 2,000-article synthetic replica (one replica process for both), crawled ``--repeat``
+   times with ``render=never`` and ``render=auto`` alternately (never first, then auto first,
+   …: a machine whose load drifts favours neither): the median stories per second of each
+   (whole crawl, from spider open to close, browser launch and learning included), the median
+   of the pairs' ratios (target: auto >= 0.67 x never) with their range, the share of stories
+   the browser rendered (target <= 5 %), how the lists were obtained (direct request, inline,
+   rendered), peak memory of the crawl (crawler RSS + browser and Playwright driver PSS), and
+   whether every list equals the replica's truth;
 2. a smaller replica (``--small``, default 200 articles) crawled with ``render=auto`` and
    ``render=always``: stories found and every record's ``related.others_also_read`` compared
    one by one. ``render=always`` renders every page (~0.5 CPU-s each here), too slow on 2,000
    articles for a benchmark that also runs the other modes, hence the smaller replica.
 
 A missed target is printed (MISSED), not turned into an exit status: on a shared machine the
-ratio moves from run to run. Only a crash exits non-zero.
+ratio moves from run to run. Only a crash exits non-zero. The 1-minute load average is
+printed before and after each mode.
 
-Run: ``.venv/bin/python bench/bench_others.py [--articles 2000] [--small 200]
-[--modes api,remote,inline]``
+Run: ``.venv/bin/python bench/bench_others.py [--articles 2000] [--small 200|0]
+[--repeat 3] [--modes api,remote,inline]``
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import statistics
 import sys
 import tempfile
 import time
@@ -102,50 +107,70 @@ def compare(auto: Crawl, always: Crawl) -> str:
     return "identical" if wrong == 0 else f"DIFFERENT lists on {wrong} stories"
 
 
-def bench_mode(mode: str, articles: int, small: int, workdir: Path) -> list[str]:
+def bench_mode(mode: str, articles: int, small: int, repeat: int, workdir: Path) -> list[str]:
+    load_before = os.getloadavg()[0]
+    nevers: list[Crawl] = []
+    autos: list[Crawl] = []
     with replica(articles, others_source=mode) as origin:
-        never = run(origin, "never", workdir, f"{mode}-never")
-        auto = run(origin, "auto", workdir, f"{mode}-auto")
-    wrong = differences(auto.records, truth_lists(articles))
-    with replica(small, others_source=mode) as origin:
-        small_auto = run(origin, "auto", workdir, f"{mode}-small-auto")
-        small_always = run(origin, "always", workdir, f"{mode}-small-always")
-    ratio = auto.stories_per_second / never.stories_per_second
-    rendered = auto.stat("newscrawl/others/rendered")
+        for turn in range(repeat):
+            order = ("never", "auto") if turn % 2 == 0 else ("auto", "never")
+            for render in order:
+                result = run(origin, render, workdir, f"{mode}-{render}-{turn}")
+                (nevers if render == "never" else autos).append(result)
+    ratios = sorted(a.stories_per_second / n.stories_per_second
+                    for a, n in zip(autos, nevers, strict=True))
+    ratio = statistics.median(ratios)
+    auto = autos[0]
+    wrong = max(differences(a.records, truth_lists(articles)) for a in autos)
+    if small:
+        with replica(small, others_source=mode) as origin:
+            small_auto = run(origin, "auto", workdir, f"{mode}-small-auto")
+            small_always = run(origin, "always", workdir, f"{mode}-small-always")
+        versus_always = f"{len(small_auto.records)}: {compare(small_auto, small_always)}"
+    else:
+        versus_always = "not run"
+    rendered = max(a.stat("newscrawl/others/rendered") for a in autos)
     share = rendered / len(auto.records) if auto.records else 1.0
     return [
         mode,
-        f"{never.stories_per_second:.0f}",
-        f"{auto.stories_per_second:.0f}",
-        f"{ratio:.2f} {'ok' if ratio >= TARGET_RATIO else 'MISSED'}",
+        f"{statistics.median(n.stories_per_second for n in nevers):.1f}",
+        f"{statistics.median(a.stories_per_second for a in autos):.1f}",
+        f"{ratio:.2f} {'ok' if ratio >= TARGET_RATIO else 'MISSED'} "
+        f"({ratios[0]:.2f}-{ratios[-1]:.2f})",
         f"{rendered}/{len(auto.records)} = {share:.1%} "
         f"{'ok' if share <= TARGET_BROWSER_SHARE else 'MISSED'}",
         f"{auto.stat('newscrawl/others/direct')}/{auto.stat('newscrawl/others/inline')}",
         "all equal" if wrong == 0 else f"{wrong} WRONG",
-        f"{len(small_auto.records)}: {compare(small_auto, small_always)}",
-        f"{never.memory_mb:.0f} / {auto.memory_mb:.0f}",
+        versus_always,
+        f"{max(n.memory_mb for n in nevers):.0f} / {max(a.memory_mb for a in autos):.0f}",
+        f"{load_before:.1f} / {os.getloadavg()[0]:.1f}",
     ]
 
 
-HEADER = ["mode", "never st/s", "auto st/s", "auto/never", "browser (rendered)",
-          "direct/inline", "lists vs truth", "auto vs always (small)", "peak MB never/auto"]
+HEADER = ["mode", "never st/s", "auto st/s", "auto/never (range)", "browser (rendered, max)",
+          "direct/inline", "lists vs truth", "auto vs always (small)", "peak MB never/auto",
+          "load before/after"]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=2000)
-    parser.add_argument("--small", type=int, default=200)
+    parser.add_argument("--small", type=int, default=200,
+                        help="articles of the auto vs always replica; 0: skip that part")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="never/auto pairs per mode, alternating which goes first")
     parser.add_argument("--modes", default=",".join(MODES))
     args = parser.parse_args(argv)
     started = time.monotonic()
     rows = [HEADER]
     with tempfile.TemporaryDirectory(prefix="bench-others-") as tmp:
         for mode in args.modes.split(","):
-            rows.append(bench_mode(mode, args.articles, args.small, Path(tmp)))
+            rows.append(bench_mode(mode, args.articles, args.small, args.repeat, Path(tmp)))
             print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
-    print(f"\n{args.articles}-article replica (auto vs always: {args.small} articles)")
+    print(f"\n{args.articles}-article replica, {args.repeat} never/auto pairs per mode, medians"
+          f" (auto vs always: {args.small or 'not run'} articles)")
     for row in rows:
         print("| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths,
                                                                          strict=True)) + " |")

@@ -19,7 +19,8 @@ from newscrawl.boilerplate import OTHERS_ALSO_READ_HEADING
 from newscrawl.browser_policy import BrowserPolicy, BrowserRequestGate
 from newscrawl.browser_session import CAPTURE, BrowserSession
 
-PLAYWRIGHT_HANDLER: Final = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+# Starts Playwright and Chromium beside the first plain pages (see browser_handler).
+PLAYWRIGHT_HANDLER: Final = "newscrawl.browser_handler.EarlyPlaywrightDownloadHandler"
 PLAIN_HANDLER: Final = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
 # --disable-dev-shm-usage: containers often give /dev/shm 64 MB, too little for Chromium.
 BASE_BROWSER_ARGS: Final = ("--disable-gpu", "--disable-dev-shm-usage")

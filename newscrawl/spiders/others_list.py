@@ -38,11 +38,15 @@ logger = logging.getLogger(__name__)
 # List requests go before new pages, so held records leave memory early.
 LIST_PRIORITY: Final = 10
 LIST_SLOT: Final = "others-list"
-# Stories held while learning, beyond which new story requests wait too. Scrapy and Playwright
-# share one event loop: a plain crawl at full speed starves the few renders that learn the rule
-# (measured: the rule came only after the whole 2,000-story crawl, renders timing out). So the
-# crawl pauses on its stories for the seconds learning takes, and holds little in memory.
-HOLD_LIMIT: Final = 32
+# While the rule is learned the crawl goes on, at a walk. Scrapy and Playwright share one
+# event loop: a plain crawl at full speed starves the few renders that learn the rule
+# (measured: the rule came only after the whole 2,000-story crawl, renders timing out), and a
+# full stop left the crawler idle for the 10-20 s learning takes on a busy machine. So at most
+# LEARNING_STORY_REQUESTS story requests are out at once, and at most HOLD_LIMIT stories wait
+# for the rule with their page in memory (~64 MB at 250 KB a page); new story requests beyond
+# either wait too, as requests (small).
+LEARNING_STORY_REQUESTS: Final = 4
+HOLD_LIMIT: Final = 256
 
 
 class OthersLists:
@@ -57,7 +61,9 @@ class OthersLists:
         # Stories whose render failed once (each gets one more try).
         self._retried: set[str] = set()
         self._deferred: deque[Request] = deque()
+        self._stories_out = 0  # story requests sent and not answered yet
         self._noted_filled = False
+        self._direct_meta: dict[str, Any] = {}
 
     def start(self, rules: ListRuleStore, *, learn: bool, sample_every: int,
               confirm_pages: int, first_run: bool) -> None:
@@ -67,6 +73,11 @@ class OthersLists:
         history = rules.history()
         stats.set_value(EARLIER_RUNS_FILLED, history.runs_with_lists)
         stats.set_value(FIRST_RUN, int(first_run))
+        self._direct_meta = {"allow_offsite": True, LIST_REQUEST: True}
+        if self.spider.args.on_loopback:
+            # A replica serves its "remote" service from the same host as the site: without
+            # its own slot the two would share one host's concurrency.
+            self._direct_meta["download_slot"] = LIST_SLOT
         if not learn:
             return
         rule = self._stored_rule(rules)
@@ -113,14 +124,10 @@ class OthersLists:
             service = origin_of(plan.url)
             if service is not None:
                 self.spider.list_origins.add(str(service))
-            meta: dict[str, Any] = {"allow_offsite": True, LIST_REQUEST: True}
-            if self.spider.args.on_loopback:
-                # A replica serves its "remote" service from the same host as the site:
-                # without its own slot the two would share one host's concurrency.
-                meta["download_slot"] = LIST_SLOT
             yield Request(plan.url, callback=self.spider.parse_others_direct,
                           errback=self.spider.others_direct_failed,
-                          cb_kwargs={"story": story, "rule": rule}, meta=meta,
+                          cb_kwargs={"story": story, "rule": rule},
+                          meta=dict(self._direct_meta),
                           priority=LIST_PRIORITY, dont_filter=True)
         else:
             yield from self._render(story, plan.purpose)
@@ -237,12 +244,30 @@ class OthersLists:
 
     def defers(self) -> bool:
         """Whether a new story request must wait for the rule (see HOLD_LIMIT)."""
+        # render=always reads every list from its own render: nothing to wait for.
         return (self.learner is not None and self.learner.learning
-                and len(self._held) >= HOLD_LIMIT)
+                and self.spider.args.render == "auto"
+                and (len(self._held) >= HOLD_LIMIT
+                     or self._stories_out >= LEARNING_STORY_REQUESTS))
 
     def defer(self, request: Request) -> None:
         self._count("deferred")
         self._deferred.append(request)
+
+    def story_requested(self) -> None:
+        """A story request goes out (``defers`` said it may)."""
+        self._stories_out += 1
+
+    def story_answered(self) -> Iterator[Request]:
+        """A story request came back (its page or its failure): while learning, the next
+        deferred one may go."""
+        self._stories_out = max(0, self._stories_out - 1)
+        yield from self._undefer()
+
+    def _undefer(self) -> Iterator[Request]:
+        while self._deferred and not self.defers():
+            self._stories_out += 1
+            yield self._deferred.popleft()
 
     @property
     def works_without_browser(self) -> bool:
@@ -255,6 +280,7 @@ class OthersLists:
         while self._held:
             story, _ = self._held.popleft()
             requests.extend(r for r in self._render(story, "fallback") if isinstance(r, Request))
+        self._stories_out += len(self._deferred)
         requests.extend(self._deferred)
         self._deferred.clear()
         return requests
@@ -270,8 +296,7 @@ class OthersLists:
                 break
             self._held.popleft()
             yield from self._carry_out(story, page, plan)
-        while self._deferred and not self.defers():
-            yield self._deferred.popleft()
+        yield from self._undefer()
 
     def _emit(self, story: PendingStory, links: tuple[str, ...], *,
               counted: bool = False) -> Iterator[Any]:

@@ -214,14 +214,16 @@ class TheStarSpider(Spider):
         if self.others.defers():  # while the list's rule is being learned
             self.others.defer(request)
             return
+        self.others.story_requested()
         yield request
 
     # --- errbacks ---------------------------------------------------------------------------
     # Methods of the spider, as callbacks are: a request queued in Redis (scrapy-redis) is
     # stored with ``Request.to_dict(spider)``, which can only name the spider's own methods.
 
-    def story_failed(self, failure: Failure) -> Iterator[QuarantineItem]:
-        return self.failures.story_failed(failure)
+    def story_failed(self, failure: Failure) -> Iterator[Request | QuarantineItem]:
+        yield from self.others.story_answered()
+        yield from self.failures.story_failed(failure)
 
     def listing_failed(self, failure: Failure) -> None:
         self.failures.page_failed(failure)
@@ -323,6 +325,7 @@ class TheStarSpider(Spider):
     def parse_article(self, response: Response, via: DiscoveredVia,
                       referrer: str | None) -> Iterator[Request | StoryItem | QuarantineItem]:
         crawled_at = datetime.now(UTC)
+        yield from self.others.story_answered()
         url = canonical_url(unbase(response.url, self.args.base_url))
         if not self._settled(url, response):
             return
