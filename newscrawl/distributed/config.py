@@ -53,10 +53,6 @@ class RunKeys:
         return f"{self.prefix}:sequence"
 
     @property
-    def lease_counter(self) -> str:
-        return f"{self.prefix}:lease-ids"
-
-    @property
     def claims(self) -> str:
         """Hash: story id -> the worker that emits it in this run."""
         return f"{self.prefix}:claims"
