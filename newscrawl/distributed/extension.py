@@ -28,7 +28,7 @@ from scrapy.statscollectors import StatsCollector
 
 from newscrawl.distributed.connection import ROUND_TRIPS
 from newscrawl.distributed.lease import Heartbeat
-from newscrawl.distributed.runtime import WorkerRuntime, runtime_for
+from newscrawl.distributed.runtime import WorkerRuntime, runtime_for, wake
 from newscrawl.distributed.scheduler import REDIS_UNAVAILABLE
 from newscrawl.state.crawl import CrawlState, crawl_state_for
 
@@ -100,9 +100,7 @@ class DistributedRunExtension:
 
         def again() -> None:
             self._nudge_pending = False
-            slot = getattr(self.crawler.engine, "_slot", None)
-            if slot is not None and slot.closing is None:
-                slot.nextcall.schedule()
+            wake(self.crawler)
 
         asyncio.get_event_loop().call_later(POLL_SECONDS, again)
 

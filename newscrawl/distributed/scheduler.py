@@ -1,6 +1,7 @@
 """scrapy-redis's scheduler and dupefilter, with what they lack on Scrapy 2.19 added on top:
 
-- the queue's ``pop`` leases the request (``LeaseBook``) instead of forgetting it;
+- the queue's ``pop`` leases the request (``LeaseBook``) instead of forgetting it, and a worker
+  pops nothing while a request it popped waits for the shared politeness budget;
 - ``enqueue_request`` marks the request seen and queues it in one Lua script, after the
   request was serialised: a request that cannot be serialised is never marked seen, and is
   reported loudly (log error, ``newscrawl/redis/unqueued``) instead of vanishing;
@@ -25,7 +26,7 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from newscrawl.distributed.config import UNQUEUED
-from newscrawl.distributed.runtime import WorkerRuntime, runtime_for
+from newscrawl.distributed.runtime import WorkerRuntime, runtime_for, waits_for_budget
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +154,10 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
 
     def next_request(self) -> Request | None:
         if self.runtime.lost:
+            return None
+        if self.runtime.budgeted and waits_for_budget(self.crawler):
+            # Leave the queue to the other workers until the budget lets that one go (the
+            # rate limiter wakes the engine then): a request waits in Redis, not leased here.
             return None
         try:
             request: Request | None = self.queue.pop()

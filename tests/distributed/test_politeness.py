@@ -18,10 +18,6 @@ DELAY = 0.1
 CONCURRENCY = 2
 
 
-# Known: on an idle machine one worker may take every request (the others pop nothing), so
-# "two workers shared the work" does not hold every time; the shared budget itself is checked
-# below. Kept visible as xfail until the pop/reservation order is looked at.
-@pytest.mark.xfail(strict=False, reason="one worker may take all the work on an idle machine")
 def test_three_workers_share_one_delay_and_one_concurrency(
         tmp_path: Path, redis_server: RedisServer) -> None:
     with ReplicaServer(synthetic_site(60, 7)) as replica:
@@ -30,9 +26,11 @@ def test_three_workers_share_one_delay_and_one_concurrency(
         crawl.wait_all([crawl.start(f"w{k}") for k in (1, 2, 3)])
         served = sum(replica.requests().values())
     stats = crawl.stats()
-    downloads = sum(s.get("downloader/request_count", 0) for s in stats)  # a worker may get none
-    assert sum(1 for s in stats if s["downloader/request_count"] > 5) >= 2, \
-        "one worker did everything: the budget was not shared"
+    downloads = sum(s.get("downloader/request_count", 0) for s in stats)
+    # A worker pops no request while one it popped waits for the budget, so the budget goes
+    # round the workers (a worker that started late on a loaded machine may find little left).
+    assert sum(1 for s in stats if s.get("downloader/request_count", 0) > 5) >= 2, \
+        "one worker leased every request while the budget let them go one at a time"
     base = "newscrawl:rate:127.0.0.1"
     client = redis_server.client()
     starts = [int(v) for v in client.lrange(f"{base}:starts", 0, -1)]
