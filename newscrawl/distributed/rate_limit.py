@@ -40,10 +40,13 @@ STATS_PREFIX: Final = "newscrawl/rate"
 
 # KEYS: in flight (zset token -> expiry ms), state (hash), starts (list).
 # ARGV: token, delay ms, concurrency, hold ms, audit length. Returns wait ms, or -1 when full.
+# A call retried after its reply was lost (a Redis restart) finds its token and its start.
 _RESERVE: Final = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local held = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if held then return math.max(tonumber(held) - tonumber(ARGV[4]) - now, 0) end
 local flying = redis.call('ZCARD', KEYS[1])
 if flying >= tonumber(ARGV[3]) then return -1 end
 local start = math.max(now, tonumber(redis.call('HGET', KEYS[2], 'next') or '0'))

@@ -10,6 +10,7 @@ import pytest
 from redis_server import RedisServer
 from workers import Crawl
 
+from newscrawl.distributed.rate_limit import _RESERVE
 from newscrawl.replica import ReplicaServer, synthetic_site
 
 pytestmark = pytest.mark.e2e
@@ -50,3 +51,20 @@ def test_three_workers_share_one_delay_and_one_concurrency(
     assert peak <= CONCURRENCY
     first, last = min(t0 for t0, _ in sent), max(t0 for t0, _ in sent)
     assert last - first >= (len(sent) - 2) * DELAY * 1000
+
+
+def test_a_reservation_retried_after_its_reply_was_lost_is_made_once(
+        redis_server: RedisServer) -> None:
+    # Redis ran the reservation and stopped before replying; redis-py sends it again.
+    reserve = redis_server.client().register_script(_RESERVE)
+    keys = ["t:flying", "t:state", "t:starts"]
+
+    def ask(token: str) -> int:
+        return int(reserve(keys=keys, args=[token, 1000, CONCURRENCY, 60_000, 100]))
+
+    assert ask("a") == 0
+    assert ask("b") > 0  # a second request waits for the delay
+    assert 0 <= ask("b") <= 1000  # the retry: the same reservation, not a third
+    client = redis_server.client()
+    assert int(client.hget("t:state", "granted") or 0) == 2
+    assert client.llen("t:starts") == 2
