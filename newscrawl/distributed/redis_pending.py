@@ -80,7 +80,9 @@ def merge(server: RedisClient, key: Callable[[str], str], run: int,
     """One worker's part of a shared run, in one WATCHed transaction; returns entries written.
 
     - ``decided``: stories this worker fetched and could not publish: written (attempts
-      counted), keeping how the story was found when the worker that found it said so first.
+      counted), keeping how the story was found when the worker that found it said so first;
+      not when another worker's outcome of this run is there (one attempt per run: a story
+      fetched twice, after a lease lapsed, is not one step nearer to being given up).
     - ``met``: stories this worker found and another fetched: written only when nothing of this
       run is there yet (the fetching worker's outcome wins in either order), the story is not
       published, and no worker settled it in this run.
@@ -109,9 +111,9 @@ def merge(server: RedisClient, key: Callable[[str], str], run: int,
             elif not old.via and old.first_run == run:  # its fetcher did not know how it was found
                 out[entry.id] = _found_as(old, entry)
         for entry in decided:
-            if entry.id in done:
-                continue
             old = current.get(entry.id)
+            if entry.id in done or (old is not None and old.due_run > run):
+                continue  # published, or another worker's outcome of this run came first
             out[entry.id] = _found_as(entry, old) if old and not entry.via and old.via \
                 else entry
         pipe.multi()

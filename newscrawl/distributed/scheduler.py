@@ -90,6 +90,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
     runtime: WorkerRuntime
     _stopping: bool
     _empty: bool
+    _finished: bool  # the crawl finished before this worker started
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -110,16 +111,26 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         scheduler._enqueue = runtime.server.register_script(_ENQUEUE)
         scheduler._empty = False
         scheduler._stopping = False
+        scheduler._finished = False
         return scheduler
 
     def open(self, spider: Any) -> None:
         super().open(spider)
         self.queue.runtime = self.runtime
+        if self.server.exists(self.runtime.keys.finished):
+            # Its workers finished it and removed its frontier: crawling now would fetch it all
+            # again, alone, and retry its pending stories twice in one run.
+            logger.warning("crawl %s has finished already: this worker queues nothing and "
+                           "leaves", self.runtime.config.crawl_id)
+            self.stats.set_value("newscrawl/redis/crawl_finished_before_start", 1)
+            self._finished = True
 
     def close(self, reason: str) -> None:
         """Nothing to flush: see the module."""
 
     def enqueue_request(self, request: Request) -> bool:
+        if self._finished:
+            return False
         if self.runtime.lost:
             self.stats.inc_value(UNQUEUED)
             return False

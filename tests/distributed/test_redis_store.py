@@ -208,6 +208,11 @@ def test_workers_pending_stories_merge_alike_whichever_worker_finishes_first(
         store.close()
     assert ends[0] == ends[1] == [replace(decided[0], via="listing", first_seen="t0",
                                           referrer="https://www.thestar.com.my/list")]
+    # Fetched again in the same run (a lapsed lease): still one attempt for the run.
+    store = RedisStateStore.from_url(f"{redis_server.url}?prefix=met-first")
+    store.merge_pending(1, [replace(decided[0], attempts=2, due_run=3)], [], [])
+    assert store.begin_crawl_pending("crawl")[1] == ends[0]
+    store.close()
 
 
 def test_the_learned_list_rule_is_kept_alike_in_both_stores(make_store: StoreFactory) -> None:

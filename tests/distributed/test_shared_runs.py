@@ -71,6 +71,21 @@ def test_an_incremental_run_of_workers_fetches_only_what_is_new(
     assert len(fetched) < len(first) / 2
 
 
+def test_a_worker_that_starts_after_its_crawl_finished_crawls_nothing(
+        tmp_path: Path, redis_server: RedisServer) -> None:
+    # On a loaded machine (or another machine's timer) a worker may start after the others
+    # finished the crawl and removed its frontier: it must not crawl it all again.
+    with ReplicaServer(synthetic_site(40, 2)) as replica:
+        crawl = Crawl(tmp_path, replica.origin, redis_server.url, "done", settings=(NOW,))
+        first = crawl_with(crawl, 1)
+        before = replica.requests()
+        crawl.wait_all([crawl.start("late")])
+        after = replica.requests()
+    assert first and crawl.records() == first
+    assert after == before  # not one request, robots.txt included
+    assert "crawl done has finished already" in crawl.log("late")
+
+
 def test_newscrawl_run_supervises_workers_and_joins_their_manifests(
         tmp_path: Path, redis_server: RedisServer) -> None:
     data = tmp_path / "data"
