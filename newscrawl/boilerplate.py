@@ -17,10 +17,12 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from newscrawl.sections import DEFAULT_SECTION, SECTIONS
+
 WHATSAPP_LINE: Final = (
     "Follow us on our official WhatsApp channel for breaking news alerts and key updates!"
 )
-NEXT_IN_HEADING: Final = "Next In Aseanplus News"
+NEXT_IN_HEADING: Final = DEFAULT_SECTION.next_in_heading
 OTHERS_ALSO_READ_HEADING: Final = "Others Also Read"
 
 # The premium plan box (Piano), in page order, as the seed article and the replica show it.
@@ -40,7 +42,7 @@ SEASONAL_PROMO_LINE: Final = "The Star Christmas Special Promo: Save 35% OFF Yea
 
 BOILERPLATE_PHRASES: Final = (
     "Follow us on our official WhatsApp channel",
-    NEXT_IN_HEADING,
+    *(section.next_in_heading for section in SECTIONS),
     OTHERS_ALSO_READ_HEADING,
     "The Star Digital Access",
     "for the 1st month, RM",

@@ -25,6 +25,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 
 DESCRIPTION: Final = """\
 Keep a clean, current dataset of The Star's Aseanplus News section.
+Other sections of the site too: newscrawl run --section news/nation (see the README).
 
   newscrawl run --base-url http://127.0.0.1:8080   crawl (here: a replica), publish, rebuild
   newscrawl parse URL|FILE                         what the crawl makes of one page
@@ -34,7 +35,8 @@ Keep a clean, current dataset of The Star's Aseanplus News section.
   newscrawl replica serve --port 8080              serve the replica of the site
 
 Run `newscrawl COMMAND --help` for a command's options. The crawl itself is also
-`scrapy crawl aseanplus` (see the README)."""
+`scrapy crawl aseanplus`, or `scrapy crawl thestar -a section=KEY[,KEY...]` (see the
+README)."""
 
 EPILOG: Final = f"""\
 exit codes: 0 healthy, 1 failed, 2 degraded (newscrawl run: data published, a monitor

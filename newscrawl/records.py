@@ -30,8 +30,10 @@ def build_story(
     referrer: str | None,
     crawled_at: datetime,
     raw_html: str | None = None,
+    section: str | None = None,
 ) -> StoryItem:
-    """The record of one story; ``url`` is the page's URL on the real site (not a replica's)."""
+    """The record of one story; ``url`` is the page's URL on the real site (not a replica's);
+    ``section``: the label of the section the crawl found it in (else the page's own)."""
     canonical = canonical_url(url)
     body = data.body
     return StoryItem(
@@ -45,7 +47,7 @@ def build_story(
         authors=list(data.authors),
         agency=data.agency,
         dateline=data.dateline,
-        section=data.section or SECTION_LABEL,
+        section=section or data.section or SECTION_LABEL,
         tags=list(data.tags),
         image={"url": data.image.url, "caption": data.image.caption} if data.image else None,
         premium=data.premium,

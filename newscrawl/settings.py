@@ -1,7 +1,7 @@
 """Scrapy settings of newscrawl: polite defaults for the live site.
 
 ``scrapy crawl aseanplus -a base_url=http://127.0.0.1:PORT`` (a replica) lifts the polite
-limits, and the spider fits the browser settings to the run (see ``AseanplusSpider.from_crawler``).
+limits, and the spider fits the browser settings to the run (see ``TheStarSpider.from_crawler``).
 Project settings are named ``NEWSCRAWL_*`` and read once into ``newscrawl.config.NewscrawlConfig``.
 """
 

@@ -13,20 +13,19 @@ import string
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from newscrawl.sections import DEFAULT_SECTION, LISTING_PATHS, Section
+
 CANONICAL_SCHEME = "https"
 CANONICAL_HOST = "www.thestar.com.my"
 SITE_HOSTS = frozenset({"www.thestar.com.my", "thestar.com.my"})
 SITE_ORIGIN = f"{CANONICAL_SCHEME}://{CANONICAL_HOST}"
 
-SECTION_PATH = "/aseanplus/aseanplus-news"
+# The default section's (``newscrawl.sections``), under the names a single-section crawl used.
+SECTION_PATH = DEFAULT_SECTION.listing_path
 SECTION_URL = SITE_ORIGIN + SECTION_PATH
-SECTION_LABEL = "Aseanplus News"
-RSS_PATH = "/rss/aseanplus"
+SECTION_LABEL = DEFAULT_SECTION.label
+RSS_PATH = DEFAULT_SECTION.rss_path
 
-# /aseanplus/aseanplus-news/YYYY/MM/DD/<slug>: the only shape an in-section story has.
-_SECTION_ARTICLE_RE = re.compile(
-    r"^/aseanplus/aseanplus-news/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/(?P<slug>[a-z0-9][a-z0-9-]*)$"
-)
 # Any dated story of the site (news/nation, business/business-news, opinion/columnists/x, …).
 _ANY_ARTICLE_RE = re.compile(r"^(?:/[a-z0-9-]+)+/\d{4}/\d{2}/\d{2}/[a-z0-9][a-z0-9-]*$")
 _ESCAPE_RE = re.compile(r"%([0-9A-Fa-f]{2})")
@@ -58,7 +57,7 @@ def canonical_url(url: str, base: str | None = None) -> str:
     lowered = path.lower()
     # The site's story and section paths are lowercase only, and it serves them whatever the
     # case of the link; other paths (tags, search) may mean something by their case.
-    if lowered == SECTION_PATH or _ANY_ARTICLE_RE.match(lowered):
+    if lowered in LISTING_PATHS or _ANY_ARTICLE_RE.match(lowered):
         path = lowered
     return urlunsplit((CANONICAL_SCHEME, CANONICAL_HOST, path, "", ""))
 
@@ -125,12 +124,33 @@ def listing_page_number(url: str) -> int:
     return 1
 
 
-def is_section_article(url: str) -> bool:
-    """True when the canonical form of ``url`` is an Aseanplus News story URL."""
+def listing_url(section: Section) -> str:
+    """The canonical URL of the first page of ``section``'s listing."""
+    return SITE_ORIGIN + section.listing_path
+
+
+def feed_url(section: Section) -> str | None:
+    """The canonical URL of ``section``'s RSS feed, if it has one."""
+    return SITE_ORIGIN + section.rss_path if section.rss_path else None
+
+
+def story_url_prefix(section: Section) -> str:
+    """What every canonical story URL of ``section`` starts with."""
+    return SITE_ORIGIN + section.listing_path + "/"
+
+
+def site_path(url: str) -> str | None:
+    """The path of the canonical form of ``url`` when it is on the site, else None."""
     canon = canonical_url(url)
     if not canon.startswith(SITE_ORIGIN + "/"):
-        return False
-    return _SECTION_ARTICLE_RE.match(urlsplit(canon).path) is not None
+        return None
+    return urlsplit(canon).path
+
+
+def is_section_article(url: str, section: Section = DEFAULT_SECTION) -> bool:
+    """True when the canonical form of ``url`` is a story URL of ``section``."""
+    path = site_path(url)
+    return path is not None and section.owns_path(path)
 
 
 def is_site_article(url: str) -> bool:

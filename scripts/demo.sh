@@ -22,7 +22,8 @@ trap cleanup EXIT
 "$bin/newscrawl" replica serve --port 0 >"$workdir/replica.out" 2>"$workdir/replica.err" &
 replica_pid=$!
 # The replica prints one line once it listens: "serving http://127.0.0.1:PORT/… (N articles)".
-for _ in $(seq 100); do
+# Up to 60 s: on a loaded machine the interpreter alone may take ten seconds to start.
+for _ in $(seq 600); do
   if grep -q '^serving ' "$workdir/replica.out"; then break; fi
   if ! kill -0 "$replica_pid" 2>/dev/null; then cat "$workdir/replica.err" >&2; exit 1; fi
   sleep 0.1

@@ -9,18 +9,25 @@ from __future__ import annotations
 import sys
 from typing import Any, Final
 
-from newscrawl.spiders.arguments import ArgumentError, SpiderArguments
+from newscrawl.spiders.arguments import (
+    KNOWN,
+    KNOWN_SINGLE_SECTION,
+    ArgumentError,
+    SpiderArguments,
+)
 
-SPIDER: Final = "aseanplus"
+# The project's spiders and the ``-a`` names each takes.
+SPIDERS: Final = {"aseanplus": KNOWN_SINGLE_SECTION, "thestar": KNOWN}
 EXIT_BAD_ARGUMENT: Final = 2  # what Scrapy exits with on a usage error, and the spider too
 
 
 def check_spider_arguments(spider: str | None, spargs: dict[str, Any]) -> None:
-    """Exit with one line when the ``aseanplus`` spider would refuse these arguments."""
-    if spider != SPIDER:
+    """Exit with one line when the project's spider would refuse these arguments."""
+    known = SPIDERS.get(spider or "")
+    if known is None:
         return
     try:
-        SpiderArguments.parse(spargs)
+        SpiderArguments.parse(spargs, known=known)
     except ArgumentError as error:
         print(f"newscrawl: {error}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_ARGUMENT) from None

@@ -110,7 +110,7 @@ class DatasetBuilder:
                 if not raw.strip():
                     continue
                 try:
-                    # Feeds of runs before schema 1.2 stay in the dataset.
+                    # Feeds of runs before schema 1.3 stay in the dataset.
                     record = upgraded(json.loads(raw.decode("utf-8")))
                 except (UnicodeDecodeError, ValueError) as error:
                     report.bad_lines.append(BadLine(name, number, f"not JSON: {error}"))

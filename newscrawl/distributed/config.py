@@ -62,7 +62,8 @@ class RunKeys:
 
     @property
     def walk_complete(self) -> str:
-        return f"{self.prefix}:walk-complete"
+        """Set: keys of the sections whose listing walk a worker of this run completed."""
+        return f"{self.prefix}:walks-complete"
 
     @property
     def finished(self) -> str:

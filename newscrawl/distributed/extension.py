@@ -6,8 +6,8 @@
   whole crawl every ``POLL_SECONDS``: it closes only after ``idle_checks`` consecutive looks
   found the queue empty and every live worker idle (a busy worker may still push links; a dead
   worker's leases are put back first, so they count as queued work).
-- **Closed**: the listing walk is complete for the run when any worker completed it (the walk
-  hops between workers with the listing pages).
+- **Closed**: a section's listing walk is complete for the run when any worker completed it
+  (the walk hops between workers with the listing pages).
 - **Published**: once the feeds are stored (``feed_exporter_closed``, after the state commit),
   the worker's leases are released and it leaves; a failed feed keeps them, so the pages go
   back to the queue when the heartbeat lapses. The last worker of a finished run removes the
@@ -83,8 +83,7 @@ class DistributedRunExtension:
             self.stats.inc_value(f"{STATS_PREFIX}/requeued", look.requeued)
             logger.warning("%d leases of %d dead workers returned to the queue",
                            look.requeued, look.dead_workers)
-        if self.state.walk_complete:
-            self.runtime.server.set(self.runtime.keys.walk_complete, "1")
+        self._share_walks(learn=False)
         self._quiet_looks = self._quiet_looks + 1 if look.quiet else 0
         if self._quiet_looks >= self.runtime.config.idle_checks:
             logger.info("queue empty and every worker idle: worker %s closes",
@@ -114,11 +113,21 @@ class DistributedRunExtension:
             self.stats.set_value(f"{STATS_PREFIX}/round_trips/{purpose}", trips)
         if reason == REDIS_UNAVAILABLE:
             return
-        server, keys = self.runtime.server, self.runtime.keys
-        if self.state.walk_complete:
-            server.set(keys.walk_complete, "1")
-        elif server.exists(keys.walk_complete):
-            self.state.walk_complete = True  # another worker read the listing's last page
+        self._share_walks(learn=True)
+
+    def _share_walks(self, *, learn: bool) -> None:
+        """Tell the other workers which sections' walks this one completed; with ``learn``,
+        take theirs too (a walk hops between workers with the listing pages)."""
+        server, key = self.runtime.server, self.runtime.keys.walk_complete
+        done = [section for section, complete in self.state.walks.items() if complete]
+        if done:
+            server.sadd(key, *done)
+        if not learn:
+            return
+        for member in server.smembers(key):
+            section = member.decode() if isinstance(member, bytes) else str(member)
+            if section in self.state.walks:
+                self.state.walked(section)
 
     def feed_exporter_closed(self) -> None:
         try:

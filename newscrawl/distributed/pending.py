@@ -39,7 +39,7 @@ from newscrawl.state.pending import (
     RetryPolicy,
 )
 from newscrawl.state.store import PendingEntry, StateStore
-from newscrawl.urls import is_section_article, story_id
+from newscrawl.urls import is_site_article, story_id
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class SharedPendingStories(PendingStories):
     def _adopt(self, url: str) -> None:
         """A story another worker found and this one fetched: its outcome is this worker's."""
         sid = story_id(url)
-        if sid in self.entries or sid in self.stored or not is_section_article(url):
+        if sid in self.entries or sid in self.stored or not is_site_article(url):
             return
         # How it was found is the finder's to say (``merge_pending`` keeps the finder's).
         self.entries[sid] = PendingEntry(sid, url, "", "", utc_now(), self.run,

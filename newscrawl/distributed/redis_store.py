@@ -10,7 +10,10 @@ out an unreachable Redis before the crawl fails, default 60). Every key starts w
 - ``published`` (hash id -> published_at, read once per run), ``by_published`` (sorted set, for
   the catch-up story), ``hash:<content_hash>`` (hash id -> first_seen), ``revised`` and
   ``duplicates`` (sets, for stats);
-- ``runs`` (hash run id -> JSON), ``running`` (set), ``last_ok`` (the latest ``ok`` run).
+- ``runs`` (hash run id -> JSON), ``running`` (set), ``last_ok`` (the latest ``ok`` run);
+- ``walks`` (hash section key -> JSON run id and finish time): each section's stop-when-seen
+  point, the latest run that completed the section's listing walk (schema 2; a schema 1 store
+  had one section, whose point was ``last_ok``: opening it moves that over).
 
 ``commit`` is one Lua script per batch: all of its stories and the run's counters, or none.
 It is idempotent: a story already stored at the same or a later version is skipped, so a story
@@ -32,6 +35,7 @@ from newscrawl.distributed import redis_pending
 from newscrawl.distributed.connection import open_redis
 from newscrawl.distributed.redis_list_rules import RedisListRuleStore
 from newscrawl.distributed.store_scripts import COMMIT, FINISH_RUN, GET, TOUCH
+from newscrawl.sections import DEFAULT_SECTION, Section
 from newscrawl.state.store import (
     PendingEntry,
     RunRecord,
@@ -40,9 +44,11 @@ from newscrawl.state.store import (
     StateError,
     StoredStory,
     StoreStats,
+    walked_sections,
 )
+from newscrawl.urls import story_url_prefix
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 DEFAULT_PREFIX: Final = "newscrawl:state"
 OUTAGE_TIMEOUT: Final = 60.0
 _BATCH: Final = 500
@@ -69,11 +75,24 @@ class RedisStateStore:
             found = server.hget(self._key("meta"), "schema_version")
             if found is None:
                 server.hset(self._key("meta"), "schema_version", SCHEMA_VERSION)
+            elif int(found) == 1:
+                self._migrate_walks()
             elif int(found) != SCHEMA_VERSION:
                 raise StateError(f"state at {location} has schema {int(found)}, this code "
                                  f"reads {SCHEMA_VERSION}; `newscrawl state reset` empties it")
         except redis.RedisError as error:
             raise StateError(f"state at {location} cannot be reached: {error}") from error
+
+    def _migrate_walks(self) -> None:
+        """Schema 1 to 2 in one transaction: the latest ``ok`` run was the one section's point."""
+        pipe = self._server.pipeline(transaction=True)
+        last = self._server.get(self._key("last_ok"))
+        if last:
+            run = json.loads(last)
+            pipe.hset(self._key("walks"), DEFAULT_SECTION.key, json.dumps(
+                {"run_id": run["run_id"], "finished_at": run["finished_at"]}))
+        pipe.hset(self._key("meta"), "schema_version", SCHEMA_VERSION)
+        pipe.execute()
 
     @classmethod
     def from_url(cls, url: str, outage_timeout: float = OUTAGE_TIMEOUT) -> RedisStateStore:
@@ -126,10 +145,12 @@ class RedisStateStore:
                                          count=2000):
             yield sid.decode(), published.decode()
 
-    def catch_up_story(self) -> tuple[str, str] | None:
-        last = self.last_successful_run()
-        if last is None or last.finished_at is None:
+    def catch_up_story(self, section: Section = DEFAULT_SECTION) -> tuple[str, str] | None:
+        walk = self._call(self._server.hget, self._key("walks"), section.key)
+        if not walk:
             return None
+        finished_at = json.loads(walk)["finished_at"]
+        prefix = story_url_prefix(section)
         start = 0
         while True:
             ids = self._call(self._server.zrevrange, self._key("by_published"), start,
@@ -141,7 +162,7 @@ class RedisStateStore:
                 if doc is None:
                     continue
                 story = json.loads(doc)
-                if story["first_seen"] <= last.finished_at:
+                if story["url"].startswith(prefix) and story["first_seen"] <= finished_at:
                     return story["id"], story["published_at"]
             start += _BATCH
 
@@ -211,9 +232,11 @@ class RedisStateStore:
         pipe.sadd(self._key("running"), run_id)
         self._call(pipe.execute)
 
-    def finish_run(self, run_id: str, finished_at: str, status: RunStatus) -> None:
+    def finish_run(self, run_id: str, finished_at: str, status: RunStatus,
+                   walked: Iterable[str] | None = None) -> None:
         self._call(self._finish, keys=[self._prefix],
-                   args=[self._prefix, run_id, finished_at, status])
+                   args=[self._prefix, run_id, finished_at, status,
+                         *walked_sections(status, walked)])
 
     def last_successful_run(self) -> RunRecord | None:
         raw = self._call(self._server.get, self._key("last_ok"))

@@ -77,6 +77,9 @@ end
 return 1
 """
 
+# ARGV[5..]: the sections whose listing walk the run completed; each one's stop-when-seen point
+# (``walks``: section -> the run and when it finished) moves to this run unless a later run's is
+# there already.
 FINISH_RUN: Final = """
 local p, run_id, finished, status = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local raw = redis.call('HGET', p .. ':runs', run_id)
@@ -90,6 +93,13 @@ if status == 'ok' then
   local last = redis.call('GET', p .. ':last_ok')
   if not last or cjson.decode(last)['finished_at'] <= finished then
     redis.call('SET', p .. ':last_ok', doc)
+  end
+end
+for i = 5, #ARGV do
+  local walk = redis.call('HGET', p .. ':walks', ARGV[i])
+  if not walk or cjson.decode(walk)['finished_at'] <= finished then
+    redis.call('HSET', p .. ':walks', ARGV[i],
+               cjson.encode({run_id = run_id, finished_at = finished}))
   end
 end
 return 1

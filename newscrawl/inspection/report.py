@@ -19,8 +19,9 @@ from newscrawl.pages import ArticlePage, ListingPage, NotAStoryError, PageError
 from newscrawl.pipelines.clean import CleanPipeline
 from newscrawl.pipelines.validate import StoryValidator
 from newscrawl.records import build_story
+from newscrawl.sections import LISTING_PATHS, section_of_path
 from newscrawl.spiders.frontier import StoryFrontier
-from newscrawl.urls import SECTION_LABEL, SECTION_URL, canonical_listing_url, canonical_url
+from newscrawl.urls import canonical_listing_url, canonical_url, site_path
 
 # "read": a listing page, which publishes no record of its own.
 Outcome = Literal["published", "quarantined", "skipped", "read"]
@@ -79,8 +80,8 @@ class PageReport:
 
 
 def is_listing(url: str) -> bool:
-    """A page of the section listing (any ``pgno``): the crawl reads it with ``ListingPage``."""
-    return canonical_url(url) == SECTION_URL
+    """A page of a section's listing (any ``pgno``): the crawl reads it with ``ListingPage``."""
+    return site_path(url) in LISTING_PATHS
 
 
 def inspect_page(url: str, body: str | bytes, content_type: str | None = None, *,
@@ -135,16 +136,19 @@ def inspect_article(url: str, body: str | bytes, content_type: str | None = None
     base = PageReport(canonical, "article", "published", page_class=type(page).__name__,
                       layout=page.LAYOUT)
     label = page.section_label()
-    if (label or "").strip().casefold() != SECTION_LABEL.casefold():
+    path = site_path(canonical)
+    section = section_of_path(path) if path is not None else None
+    if section is None or not section.has_label(label):
+        named = section.label if section is not None else "any known section"
         return _with(base, outcome="skipped", reasons=(
-            f"not an {SECTION_LABEL} story (section label {label!r}): the crawl skips it",))
+            f"not a story of {named} (section label {label!r}): the crawl skips it",))
     try:
         data = page.to_data(continuation=continuation)
     except PageError as error:
         return _with(base, outcome="quarantined", reasons=(str(error),),
                      sources=_sources(page))
     item = build_story(data, url=canonical, discovered_via=VIA, referrer=None,
-                       crawled_at=crawled_at)
+                       crawled_at=crawled_at, section=section.label)
     cleaned = CleanPipeline().process_item(item)
     assert isinstance(cleaned, StoryItem)
     record = ItemAdapter(cleaned).asdict()

@@ -15,8 +15,8 @@ from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 
 from newscrawl.config import NewscrawlConfig
 from newscrawl.monitors import tally
-from newscrawl.spiders.aseanplus import LISTING_LINKS as LISTING_LINKS
-from newscrawl.spiders.aseanplus import LISTING_PAGES as LISTING_PAGES
+from newscrawl.spiders.thestar import LISTING_LINKS as LISTING_LINKS
+from newscrawl.spiders.thestar import LISTING_PAGES as LISTING_PAGES
 
 # Scrapy's own stats.
 REQUESTS: Final = "downloader/request_count"

@@ -32,7 +32,8 @@ from newscrawl.pages.values import (
     PageError,
 )
 from newscrawl.pages.wire import find_agency, find_dateline
-from newscrawl.urls import SECTION_LABEL, is_section_article
+from newscrawl.sections import section_of_path
+from newscrawl.urls import site_path
 
 NO_HEADLINE = "no-headline"
 NO_BODY = "no-body"
@@ -282,8 +283,10 @@ class ArticlePage:
             if value and squash(value):
                 return Found(squash(value), source)
         # No label at all: the URL names the section (a template whose kicker is unknown).
-        if is_section_article(self.url):
-            return Found(SECTION_LABEL, ValueSource("url", "the section's path"))
+        path = site_path(self.url)
+        section = section_of_path(path) if path is not None else None
+        if section is not None:
+            return Found(section.label, ValueSource("url", "the section's path"))
         return Found(None, NOWHERE)
 
     def tags(self) -> tuple[str, ...]:

@@ -25,7 +25,8 @@ from newscrawl.pages.titles import strip_site_suffix
 from newscrawl.pipelines.bounds import oversize, schema_bounds
 from newscrawl.pipelines.furniture import boilerplate_in
 from newscrawl.schema import story_schema
-from newscrawl.urls import is_section_article, story_id
+from newscrawl.sections import SECTIONS
+from newscrawl.urls import is_site_article, story_id
 
 logger = logging.getLogger(__name__)
 
@@ -172,9 +173,15 @@ class StoryValidator:
             elif when < EARLIEST:
                 reasons.append(f"date-before-1995: {name}={value}")
                 fields.add(name)
+        section = record.get("section")
+        if isinstance(section, str) and section.strip() and \
+                not any(known.has_label(section) for known in SECTIONS):
+            reasons.append(f"unknown-section: {section}")
+            fields.add("section")
         url = record.get("url")
         if isinstance(url, str):
-            if not is_section_article(url):
+            # Any dated story of the site: a section lists stories of other sections too.
+            if not is_site_article(url):
                 reasons.append(f"url-outside-section: {url}")
                 fields.update(("url", "section"))
             elif record.get("id") != story_id(url):

@@ -13,7 +13,7 @@ from typing import Any, Final
 from newscrawl.replica.article_render import PLAN_BOX, _next_in_block, next_in
 from newscrawl.replica.others_source import DEFAULT_DELIVERY, OthersDelivery, others_block
 from newscrawl.replica.render import esc, esc_text, iso_date, json_for_script, page, visible_date
-from newscrawl.replica.site import SECTION_PATH, Site, SiteArticle
+from newscrawl.replica.site import Site, SiteArticle
 
 # The organisation the site lists among a story's creators (never a person).
 SITE_CREATOR: Final = "The Star Online"
@@ -185,4 +185,5 @@ def _chunks(article: SiteArticle, site: Site) -> list[str]:
 
 def _related(article: SiteArticle, site: Site) -> list[SiteArticle]:
     return [other for other in next_in(article, site)
-            if other.path.startswith(SECTION_PATH) and not other.is_gallery][:RELATED_COUNT]
+            if other.section_path == article.section_path and not other.is_gallery
+            ][:RELATED_COUNT]

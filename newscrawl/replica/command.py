@@ -14,6 +14,7 @@ from newscrawl.cli_parser import EX_USAGE
 from newscrawl.replica.content import DEFAULT_DATA_DIR, load_site
 from newscrawl.replica.faults import HELP, SCOPES, FaultPlan, FaultSpecError
 from newscrawl.replica.others_source import OTHERS_SOURCES
+from newscrawl.replica.sections import SECTION_PATH, SECTIONS
 from newscrawl.replica.server import ReplicaServer
 from newscrawl.replica.site import SiteDataError
 from newscrawl.replica.synthetic import synthetic_site
@@ -32,6 +33,9 @@ def register(subparsers: Any) -> None:
     source.add_argument("--articles", type=_count, default=None, metavar="N",
                         help="serve a synthetic site of N articles instead of the data files")
     serve.add_argument("--seed", type=int, default=1, help="seed of the synthetic site (default 1)")
+    serve.add_argument("--section-articles", type=_count, default=0, metavar="M",
+                       help="with --articles: M more synthetic stories in each other listed "
+                            "section (Nation, World, Business News); the N stay the same")
     serve.add_argument("--fault", action="append", default=[], metavar="KIND=RATE[:PARAM]",
                        help=HELP)
     serve.add_argument("--fault-seed", type=int, default=0, help="seed of the fault draws")
@@ -56,7 +60,9 @@ def serve_command(args: argparse.Namespace) -> int:
     except FaultSpecError as exc:
         return fail(f"--fault {exc}")
     if args.articles is not None:
-        site = synthetic_site(args.articles, args.seed)
+        site = synthetic_site(args.articles, args.seed, args.section_articles)
+    elif args.section_articles:
+        return fail("--section-articles needs --articles (a synthetic site)")
     else:
         try:
             site = load_site(args.data)
@@ -78,6 +84,10 @@ def serve_command(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     try:
         print(f"serving {server.section_url} ({len(site)} articles)", flush=True)
+        # stdout's one line is what scripts wait for; the other sections go to stderr.
+        others = ", ".join(f"{server.listing_url(s.path)} ({len(site.in_section_path(s.path))})"
+                           for s in SECTIONS if s.path != SECTION_PATH)
+        print(f"replica: also listing {others}", file=sys.stderr, flush=True)
         if server.service is not None:
             print(f"recommendation service at {server.service.origin}", flush=True)
         if faults.active:

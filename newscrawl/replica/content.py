@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, cast
 
+from newscrawl.replica.sections import SECTIONS_BY_PATH
 from newscrawl.replica.site import (
     DEFAULT_NOISE,
     MYT,
@@ -38,7 +39,7 @@ _IMAGE_ID_RE: Final = re.compile(r"^[A-Za-z0-9_./-]+$")
 _FIELDS: Final = frozenset({
     "path", "title", "published", "modified", "description", "section", "authors", "tags",
     "premium", "jsonld", "listed", "image", "noise", "others_also_read", "fault",
-    "template", "video", "photos",
+    "template", "video", "photos", "also_listed_in",
 })
 
 
@@ -120,6 +121,13 @@ def parse_article(text: str, source: str = "<text>", slug: str | None = None) ->
             )
 
     section_path = match["section"]
+    also_listed_in = fields.string_list("also_listed_in", ())
+    for shared in also_listed_in:
+        if shared not in SECTIONS_BY_PATH or shared == section_path:
+            raise SiteDataError(
+                f"{source}: field 'also_listed_in': {shared!r} is not another section the "
+                f"replica lists (known: {sorted(SECTIONS_BY_PATH)})"
+            )
     return SiteArticle(
         path=path,
         title=fields.string("title"),
@@ -140,6 +148,7 @@ def parse_article(text: str, source: str = "<text>", slug: str | None = None) ->
         template=template,
         video=video,
         photos=photos,
+        also_listed_in=also_listed_in,
         source=source,
     )
 

@@ -1,4 +1,4 @@
-"""The machine-readable outputs: the RSS feed and the "Others Also Read" JSON endpoint."""
+"""The machine-readable outputs: a section's RSS feed and the "Others Also Read" JSON endpoint."""
 
 from __future__ import annotations
 
@@ -7,25 +7,26 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from newscrawl.replica.render import esc, rss_date
-from newscrawl.replica.site import SECTION_LABEL, SECTION_PATH, SITE_ORIGIN, Site, SiteArticle
+from newscrawl.replica.sections import DEFAULT_SECTION, ReplicaSection
+from newscrawl.replica.site import SITE_ORIGIN, Site, SiteArticle
 
 RSS_ITEMS: Final = 20
 _SITE_HOSTS: Final = frozenset({"www.thestar.com.my", "thestar.com.my"})
 
 
-def render_rss(site: Site) -> str:
-    stories = site.in_section()[:RSS_ITEMS]
+def render_rss(site: Site, section: ReplicaSection = DEFAULT_SECTION) -> str:
+    stories = site.in_section_path(section.path)[:RSS_ITEMS]
     items = "\n".join(_item(story) for story in stories)
     built = rss_date(stories[0].published) if stories else ""
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
 <channel>
-<title>The Star Online - {SECTION_LABEL}</title>
-<link>{SITE_ORIGIN}{SECTION_PATH}</link>
-<description>Latest {SECTION_LABEL} from The Star</description>
+<title>The Star Online - {esc(section.label)}</title>
+<link>{SITE_ORIGIN}{section.path}</link>
+<description>Latest {esc(section.label)} from The Star</description>
 <language>en-us</language>
 <lastBuildDate>{built}</lastBuildDate>
-<atom:link href="{SITE_ORIGIN}/rss/aseanplus" rel="self" type="application/rss+xml"/>
+<atom:link href="{SITE_ORIGIN}{section.rss_path}" rel="self" type="application/rss+xml"/>
 {items}
 </channel>
 </rss>

@@ -1,30 +1,31 @@
-"""The section listing page (``/aseanplus/aseanplus-news?pgno=N``), ten stories a page."""
+"""A section's listing page (``/aseanplus/aseanplus-news?pgno=N``), ten stories a page."""
 
 from __future__ import annotations
 
 from typing import Final
 
 from newscrawl.replica.render import esc, esc_text, iso_date, json_for_script, page, visible_date
-from newscrawl.replica.site import SECTION_LABEL, SECTION_PATH, SITE_ORIGIN, Site, SiteArticle
+from newscrawl.replica.sections import DEFAULT_SECTION, ReplicaSection
+from newscrawl.replica.site import SITE_ORIGIN, Site, SiteArticle
 
 PAGE_SIZE: Final = 10
-BYCAT: Final = "116"  # the site's category id, seen on some of its pager links
 
 
-def page_count(site: Site) -> int:
-    return max(1, -(-len(site.in_section()) // PAGE_SIZE))
+def page_count(site: Site, section: ReplicaSection = DEFAULT_SECTION) -> int:
+    return max(1, -(-len(site.in_section_path(section.path)) // PAGE_SIZE))
 
 
-def listing_stories(site: Site, pgno: int) -> tuple[SiteArticle, ...]:
+def listing_stories(site: Site, pgno: int,
+                    section: ReplicaSection = DEFAULT_SECTION) -> tuple[SiteArticle, ...]:
     start = (pgno - 1) * PAGE_SIZE
-    return site.in_section()[start:start + PAGE_SIZE]
+    return site.in_section_path(section.path)[start:start + PAGE_SIZE]
 
 
-def render_listing(site: Site, pgno: int) -> str:
-    stories = listing_stories(site, pgno)
-    has_next = bool(listing_stories(site, pgno + 1))
-    return page(_head(site, pgno), _main(site, pgno, stories, has_next), "section-page",
-                section_path=SECTION_PATH)
+def render_listing(site: Site, pgno: int, section: ReplicaSection = DEFAULT_SECTION) -> str:
+    stories = listing_stories(site, pgno, section)
+    has_next = bool(listing_stories(site, pgno + 1, section))
+    return page(_head(site, pgno, section), _main(site, pgno, stories, has_next, section),
+                "section-page", section_path=section.path)
 
 
 def _story_href(story: SiteArticle, index: int) -> str:
@@ -32,25 +33,25 @@ def _story_href(story: SiteArticle, index: int) -> str:
     return story.path if index % 2 == 0 else SITE_ORIGIN + story.path
 
 
-def _head(site: Site, pgno: int) -> str:
-    url = SITE_ORIGIN + SECTION_PATH + ("" if pgno == 1 else f"?pgno={pgno}")
-    newest = site.in_section()[:1]
+def _head(site: Site, pgno: int, section: ReplicaSection) -> str:
+    url = SITE_ORIGIN + section.path + ("" if pgno == 1 else f"?pgno={pgno}")
+    newest = site.in_section_path(section.path)[:1]
     webpage = {
         "@context": "https://schema.org", "@type": "WebPage",
-        "headline": "Aseanplus News - Latest South-East Asia news | The Star",
-        "articleSection": SECTION_LABEL,
-        "keywords": "Asean, South-East Asia, Aseanplus, news",
+        "headline": section.headline,
+        "articleSection": section.label,
+        "keywords": section.keywords,
         "dateCreated": iso_date(newest[0].published) if newest else None,
         "url": url,
     }
-    parsely = {"@context": "http://schema.org", "@type": "WebPage", "headline": SECTION_LABEL,
+    parsely = {"@context": "http://schema.org", "@type": "WebPage", "headline": section.label,
                "url": url}
     return "\n".join((
-        "<title>Aseanplus News | The Star</title>",
-        '<meta name="description" content="Latest news from South-East Asia and the region.">',
+        f"<title>{esc_text(section.title)}</title>",
+        f'<meta name="description" content="{esc(section.description)}">',
         f'<link rel="canonical" href="{esc(url)}">',
         '<meta property="og:type" content="website">',
-        '<meta property="og:title" content="Aseanplus News | The Star">',
+        f'<meta property="og:title" content="{esc(section.title)}">',
         f'<meta property="og:url" content="{esc(url)}">',
         '<meta name="twitter:site" content="@staronline">',
         '<meta name="page_type" content="section">',
@@ -76,10 +77,11 @@ def _entry(story: SiteArticle, index: int) -> str:
 </div>"""
 
 
-def _pager(pgno: int, last: int) -> str:
+def _pager(pgno: int, last: int, section: ReplicaSection) -> str:
     # Pager links carry &bycat= and put it first, as the site does: parameter order is free.
     def link(n: int, label: str) -> str:
-        return f'<li><a href="{SECTION_PATH}?bycat={BYCAT}&amp;pgno={n}">{label}</a></li>'
+        return (f'<li><a href="{section.path}?bycat={section.bycat}&amp;pgno={n}">{label}'
+                "</a></li>")
 
     items = [link(pgno - 1, "&laquo; Prev")] if pgno > 1 else []
     items += [link(n, str(n)) for n in range(max(1, pgno - 2), min(last, pgno + 2) + 1)]
@@ -88,13 +90,15 @@ def _pager(pgno: int, last: int) -> str:
     return f'<ul class="pager">{"".join(items)}</ul>'
 
 
-def _main(site: Site, pgno: int, stories: tuple[SiteArticle, ...], has_next: bool) -> str:
+def _main(site: Site, pgno: int, stories: tuple[SiteArticle, ...], has_next: bool,
+          section: ReplicaSection) -> str:
     entries = "\n".join(_entry(story, i) for i, story in enumerate(stories))
-    more = (f'<a id="loadMorestories" class="btn-load-more" href="{SECTION_PATH}?pgno={pgno + 1}">'
+    more = (f'<a id="loadMorestories" class="btn-load-more" href="{section.path}?pgno={pgno + 1}">'
             "Load More</a>" if has_next else "")
-    return f"""<div class="section-header"><h1 class="section-title">Aseanplus News</h1></div>
+    label = esc_text(section.label)
+    return f"""<div class="section-header"><h1 class="section-title">{label}</h1></div>
 <div class="section-listing-stories" id="section-listing">
 {entries}
 </div>
 <div class="load-more">{more}</div>
-{_pager(pgno, page_count(site))}"""
+{_pager(pgno, page_count(site, section), section)}"""

@@ -23,7 +23,8 @@ from newscrawl.replica.feed_render import render_others_also_read, render_rss
 from newscrawl.replica.listing_render import render_listing
 from newscrawl.replica.others_source import OthersDelivery
 from newscrawl.replica.render import ROBOTS_TXT, not_found_page, server_error_page
-from newscrawl.replica.site import SECTION_PATH, Site
+from newscrawl.replica.sections import SECTION_PATH, SECTIONS_BY_PATH, SECTIONS_BY_RSS
+from newscrawl.replica.site import Site
 
 HTML: Final = "text/html; charset=utf-8"
 PDF_BODY: Final = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
@@ -87,10 +88,10 @@ class SiteRouter:
         """The response for ``target``; ``drifted`` asks for the changed article layout."""
         path, _, query = target.partition("?")
         path = unquote(path)
-        if path == SECTION_PATH:
-            return self._cached("listing", str(_pgno(query)), False)
-        if path == "/rss/aseanplus":
-            return self._cached("rss", "", False)
+        if path in SECTIONS_BY_PATH:
+            return self._cached("listing", f"{path}?{_pgno(query)}", False)
+        if path in SECTIONS_BY_RSS:
+            return self._cached("rss", path, False)
         if path == "/robots.txt":
             return self._cached("robots", "", False)
         if path.startswith("/assets/"):
@@ -124,10 +125,13 @@ class SiteRouter:
 
     def _render(self, kind: str, key: str, drifted: bool) -> Response:
         if kind == "listing":
-            return html(200, render_listing(self.site, int(key)), "listing")
+            section_path, _, pgno = key.partition("?")
+            return html(200, render_listing(self.site, int(pgno), SECTIONS_BY_PATH[section_path]),
+                        "listing")
         if kind == "rss":
             return Response(200, "application/rss+xml; charset=utf-8",
-                            render_rss(self.site).encode("utf-8"), kind="feed")
+                            render_rss(self.site, SECTIONS_BY_RSS[key]).encode("utf-8"),
+                            kind="feed")
         if kind == "robots":
             return Response(200, "text/plain; charset=utf-8", ROBOTS_TXT.encode("utf-8"))
         if kind == "api":

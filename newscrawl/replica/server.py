@@ -104,6 +104,10 @@ class ReplicaServer:
     def section_url(self) -> str:
         return self.origin + SECTION_PATH
 
+    def listing_url(self, section_path: str = SECTION_PATH) -> str:
+        """The first listing page of a section the replica lists (``/news/nation``…)."""
+        return self.origin + section_path
+
     def url(self, path: str) -> str:
         return self.origin + path
 

@@ -7,15 +7,19 @@ these, so a page is a pure function of the site.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Final, Literal
 
+from newscrawl.replica.sections import SECTION_LABEL, SECTION_PATH, section_label
+
+__all__ = [
+    "MYT", "SECTION_LABEL", "SECTION_PATH", "SITE_ORIGIN", "Site", "SiteArticle", "SiteDataError",
+    "SiteImage", "section_label",
+]
+
 MYT: Final = timezone(timedelta(hours=8), "MYT")
 SITE_ORIGIN: Final = "https://www.thestar.com.my"
-SECTION_PATH: Final = "/aseanplus/aseanplus-news"
-SECTION_LABEL: Final = "Aseanplus News"
 # Where the replica serves its own drawing of an image (see ``assets``): the real image host
 # cannot be reached, and a browser showing the replica must not try.
 PLACEHOLDER_PREFIX: Final = "/assets/placeholder/"
@@ -39,20 +43,6 @@ VIDEO_KINDS: Final[tuple[VideoKind, ...]] = ("jwplayer", "clips")
 LONG_STORY_PARAGRAPHS: Final = 9
 LONG_STORY_HTML_PARAGRAPHS: Final = 5
 DEFAULT_NOISE: Final[tuple[NoiseKind, ...]] = ("caption", "script", "ad")
-
-# Labels of the sections whose stories the site links to; any other section gets its last
-# path segment in title case, which is how the site names most sections anyway.
-SECTION_LABELS: Final[Mapping[str, str]] = {
-    SECTION_PATH: SECTION_LABEL,
-    "/news/nation": "Nation",
-    "/news/world": "World",
-    "/news/regional": "Regional",
-    "/business/business-news": "Business News",
-    "/opinion/columnists": "Columnists",
-    "/lifestyle/travel": "Travel",
-    "/sport/football": "Football",
-}
-
 
 class SiteDataError(ValueError):
     """A replica data file that cannot be served as written."""
@@ -96,6 +86,8 @@ class SiteArticle:
     template: Template = "story-page"
     video: VideoKind | None = None
     photos: tuple[SiteImage, ...] = ()  # a photo gallery: no story text
+    # Other sections whose listings (and so RSS and "Next In") also show this story.
+    also_listed_in: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
 
     @property
@@ -155,6 +147,8 @@ class Site:
     origin_note: str = ""
     _by_path: dict[str, SiteArticle] = field(init=False, repr=False, compare=False)
     _section: tuple[SiteArticle, ...] = field(init=False, repr=False, compare=False)
+    _listings: dict[str, tuple[SiteArticle, ...]] = field(init=False, repr=False,
+                                                          compare=False)
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.articles, key=lambda a: (-a.published.timestamp(), a.path)))
@@ -168,9 +162,13 @@ class Site:
                 )
             by_path[article.path] = article
         object.__setattr__(self, "_by_path", by_path)
-        object.__setattr__(
-            self, "_section", tuple(a for a in ordered if a.in_section and a.listed)
-        )
+        listings: dict[str, list[SiteArticle]] = {}
+        for article in ordered:
+            if article.listed:
+                for section_path in (article.section_path, *article.also_listed_in):
+                    listings.setdefault(section_path, []).append(article)
+        object.__setattr__(self, "_listings", {k: tuple(v) for k, v in listings.items()})
+        object.__setattr__(self, "_section", self._listings.get(SECTION_PATH, ()))
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -179,18 +177,12 @@ class Site:
         return self._by_path.get(path)
 
     def in_section(self) -> tuple[SiteArticle, ...]:
-        """Listed Aseanplus News stories, newest first: what listings, RSS and Next In show."""
+        """What the Aseanplus News listing, RSS and Next In show, newest first (its own listed
+        stories; other sections share none into it in the replica's data)."""
         return self._section
 
     def in_section_path(self, section_path: str) -> tuple[SiteArticle, ...]:
-        """Listed stories of any section, newest first (Next In of other sections' pages)."""
-        if section_path == SECTION_PATH:
-            return self._section
-        return tuple(a for a in self.articles if a.section_path == section_path and a.listed)
+        """Listed stories of any section, newest first: its own and other sections' stories
+        that name it in ``also_listed_in``. Its listing, RSS and Next In show these."""
+        return self._listings.get(section_path, ())
 
-
-def section_label(section_path: str) -> str:
-    for prefix, label in SECTION_LABELS.items():
-        if section_path == prefix or section_path.startswith(prefix + "/"):
-            return label
-    return section_path.rsplit("/", 1)[-1].replace("-", " ").title()

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Final
 
+from newscrawl.replica.sections import SECTIONS
 from newscrawl.replica.site import (
     MYT,
     NOISE_KINDS,
@@ -72,6 +73,10 @@ STORY_DIV_SHARE: Final = 0.25
 STORY_DIV_NOISE: Final[tuple[NoiseKind, ...]] = (
     "embedded-image", "go-chart", "related-box", "related-list",
 )
+# Stories also listed in a second section, drawn like the template (a stream of their own), and
+# never into Aseanplus News, so its listing, feed and Next In blocks are what they were before.
+SHARED_SHARE: Final = 0.15
+SHARED_INTO: Final = tuple(section.path for section in SECTIONS[1:])
 MONTHS: Final = ("Jan", "Feb", "March", "April", "May", "June", "July", "Aug", "Sept", "Oct",
                  "Nov", "Dec")
 
@@ -83,28 +88,66 @@ def slugify(title: str) -> str:
     return re.sub(r"[\s-]+", "-", text).strip("-")
 
 
-def synthetic_site(n: int, seed: int = 1) -> Site:
-    """``n`` stories (about 90% in Aseanplus News), the same for the same ``(n, seed)``."""
-    if n < 0:
-        raise ValueError(f"the number of articles must be >= 0, got {n}")
+def synthetic_site(n: int, seed: int = 1, section_articles: int = 0) -> Site:
+    """``n`` stories (about 90% in Aseanplus News), the same for the same ``(n, seed)``;
+    ``section_articles`` more for each other listed section (Nation, World, Business News),
+    drawn from streams of their own, so the ``n`` stories are the same with or without them."""
+    if n < 0 or section_articles < 0:
+        raise ValueError(f"the number of articles must be >= 0, got {min(n, section_articles)}")
     rng = random.Random(seed)
     moments = _moments(rng, n)
     drafts: list[dict[str, object]] = []
     used: set[str] = set()
     for moment in moments:
         section = SECTION_PATH if rng.random() < 0.9 else rng.choice(OTHER_SECTIONS)
-        title = _title(rng)
-        slug = slugify(title)
-        path = f"{section}/{moment:%Y/%m/%d}/{slug}"
-        suffix = 2
-        while path in used:
-            path = f"{section}/{moment:%Y/%m/%d}/{slug}-{suffix}"
-            suffix += 1
-        used.add(path)
-        drafts.append({"path": path, "title": title, "moment": moment, "section": section})
+        drafts.append(_draft(rng, moment, section, used))
     paths = [str(d["path"]) for d in drafts]
-    return Site(tuple(_templated(_article(rng, d, paths), seed) for d in drafts),
-                origin_note=f"synthetic n={n} seed={seed}")
+    articles = [_shared(_templated(_article(rng, d, paths), seed), seed) for d in drafts]
+    oldest = moments[-1] if moments else NEWEST - timedelta(days=1)
+    for listed in SECTIONS[1:] if section_articles else ():
+        articles += _section_stories(listed.path, section_articles, seed, oldest, paths, used)
+    note = f"synthetic n={n} seed={seed}"
+    return Site(tuple(articles),
+                origin_note=note + (f" section_articles={section_articles}"
+                                    if section_articles else ""))
+
+
+def _draft(rng: random.Random, moment: datetime, section: str,
+           used: set[str]) -> dict[str, object]:
+    title = _title(rng)
+    slug = slugify(title)
+    path = f"{section}/{moment:%Y/%m/%d}/{slug}"
+    suffix = 2
+    while path in used:
+        path = f"{section}/{moment:%Y/%m/%d}/{slug}-{suffix}"
+        suffix += 1
+    used.add(path)
+    return {"path": path, "title": title, "moment": moment, "section": section}
+
+
+def _section_stories(section: str, count: int, seed: int, oldest: datetime,
+                     site_paths: list[str], used: set[str]) -> list[SiteArticle]:
+    """``count`` stories of one section over the same span of time as the rest of the site;
+    their "Others Also Read" lists point into the whole site (Aseanplus News mostly)."""
+    rng = random.Random(f"{seed}:section:{section}")
+    span_minutes = int((NEWEST - oldest).total_seconds() // 60)
+    drafts = []
+    for index in range(count):
+        # One story in each of ``count`` equal slices of the span, newest first.
+        offset = int(span_minutes * (index + rng.random()) / count)
+        drafts.append(_draft(rng, NEWEST - timedelta(minutes=offset), section, used))
+    paths = site_paths + [str(d["path"]) for d in drafts]
+    return [_shared(_templated(_article(rng, d, paths), seed), seed) for d in drafts]
+
+
+def _shared(article: SiteArticle, seed: int) -> SiteArticle:
+    """About one story in seven also in another section's listing (Aseanplus News stories in
+    Nation, World or Business News; those sections' stories in one another's)."""
+    rng = random.Random(f"{seed}:shared:{article.path}")
+    if rng.random() >= SHARED_SHARE or article.is_gallery:
+        return article
+    targets = [path for path in SHARED_INTO if path != article.section_path]
+    return replace(article, also_listed_in=(rng.choice(targets),))
 
 
 def _templated(article: SiteArticle, seed: int) -> SiteArticle:

@@ -23,6 +23,8 @@ SPIDER_OPTIONS: Final = (
     ("max_articles", "--max-articles", "N", "request at most N story pages"),
     ("max_pages", "--max-pages", "N", "request at most N listing pages"),
     ("render", "--render", "MODE", "browser rendering: auto (default), always or never"),
+    ("section", "--section", "KEY[,KEY...]", "the sections to crawl, e.g. news/nation or "
+     "aseanplus/aseanplus-news,news/nation (default aseanplus/aseanplus-news)"),
 )
 
 
@@ -30,7 +32,7 @@ def register(subparsers: Any) -> None:
     run = subparsers.add_parser(
         "run", help="one locked, time-bounded, logged crawl; exit 0 healthy, 1 failed, "
                     "2 degraded, 3 locked out, 64 usage error",
-        description="Crawl the section once (under a lock, bounded in time, logged to "
+        description="Crawl the sections once (under a lock, bounded in time, logged to "
                     "<data dir>/logs/), publish the stories into <data dir>/runs/ and rebuild "
                     "the dataset. Exit 0 healthy, 1 failed (the reason is printed), 2 degraded "
                     "(published, but a monitor alarmed), 3 locked out, 64 usage error.",

@@ -37,6 +37,8 @@ from newscrawl.spiders.feeds import RUN_ID_FORMAT
 logger = logging.getLogger("newscrawl.runner")
 
 SPIDER: Final = "aseanplus"
+# With --section: the spider that crawls any section of the table.
+SECTIONS_SPIDER: Final = "thestar"
 SETTINGS_MODULE: Final = "newscrawl.settings"
 # Progress lines: often enough to watch on a terminal, sparse in a cron log.
 INTERACTIVE_PROGRESS_SECONDS: Final = 5
@@ -223,7 +225,9 @@ class RunController:
             f"CLOSESPIDER_TIMEOUT={self.options.max_run_time:g}",
             *self.options.settings,
         ]
-        argv = [sys.executable, "-m", "scrapy", "crawl", SPIDER]
+        spider = SECTIONS_SPIDER if any(n == "section" for n, _ in self.options.spider_args) \
+            else SPIDER
+        argv = [sys.executable, "-m", "scrapy", "crawl", spider]
         for setting in settings:
             argv += ["-s", setting]
         for name, value in self.options.spider_args:

@@ -22,10 +22,16 @@ def story_schema() -> dict[str, Any]:
 
 
 def upgraded(record: Any) -> Any:
-    """A 1.1 record as 1.2: ``media`` did not exist, and a crawler of that time could not tell
-    a video story from another one, so the record says ``text`` (as such records always did
-    mean). Anything else is returned as it is, for the schema check to judge."""
-    if isinstance(record, dict) and record.get("schema_version") == "1.1" \
-            and "media" not in record:
+    """A record of an earlier schema as the current one (1.3). A 1.1 record lacks ``media``:
+    a crawler of that time could not tell a video story from another one, so the record says
+    ``text`` (as such records always did mean). 1.2 pinned ``section`` to Aseanplus News, which
+    1.3 allows among others: the record is unchanged. Anything else is returned as it is, for
+    the schema check to judge."""
+    if not isinstance(record, dict):
+        return record
+    version = record.get("schema_version")
+    if version == "1.1" and "media" not in record:
         return {**record, "media": "text", "schema_version": SCHEMA_VERSION}
+    if version == "1.2":
+        return {**record, "schema_version": SCHEMA_VERSION}
     return record

@@ -1,4 +1,4 @@
-"""The ``aseanplus`` spider's ``-a NAME=VALUE`` arguments, parsed once into a typed value.
+"""The spiders' ``-a NAME=VALUE`` arguments, parsed once into a typed value.
 
 Scrapy hands spider arguments over as strings and accepts any name, so a typo such as
 ``-a max_article=5`` would otherwise crawl the whole site. Every name and value is checked
@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
+from newscrawl.sections import DEFAULT_SECTION, Section, UnknownSectionError, sections_named
+
 RenderMode = Literal["auto", "always", "never"]
 _RENDER_MODES: Final[dict[str, RenderMode]] = {"auto": "auto", "always": "always", "never": "never"}
 LOOPBACK_NAMES: Final = frozenset({"localhost"})
-KNOWN: Final = ("base_url", "since", "max_articles", "max_pages", "render")
+KNOWN: Final = ("base_url", "since", "max_articles", "max_pages", "render", "section")
+# ``scrapy crawl aseanplus`` crawls its one section and takes no ``section``.
+KNOWN_SINGLE_SECTION: Final = tuple(name for name in KNOWN if name != "section")
 # date.fromisoformat also takes 20250101 and week dates; the argument promises one form only.
 _DAY_RE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -34,6 +38,8 @@ class SpiderArguments:
     max_articles: int | None = None  # at most this many story pages requested
     max_pages: int | None = None  # at most this many listing pages requested
     render: RenderMode = "auto"
+    # The sections to crawl, each with its own listing walk (``-a section=a/b,c/d``).
+    sections: tuple[Section, ...] = (DEFAULT_SECTION,)
 
     @property
     def on_loopback(self) -> bool:
@@ -49,11 +55,12 @@ class SpiderArguments:
             return False
 
     @classmethod
-    def parse(cls, kwargs: Mapping[str, Any]) -> SpiderArguments:
-        unknown = sorted(set(kwargs) - set(KNOWN))
+    def parse(cls, kwargs: Mapping[str, Any],
+              known: Collection[str] = KNOWN) -> SpiderArguments:
+        unknown = sorted(set(kwargs) - set(known))
         if unknown:
             raise ArgumentError(
-                f"unknown argument {unknown[0]!r} (known: {', '.join(KNOWN)})"
+                f"unknown argument {unknown[0]!r} (known: {', '.join(known)})"
             )
         return cls(
             base_url=_origin(kwargs.get("base_url")),
@@ -61,6 +68,7 @@ class SpiderArguments:
             max_articles=_positive("max_articles", kwargs.get("max_articles")),
             max_pages=_positive("max_pages", kwargs.get("max_pages")),
             render=_render(kwargs.get("render")),
+            sections=_sections(kwargs.get("section")),
         )
 
 
@@ -115,3 +123,13 @@ def _render(raw: Any) -> RenderMode:
     if mode is None:
         raise ArgumentError(f"render={text!r} is not one of {', '.join(_RENDER_MODES)}")
     return mode
+
+
+def _sections(raw: Any) -> tuple[Section, ...]:
+    text = _text(raw)
+    if text is None:
+        return (DEFAULT_SECTION,)
+    try:
+        return sections_named(text)
+    except UnknownSectionError as error:
+        raise ArgumentError(f"section={text!r}: {error}") from None

@@ -1,5 +1,8 @@
-"""Which story links the crawl requests: one request per canonical URL, in the section only,
-recent enough for ``since``, and no more than ``max_articles``. Pure bookkeeping, no Scrapy."""
+"""Which story links the crawl requests: one request per canonical URL, in a crawled section
+only, recent enough for ``since``, and no more than ``max_articles``. Pure bookkeeping, no Scrapy.
+
+A story belongs to a crawled section when its URL has the section's shape, or else when the
+section's listing or feed showed it (a story the site lists in two sections): ``owner``."""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ from functools import lru_cache
 from typing import Final, Literal
 from urllib.parse import urlsplit
 
-from newscrawl.urls import is_section_article, link_canonical_url
+from newscrawl.sections import DEFAULT_SECTION, Section, section_of_listing, section_of_path
+from newscrawl.urls import is_site_article, link_canonical_url, site_path
 
 # "known": the state store holds the story and it is too old to be fetched again.
 # "bad-url": the href is no URL at all (``http://[oops/``): skipped, never fatal.
@@ -40,12 +44,14 @@ class StoryFrontier:
     """Admits story links; ``wants`` is the hook the state store uses to skip known stories."""
 
     def __init__(self, *, since: date | None, max_articles: int | None,
-                 wants: Callable[[str], bool]) -> None:
+                 wants: Callable[[str], bool],
+                 sections: tuple[Section, ...] = (DEFAULT_SECTION,)) -> None:
+        self.sections = sections
         self.since = since
         self.max_articles = max_articles
         self._wants = wants
         self._seen: set[str] = set()
-        self._listed: set[str] = set()
+        self._listed: dict[Section, set[str]] = {section: set() for section in sections}
         self._landed: set[str] = set()
         self.admitted = 0
 
@@ -57,8 +63,20 @@ class StoryFrontier:
     def is_older(self, day: date | None) -> bool:
         return self.since is not None and day is not None and day < self.since
 
-    def admit(self, href: str) -> tuple[str, Admission]:
-        """The canonical URL of ``href`` and whether to request it ("new") or why not.
+    def owner(self, url: str, referrer: str | None = None) -> Section | None:
+        """The crawled section the story at canonical ``url`` belongs to: the one of its URL,
+        else the one whose listing or feed (``referrer``) showed it; None for neither."""
+        path = site_path(url)
+        if path is None:
+            return None
+        own = section_of_path(path, self.sections)
+        if own is not None or referrer is None or not is_site_article(url):
+            return own
+        return section_of_listing(urlsplit(referrer).path, self.sections)
+
+    def admit(self, href: str, referrer: str | None = None) -> tuple[str, Admission]:
+        """The canonical URL of ``href`` and whether to request it ("new") or why not;
+        ``referrer``: the canonical URL of the page that links it (``owner``).
 
         An unparseable href comes back as it is, with "bad-url".
         """
@@ -67,7 +85,7 @@ class StoryFrontier:
             return href, "bad-url"
         if url in self._seen:  # only section stories get in: the cheap test first
             return url, "seen"
-        if not is_section_article(url):
+        if self.owner(url, referrer) is None:
             return url, "off-section"
         if self.is_older(story_day(url)):
             return url, "older"
@@ -93,20 +111,23 @@ class StoryFrontier:
 
     @staticmethod
     def section_links(hrefs: Iterable[str]) -> list[str]:
-        """The canonical URLs of the section's stories among ``hrefs``, each once, in order
-        (an unparseable href is none of them: ``admit`` counts it)."""
+        """The canonical URLs of the stories among a listing page's ``hrefs``, each once, in
+        order: every dated story it lists is the section's (an unparseable href is none of
+        them: ``admit`` counts it)."""
         return list(dict.fromkeys(
-            u for u in map(_canonical, hrefs) if u is not None and is_section_article(u)
+            u for u in map(_canonical, hrefs) if u is not None and is_site_article(u)
         ))
 
-    def note_listing(self, urls: Iterable[str]) -> int:
-        """How many of a listing page's story URLs (``section_links``) no earlier listing page
-        showed, recent enough. Zero means paging on would only repeat what is known."""
+    def note_listing(self, section: Section, urls: Iterable[str]) -> int:
+        """How many of a listing page's story URLs (``section_links``) no earlier page of the
+        same section's listing showed, recent enough. Zero means paging on would only repeat
+        what is known (a story another section listed first does not end this walk)."""
+        listed = self._listed.setdefault(section, set())
         fresh = 0
         for url in urls:
-            if url in self._listed:
+            if url in listed:
                 continue
-            self._listed.add(url)
+            listed.add(url)
             if not self.is_older(story_day(url)):
                 fresh += 1
         return fresh

@@ -5,12 +5,14 @@ when the listing walk may stop. Loaded in one query when a run starts, then answ
 - A link to an unknown story is fetched ("new"). A known story published within
   ``NEWSCRAWL_REVISIT_DAYS`` of ``NEWSCRAWL_NOW`` is fetched again to catch its edits
   ("revisit"); an older known story never is ("known"), wherever the link was found.
-- The walk may stop at a listing page whose stories are all known, once it is past the
-  catch-up story: the newest story stored when the last successful run ended
-  (``StateStore.catch_up_story``). A run that stopped short (killed, capped, timed out) may
-  have stored the newest stories and not the ones below them, and so may missed runs; paging
-  on to the catch-up story finds those. A first run (empty store) has no known story and pages
-  to the end, and so does a run when no run so far was successful.
+- A section's walk may stop at a listing page whose stories are all known, once it is past
+  the section's catch-up story: the newest story of the section stored when the last run that
+  completed the section's walk ended (``StateStore.catch_up_story``). Each section has its
+  own: one section's progress never ends another section's walk. A run that stopped short
+  (killed, capped, timed out) may have stored the newest stories and not the ones below them,
+  and so may missed runs; paging on to the catch-up story finds those. A first run (empty
+  store) has no known story and pages to the end, and so does a section's walk when no run so
+  far completed it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Literal
 
 from scrapy.statscollectors import StatsCollector
 
+from newscrawl.sections import DEFAULT_SECTION, Section
 from newscrawl.spiders.frontier import story_day
 from newscrawl.state.crawl import CrawlState
 from newscrawl.state.store import StateStore
@@ -59,33 +62,63 @@ class CatchUp:
 
 
 @dataclass(slots=True)
+class WalkPoint:
+    """Where one section's listing walk may stop: past its catch-up story."""
+
+    catch_up: CatchUp | None = None
+    caught_up: bool = True
+
+
+@dataclass(slots=True)
 class KnownStories:
     """The store's stories for one run; empty (a first run) until ``for_run`` loads them."""
 
     published: dict[str, float] = field(default_factory=dict)  # story id -> POSIX time
     revisit_since: float = math.inf
-    catch_up: CatchUp | None = None
-    caught_up: bool = True
+    walks: dict[Section, WalkPoint] = field(default_factory=dict)
 
     @classmethod
-    def for_run(cls, state: CrawlState, stats: StatsCollector) -> KnownStories:
+    def for_run(cls, state: CrawlState, stats: StatsCollector,
+                sections: tuple[Section, ...] = (DEFAULT_SECTION,)) -> KnownStories:
         """The stories of the run's store, as of ``NEWSCRAWL_NOW``, counted in the stats."""
         config = state.config
-        known = cls.load(state.store, now=config.now, revisit_days=config.revisit_days)
+        known = cls.load(state.store, now=config.now, revisit_days=config.revisit_days,
+                         sections=sections)
         stats.set_value("newscrawl/known_stories", len(known))
-        logger.info("%d stories known from earlier runs; catch-up story: %s", len(known),
-                    known.catch_up.id if known.catch_up else "none")
+        for section, point in known.walks.items():
+            logger.info("%d stories known from earlier runs; catch-up story of %s: %s",
+                        len(known), section.key, point.catch_up.id if point.catch_up else "none")
         return known
 
     @classmethod
-    def load(cls, store: StateStore, *, now: datetime, revisit_days: float) -> KnownStories:
+    def load(cls, store: StateStore, *, now: datetime, revisit_days: float,
+             sections: tuple[Section, ...] = (DEFAULT_SECTION,)) -> KnownStories:
         published = {sid: _timestamp(when) for sid, when in store.known_stories()}
-        target = store.catch_up_story() if published else None
-        catch_up = CatchUp.of(*target) if target else None
-        # Known stories but no ok run to trust (every run cut short): walk to the end, as a
-        # first run does. An empty store has nothing to catch up with.
-        return cls(published, (now - timedelta(days=revisit_days)).timestamp(), catch_up,
-                   caught_up=not published)
+        walks: dict[Section, WalkPoint] = {}
+        for section in sections:
+            target = store.catch_up_story(section) if published else None
+            # Known stories but no completed walk of this section to trust (every run cut
+            # short, or none crawled it yet): walk to the end, as a first run does. An empty
+            # store has nothing to catch up with.
+            walks[section] = WalkPoint(CatchUp.of(*target) if target else None,
+                                       caught_up=not published)
+        return cls(published, (now - timedelta(days=revisit_days)).timestamp(), walks)
+
+    def _walk(self, section: Section) -> WalkPoint:
+        return self.walks.setdefault(section, WalkPoint(caught_up=not self.published))
+
+    @property
+    def catch_up(self) -> CatchUp | None:
+        """The default section's catch-up story (a single-section crawl's)."""
+        return self._walk(DEFAULT_SECTION).catch_up
+
+    @property
+    def caught_up(self) -> bool:
+        """Whether the default section's walk is past its catch-up story."""
+        return self._walk(DEFAULT_SECTION).caught_up
+
+    def is_caught_up(self, section: Section) -> bool:
+        return self._walk(section).caught_up
 
     def __len__(self) -> int:
         return len(self.published)
@@ -103,12 +136,15 @@ class KnownStories:
             return "new"
         return "revisit" if when >= self.revisit_since else "known"
 
-    def note_listing(self, canonical_urls: Iterable[str]) -> bool:
-        """Read one listing page's in-section story URLs; True when every one is known."""
+    def note_listing(self, canonical_urls: Iterable[str],
+                     section: Section = DEFAULT_SECTION) -> bool:
+        """Read one page of ``section``'s listing (its story URLs); True when every one is
+        known."""
         urls = list(canonical_urls)
         ids = [story_id(url) for url in urls]
-        if not self.caught_up and self.catch_up is not None:
-            self.caught_up = self.catch_up.id in ids or self._all_older(urls, ids, self.catch_up)
+        walk = self._walk(section)
+        if not walk.caught_up and walk.catch_up is not None:
+            walk.caught_up = walk.catch_up.id in ids or self._all_older(urls, ids, walk.catch_up)
         return bool(ids) and all(i in self.published for i in ids)
 
     def _all_older(self, urls: list[str], ids: list[str], target: CatchUp) -> bool:

@@ -31,7 +31,7 @@ from newscrawl.state.list_rules import ListRuleStore, StoredListRule
 from newscrawl.urls import rebase
 
 if TYPE_CHECKING:
-    from newscrawl.spiders.aseanplus import AseanplusSpider, PendingStory
+    from newscrawl.spiders.thestar import PendingStory, TheStarSpider
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ HOLD_LIMIT: Final = 32
 class OthersLists:
     """One per spider; ``start`` once the crawl's stats and state exist."""
 
-    def __init__(self, spider: AseanplusSpider) -> None:
+    def __init__(self, spider: TheStarSpider) -> None:
         self.spider = spider
         self.learner: ListSourceLearner | None = None
         self.session: BrowserSession | None = None

@@ -19,9 +19,11 @@ The contract, which makes a run safe to kill at any point (exactly once for the 
    transaction per slot. A story in a slot that failed is never committed in this run.
 4. On ``feed_exporter_closed`` the run is closed in the store: ``ok`` when every emitted story
    was committed, the crawl finished (``finish_reason`` "finished") and the spider's listing
-   walk was complete (``CrawlState.walk_complete``), ``incomplete`` otherwise; unchanged
+   walk was complete (``CrawlState.walk_complete``: every section's), ``incomplete`` otherwise;
+   each section whose own walk was complete moves its stop point (``CrawlState.walks``); unchanged
    stories get their ``last_seen`` and the pending stories (``newscrawl.state.pending``) are
-   written back. Only an ``ok`` run sets the next run's catch-up story.
+   written back. Only a walk completed in a run whose stories all reached the state sets its
+   section's next catch-up story.
 5. A commit the store refuses (``StateError``: disk full, read-only, locked) fails the run
    (``newscrawl.extensions.crawl_failure``: exit 1). The run is then left ``running`` in the
    store and nothing more is written: its feed is published, so step 0 of the next run commits
@@ -218,8 +220,14 @@ class StateCommitExtension:
         uncommitted = len(self._waiting) + len(self._lost)
         discarded = store.discard_staged()
         short = self._cut_short()
-        ok = not uncommitted and not self._failed_feeds and bool(self._filters) and not short
-        store.finish_run(self._state.run_id, utc_now(), "ok" if ok else "incomplete")
+        sound = not uncommitted and not self._failed_feeds and bool(self._filters)
+        ok = sound and not short
+        # A section whose own walk completed moves its stop point even when another section's
+        # walk stopped short; nothing moves when stories may be missing from the state.
+        walked = self._state.walked_sections() if sound and not self._finish_reason_short() \
+            else []
+        store.finish_run(self._state.run_id, utc_now(), "ok" if ok else "incomplete",
+                         walked=walked)
         if short:
             logger.info("State: run recorded as incomplete (%s): the next run pages the listing "
                         "back past it", short)
@@ -233,11 +241,15 @@ class StateCommitExtension:
         if discarded:
             self._stats.set_value(f"{STATS_PREFIX}/discarded", discarded)
 
+    def _finish_reason_short(self) -> str | None:
+        reason = self._stats.get_value("finish_reason")  # CoreStats sets it before we finish
+        return f"finish reason {reason}" if reason not in (None, "finished") else None
+
     def _cut_short(self) -> str | None:
         """Why the crawl may have missed stories it would otherwise have reached, if it may."""
-        reason = self._stats.get_value("finish_reason")  # CoreStats sets it before we finish
-        if reason not in (None, "finished"):
-            return f"finish reason {reason}"
+        finish = self._finish_reason_short()
+        if finish:
+            return finish
         if self._state.walk_complete is False:
             return "the listing walk stopped short"
         return None

@@ -58,9 +58,27 @@ class CrawlState:
     # stories past the catch-up story); None for a spider that walks no listing. A run that
     # stopped short is not "ok", so the next one still pages back past it.
     walk_complete: bool | None = None
+    # Per section (key): whether its walk went as far as it had to. Only a section whose walk
+    # completed in a run that is otherwise sound moves its stop-when-seen point
+    # (``StateStore.finish_run``); ``walk_complete`` is True once every one did.
+    walks: dict[str, bool] = field(default_factory=dict)
     # The run's pending stories, once the spider loaded them; saved after the last commit.
     pending_stories: PendingStories | None = None
     _store: StateStore | None = None
+
+    def begin_walks(self, keys: Collection[str]) -> None:
+        """The run walks these sections' listings; none is complete yet."""
+        self.walks = dict.fromkeys(keys, False)
+        self.walk_complete = False if self.walks else None
+
+    def walked(self, key: str) -> None:
+        """The walk of section ``key`` went as far as it had to."""
+        self.walks[key] = True
+        self.walk_complete = all(self.walks.values())
+
+    def walked_sections(self) -> list[str] | None:
+        """The sections whose walk completed; None for a crawl that tracked none by name."""
+        return [key for key, done in self.walks.items() if done] if self.walks else None
 
     @property
     def store(self) -> StateStore:

@@ -15,9 +15,10 @@ import sqlite3
 from pathlib import Path
 from typing import Final
 
+from newscrawl.sections import DEFAULT_SECTION
 from newscrawl.state.store import StateError
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 SQLITE_HEADER: Final = b"SQLite format 3\x00"
 
 _SCHEMA: Final = (
@@ -67,10 +68,25 @@ _PENDING_SCHEMA: Final = (
     "CREATE INDEX pending_url ON pending (url)",
     "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
 )
+# Schema 3: each section's stop-when-seen point, the latest run that walked its listing back as
+# far as it had to (``StateStore.catch_up_story``). Until schema 3 there was one section and
+# one point, the latest ``ok`` run: it becomes the default section's.
+_WALKS_SCHEMA: Final = (
+    """CREATE TABLE walks (
+        section TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        finished_at TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    f"""INSERT INTO walks (section, run_id, finished_at)
+        SELECT '{DEFAULT_SECTION.key}', run_id, finished_at FROM runs
+        WHERE status = 'ok' AND finished_at IS NOT NULL
+        ORDER BY finished_at DESC, run_id DESC LIMIT 1""",
+)
 # Statements that take a file of schema N (the index) to N + 1; schema 0 is an empty file.
-_MIGRATIONS: Final = (_SCHEMA, _PENDING_SCHEMA)
+_MIGRATIONS: Final = (_SCHEMA, _PENDING_SCHEMA, _WALKS_SCHEMA)
 _OWN_TABLES: Final = frozenset({"stories", "runs"})
-_TABLES_OF: Final = {1: _OWN_TABLES, 2: _OWN_TABLES | {"pending", "counters"}}
+_TABLES_OF: Final = {1: _OWN_TABLES, 2: _OWN_TABLES | {"pending", "counters"},
+                     3: _OWN_TABLES | {"pending", "counters", "walks"}}
 RESET_HINT: Final = (
     "move it aside (it may hold the only record of what was emitted) and start again with a "
     "new NEWSCRAWL_STATE path, or restore it from a backup"

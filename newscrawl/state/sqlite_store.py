@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
+from newscrawl.sections import DEFAULT_SECTION, Section
 from newscrawl.state import sqlite_pending
 from newscrawl.state.list_rules import SqliteListRuleStore
 from newscrawl.state.sqlite_file import RESET_HINT, SCHEMA_VERSION, open_state_file
@@ -23,7 +24,9 @@ from newscrawl.state.store import (
     StateError,
     StoredStory,
     StoreStats,
+    walked_sections,
 )
+from newscrawl.urls import story_url_prefix
 
 _COLUMNS: Final = (
     "id, url, content_hash, signature, signature_kind, field_digests, duplicate_of, "
@@ -90,12 +93,14 @@ class SqliteStateStore:
         for row in self._read("SELECT id, published_at FROM stories"):
             yield row[0], row[1]
 
-    def catch_up_story(self) -> tuple[str, str] | None:
-        # Newest first along the published_at index: the first row or two qualify.
+    def catch_up_story(self, section: Section = DEFAULT_SECTION) -> tuple[str, str] | None:
+        # Newest first along the published_at index: the first rows of the section qualify.
+        prefix = story_url_prefix(section)
         row = self._read(
-            "SELECT id, published_at FROM stories WHERE first_seen <= "
-            "(SELECT max(finished_at) FROM runs WHERE status = 'ok') "
-            "ORDER BY published_at DESC, id DESC LIMIT 1"
+            "SELECT id, published_at FROM stories WHERE substr(url, 1, ?) = ? AND first_seen <= "
+            "(SELECT finished_at FROM walks WHERE section = ?) "
+            "ORDER BY published_at DESC, id DESC LIMIT 1",
+            (len(prefix), prefix, section.key),
         ).fetchone()
         return (row[0], row[1]) if row else None
 
@@ -162,11 +167,19 @@ class SqliteStateStore:
                 (run_id, started_at),
             )
 
-    def finish_run(self, run_id: str, finished_at: str, status: RunStatus) -> None:
+    def finish_run(self, run_id: str, finished_at: str, status: RunStatus,
+                   walked: Iterable[str] | None = None) -> None:
         with self._transaction():
             self._db.execute(
                 "UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?",
                 (finished_at, status, run_id),
+            )
+            self._db.executemany(
+                """INSERT INTO walks (section, run_id, finished_at) VALUES (?, ?, ?)
+                   ON CONFLICT (section) DO UPDATE SET
+                       run_id = excluded.run_id, finished_at = excluded.finished_at
+                   WHERE excluded.finished_at >= walks.finished_at""",
+                [(key, run_id, finished_at) for key in walked_sections(status, walked)],
             )
 
     def last_successful_run(self) -> RunRecord | None:
@@ -207,6 +220,7 @@ class SqliteStateStore:
             self._db.execute("DELETE FROM runs")
             self._db.execute("DELETE FROM pending")
             self._db.execute("DELETE FROM counters")
+            self._db.execute("DELETE FROM walks")
         self._db.execute("VACUUM")
 
     def list_rules(self) -> SqliteListRuleStore:

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from newscrawl.sections import DEFAULT_SECTION, Section
+
 if TYPE_CHECKING:
     from newscrawl.state.list_rules import ListRuleStore
 
@@ -123,13 +125,16 @@ class StateStore(Protocol):
         """``(id, published_at)`` of every stored story: read once when a run starts."""
         ...
 
-    def catch_up_story(self) -> tuple[str, str] | None:
-        """``(id, published_at)`` of the newest story stored when the last ``ok`` run ended.
+    def catch_up_story(self, section: Section = DEFAULT_SECTION) -> tuple[str, str] | None:
+        """``(id, published_at)`` of the newest story of ``section`` (by its URL) stored when
+        the last run that walked the section's listing to its end (``finish_run``'s
+        ``walked``) ended.
 
-        An ``ok`` run walked the listing back until it met known stories past the catch-up
+        Such a run walked the listing back until it met known stories past the catch-up
         story of the run before it, so every listed story older than this one is stored. A
         run walks back at least to it: stories that runs cut short (killed, capped, timed out)
-        stored since then may sit above stories nobody fetched. None without an ``ok`` run.
+        stored since then may sit above stories nobody fetched. None without such a run: each
+        section has its own point, so one section's progress never ends another's walk.
         """
         ...
 
@@ -173,7 +178,11 @@ class StateStore(Protocol):
 
     def begin_run(self, run_id: str, started_at: str) -> None: ...
 
-    def finish_run(self, run_id: str, finished_at: str, status: RunStatus) -> None: ...
+    def finish_run(self, run_id: str, finished_at: str, status: RunStatus,
+                   walked: Iterable[str] | None = None) -> None:
+        """Close the run; ``walked``: keys of the sections whose listing walk it completed
+        (``walked_sections``: None means the default section's when ``status`` is ``ok``)."""
+        ...
 
     def last_successful_run(self) -> RunRecord | None: ...
 
@@ -188,3 +197,11 @@ class StateStore(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def walked_sections(status: RunStatus, walked: Iterable[str] | None) -> tuple[str, ...]:
+    """The sections whose stop-when-seen point a finished run moves. A caller that names none
+    speaks of a single-section crawl: an ``ok`` run walked the default section."""
+    if walked is None:
+        return (DEFAULT_SECTION.key,) if status == "ok" else ()
+    return tuple(dict.fromkeys(walked))

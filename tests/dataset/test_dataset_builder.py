@@ -76,7 +76,7 @@ def test_rows_of_runs_before_schema_1_2_stay_as_text_stories(tmp_path: Path) -> 
     assert report.bad_lines == []
     rows = {r["url"].rsplit("/", 1)[1]: r for r in jsonl(tmp_path / "dataset.jsonl")}
     assert {(k, r["media"], r["schema_version"]) for k, r in rows.items()} == {
-        ("old", "text", "1.2"), ("new", "video", "1.2")}
+        ("old", "text", "1.3"), ("new", "video", "1.3")}
     assert pq.read_table(tmp_path / "dataset.parquet").column("media").to_pylist() \
         .count("video") == 1
 

@@ -233,3 +233,83 @@ def test_the_learned_list_rule_is_kept_alike_in_both_stores(make_store: StoreFac
     assert again.history() == ListHistory(2, "run-2", "t3")
     again.forget_rule()
     assert rules.rule() is None
+
+
+def walks_scenario(store: StateStore) -> dict[str, object]:
+    """Each section's stop point: moved only by a run that walked that section, never by
+    another section's walk, and only to stories of its own section."""
+    from newscrawl.sections import ASEANPLUS, SECTIONS_BY_KEY
+
+    nation = SECTIONS_BY_KEY["news/nation"]
+    asean = stored("a" * 16, published_at="2026-02-12T10:15:00+08:00")
+    newer = stored("b" * 16, url="https://www.thestar.com.my/news/nation/2026/02/13/b",
+                   published_at="2026-02-13T10:15:00+08:00")
+    answers: dict[str, object] = {}
+    store.begin_run("r1", "2026-11-27T00:00:00+00:00")
+    for story in (asean, newer):
+        store.stage(story)
+    store.commit("r1", [asean.id, newer.id])
+    # Nation's walk stopped short (max_pages, a failed page): only Aseanplus News moves.
+    store.finish_run("r1", "2026-11-27T01:00:00+00:00", "incomplete", walked=[ASEANPLUS.key])
+    answers["r1"] = (store.catch_up_story(ASEANPLUS), store.catch_up_story(nation),
+                     store.catch_up_story(), store.last_successful_run())
+    later = stored("c" * 16, url="https://www.thestar.com.my/news/nation/2026/02/14/c",
+                   published_at="2026-02-14T10:15:00+08:00",
+                   first_seen="2026-11-28T00:00:00.000000+00:00")
+    store.begin_run("r2", "2026-11-28T00:00:00+00:00")
+    store.stage(later)
+    store.commit("r2", [later.id])
+    store.finish_run("r2", "2026-11-28T01:00:00+00:00", "ok",
+                     walked=[nation.key, ASEANPLUS.key])
+    answers["r2"] = (store.catch_up_story(ASEANPLUS), store.catch_up_story(nation))
+    # An older run finishing late never moves a point back.
+    store.begin_run("r0", "2026-11-26T00:00:00+00:00")
+    store.finish_run("r0", "2026-11-26T01:00:00+00:00", "ok", walked=[nation.key])
+    answers["r0"] = store.catch_up_story(nation)
+    store.reset()
+    answers["reset"] = (store.catch_up_story(ASEANPLUS), store.catch_up_story(nation))
+    return answers
+
+
+def test_each_section_keeps_its_own_stop_point_alike_in_both_stores(
+        tmp_path: Path, redis_server: RedisServer) -> None:
+    sqlite = SqliteStateStore(tmp_path / "state.sqlite")
+    shared = open_state_store(tmp_path / "unused", f"{redis_server.url}?prefix=walks")
+    try:
+        expected, found = walks_scenario(sqlite), walks_scenario(shared)
+    finally:
+        sqlite.close()
+        shared.close()
+    assert found["r1"] == (("a" * 16, "2026-02-12T10:15:00+08:00"), None,
+                           ("a" * 16, "2026-02-12T10:15:00+08:00"), None)
+    assert found["r2"] == (("a" * 16, "2026-02-12T10:15:00+08:00"),
+                           ("c" * 16, "2026-02-14T10:15:00+08:00"))
+    assert found["r0"] == ("c" * 16, "2026-02-14T10:15:00+08:00")
+    assert found["reset"] == (None, None)
+    assert found == expected
+
+
+def test_a_redis_store_of_schema_1_keeps_its_stop_point_as_the_default_sections(
+        redis_server: RedisServer) -> None:
+    import redis as redis_client
+
+    from newscrawl.sections import SECTIONS_BY_KEY
+
+    url = f"{redis_server.url}?prefix=old"
+    store = RedisStateStore.from_url(url)
+    store.begin_run(RUN, "2026-11-27T00:00:00+00:00")
+    store.stage(stored())
+    store.commit(RUN, ["a" * 16])
+    store.finish_run(RUN, "2026-11-27T01:00:00+00:00", "ok")
+    store.close()
+    raw = redis_client.Redis.from_url(redis_server.url)
+    raw.delete("old:walks")  # what schema 1 had: last_ok, no walks
+    raw.hset("old:meta", "schema_version", 1)
+    migrated = RedisStateStore.from_url(url)
+    try:
+        assert migrated.catch_up_story() == ("a" * 16, "2026-02-12T10:15:00+08:00")
+        assert migrated.catch_up_story(SECTIONS_BY_KEY["news/nation"]) is None
+        assert int(raw.hget("old:meta", "schema_version") or 0) == 2
+    finally:
+        migrated.close()
+        raw.close()

@@ -47,14 +47,15 @@ class CrawlResult:
 
 def run_crawl(workdir: Path, arguments: dict[str, str], *, settings: Iterable[str] = (),
               timeout: float = CRAWL_TIMEOUT, run_id: str = "test",
-              user_feed: bool = True) -> CrawlResult:
-    """``scrapy crawl aseanplus -a …`` from the repository root, every output under ``workdir``.
+              user_feed: bool = True, spider: str = "aseanplus") -> CrawlResult:
+    """``scrapy crawl aseanplus -a …`` (or ``spider``) from the repository root, every output
+    under ``workdir``.
 
     The stories go to ``-O workdir/stories.jsonl``, or with ``user_feed=False`` to the default
     feed ``workdir/data/runs/<run_id>.jsonl`` (runs that share a state give each a run id).
     """
     process = start_crawl(workdir, arguments, settings=settings, run_id=run_id,
-                          user_feed=user_feed)
+                          user_feed=user_feed, spider=spider)
     try:
         _, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -64,12 +65,13 @@ def run_crawl(workdir: Path, arguments: dict[str, str], *, settings: Iterable[st
 
 
 def start_crawl(workdir: Path, arguments: dict[str, str], *, settings: Iterable[str] = (),
-                run_id: str = "test", user_feed: bool = True) -> subprocess.Popen[str]:
+                run_id: str = "test", user_feed: bool = True,
+                spider: str = "aseanplus") -> subprocess.Popen[str]:
     """The crawl of ``run_crawl``, started and not waited for (a test may kill it)."""
     workdir.mkdir(parents=True, exist_ok=True)
     stats_path = workdir / "stats.json"
     stats_path.unlink(missing_ok=True)  # a killed run must not leave the last run's stats
-    command = [sys.executable, "-m", "scrapy", "crawl", "aseanplus"]
+    command = [sys.executable, "-m", "scrapy", "crawl", spider]
     if user_feed:
         command += ["-O", str(workdir / "stories.jsonl")]
     for name, value in arguments.items():

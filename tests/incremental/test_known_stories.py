@@ -121,3 +121,28 @@ def test_now_defaults_to_the_clock_and_a_bad_value_names_the_setting() -> None:
     assert before <= NewscrawlConfig.from_settings(Settings()).now <= datetime.now(UTC)
     with pytest.raises(ConfigError, match="NEWSCRAWL_NOW='yesterday'"):
         NewscrawlConfig.from_settings(Settings({"NEWSCRAWL_NOW": "yesterday"}))
+
+
+def test_each_section_walks_to_its_own_catch_up_story(store: SqliteStateStore) -> None:
+    from newscrawl.sections import ASEANPLUS, SECTIONS_BY_KEY
+
+    nation = SECTIONS_BY_KEY["news/nation"]
+    nation_old = f"{SITE_ORIGIN}/news/nation/2026/01/06/old"
+    run(store, "r1", "ok", story(OLD, "2026-01-06T11:10:00+08:00", "2026-01-07T00:00:00Z"),
+        story(RECENT, "2026-02-21T09:00:00+08:00", "2026-02-21T00:00:00Z"))
+    # Nation is crawled for the first time: Aseanplus News's point is no point of Nation's.
+    known = KnownStories.load(store, now=NOW, revisit_days=2, sections=(ASEANPLUS, nation))
+    assert known.walks[ASEANPLUS].catch_up is not None
+    assert known.walks[nation].catch_up is None
+    assert known.note_listing([RECENT], ASEANPLUS) is True
+    assert known.is_caught_up(ASEANPLUS) and not known.is_caught_up(nation)
+    assert known.note_listing([OLD], nation) is True  # all known, yet Nation pages on
+    assert not known.is_caught_up(nation)
+    store.begin_run("r2", "2026-02-22T00:00:00Z")
+    store.stage(story(nation_old, "2026-01-06T12:00:00+08:00", "2026-02-22T00:00:00Z"))
+    store.commit("r2", [story_id(nation_old)])
+    store.finish_run("r2", "2026-02-22T01:00:00Z", "ok", walked=[nation.key])
+    again = KnownStories.load(store, now=NOW, revisit_days=2, sections=(ASEANPLUS, nation))
+    assert again.walks[nation].catch_up is not None
+    assert again.walks[nation].catch_up.id == story_id(nation_old)
+    assert again.note_listing([nation_old], nation) is True and again.is_caught_up(nation)

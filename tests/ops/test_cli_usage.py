@@ -60,6 +60,8 @@ def test_a_bad_max_run_time_is_a_usage_error(
     (["--max-articles", "0"], "max_articles='0' is not a whole number of at least 1"),
     (["--render", "sometimes"], "render='sometimes' is not one of"),
     (["-s", "LOG_LEVEL"], "-s 'LOG_LEVEL' is not NAME=VALUE"),
+    (["--section", "news/sports"], "section='news/sports': unknown section 'news/sports' "
+                                   "(known: aseanplus/aseanplus-news, news/nation"),
 ])
 def test_bad_run_options_are_usage_errors_in_one_line(
     argv: list[str], said: str, capsys: pytest.CaptureFixture[str]

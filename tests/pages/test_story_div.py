@@ -70,7 +70,8 @@ def test_the_site_among_the_creators_is_no_author() -> None:
     (HEAD + '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H", '
      '"articleSection": "Nation"}</script>', "<h1>H</h1>", URL, "Nation"),  # JSON-LD
     (HEAD, "<h1>H</h1>", URL, "Aseanplus News"),  # nothing but the URL
-    (HEAD, "<h1>H</h1>", "https://www.thestar.com.my/news/nation/2025/05/23/x", None),
+    (HEAD, "<h1>H</h1>", "https://www.thestar.com.my/news/nation/2025/05/23/x", "Nation"),
+    (HEAD, "<h1>H</h1>", "https://www.thestar.com.my/sport/tennis/2025/05/23/x", None),
 ])
 def test_the_section_comes_from_every_source_the_page_offers(
         head: str, header: str, url: str, label: str | None) -> None:

@@ -4,13 +4,17 @@ the parser's rules: shared by the saved-page tests and the end-to-end crawls."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from typing import Any
 
 from newscrawl.replica import SiteArticle
 from newscrawl.urls import SITE_ORIGIN, is_site_article
 
 
-def wrong_fields(got: dict[str, Any], article: SiteArticle, variant: str) -> list[str]:
+def wrong_fields(got: dict[str, Any], article: SiteArticle, variant: str,
+                 shared: Collection[str] = ()) -> list[str]:
+    """``shared``: URLs of other sections' stories that the article's section also lists
+    (they may stand in its "Next In" block)."""
     body = "\n\n".join(article.paragraphs)
     description = article.description
     own_summary = description if description and not article.paragraphs[0].startswith(
@@ -41,7 +45,7 @@ def wrong_fields(got: dict[str, Any], article: SiteArticle, variant: str) -> lis
         wrong.append(f"agency {got['agency']!r} does not end the last paragraph")
     next_in = got["related"]["next_in"]
     if (len(next_in) > 10 or len(set(next_in)) != len(next_in) or article.url in next_in
-            or not all(_same_section(url, article) for url in next_in)):
+            or not all(_same_section(url, article) or url in shared for url in next_in)):
         wrong.append(f"related.next_in is not up to 10 other stories of the section: {next_in}")
     if got["related"]["others_also_read"]:
         wrong.append("related.others_also_read filled on a page as served (it needs JavaScript)")

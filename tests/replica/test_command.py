@@ -21,7 +21,8 @@ LINE = re.compile(
 
 
 @pytest.mark.parametrize(("args", "stop"), [
-    (["--port", "0", "--articles", "40", "--seed", "2"], signal.SIGTERM),
+    (["--port", "0", "--articles", "40", "--seed", "2", "--section-articles", "15"],
+     signal.SIGTERM),
     (["--port", "0", "--fault", "error=0.1"], signal.SIGINT),
 ])
 def test_serve_prints_its_url_serves_and_stops(args: list[str], stop: signal.Signals) -> None:
@@ -32,14 +33,18 @@ def test_serve_prints_its_url_serves_and_stops(args: list[str], stop: signal.Sig
         line = process.stdout.readline()
         match = LINE.fullmatch(line.strip())
         assert match, line
-        expected = 40 if "--articles" in args else len(load_site())
+        expected = 40 + 3 * 15 if "--articles" in args else len(load_site())
         assert int(match[3]) == expected
         with urllib.request.urlopen(match[1] + "/robots.txt", timeout=10) as response:
+            assert response.status == 200
+        with urllib.request.urlopen(match[1] + "/news/nation", timeout=10) as response:
             assert response.status == 200
         process.send_signal(stop)
         assert process.wait(timeout=15) == 0
         assert process.stdout.read() == ""
-        assert "Traceback" not in (process.stderr.read() if process.stderr else "")
+        errors = process.stderr.read() if process.stderr else ""
+        assert "Traceback" not in errors
+        assert re.search(rf"also listing {re.escape(match[1])}/news/nation \(\d+\), ", errors)
     finally:
         if process.poll() is None:
             process.kill()
@@ -52,6 +57,7 @@ def test_serve_prints_its_url_serves_and_stops(args: list[str], stop: signal.Sig
     (["--data", "/nonexistent/replica"], "no replica data"),
     (["--port", "http"], "not a port"),
     (["--articles", "-5"], "not a number of articles"),
+    (["--section-articles", "5"], "needs --articles"),
 ])
 def test_user_mistakes_are_one_line_errors(args: list[str], message: str) -> None:
     done = subprocess.run([*COMMAND, *args], capture_output=True, text=True, timeout=60)

@@ -150,6 +150,7 @@ def test_a_schema_1_file_is_migrated_in_place(tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:  # back to what schema 1 was
         db.execute("DROP TABLE pending")
         db.execute("DROP TABLE counters")
+        db.execute("DROP TABLE walks")
         db.execute("PRAGMA user_version = 1")
     db.close()
     migrated = SqliteStateStore(path)
@@ -157,5 +158,27 @@ def test_a_schema_1_file_is_migrated_in_place(tmp_path: Path) -> None:
     assert migrated.begin_pending() == (1, [])
     migrated.close()
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     db.close()
+
+
+def test_a_schema_2_file_keeps_its_stop_point_as_the_default_sections(tmp_path: Path) -> None:
+    from newscrawl.sections import SECTIONS_BY_KEY
+
+    path = tmp_path / "old.sqlite"
+    store = SqliteStateStore(path)
+    store.begin_run("old", NOW)
+    store.stage(stored(1))
+    store.commit("old", [story_id(url(1))])
+    store.finish_run("old", NOW, "ok")
+    store.close()
+    with sqlite3.connect(path) as db:  # back to what schema 2 was: the ok run was the point
+        db.execute("DROP TABLE walks")
+        db.execute("PRAGMA user_version = 2")
+    db.close()
+    migrated = SqliteStateStore(path)
+    try:
+        assert migrated.catch_up_story() == (story_id(url(1)), stored(1).published_at)
+        assert migrated.catch_up_story(SECTIONS_BY_KEY["news/nation"]) is None
+    finally:
+        migrated.close()

@@ -1,0 +1,506 @@
+"""The ``thestar`` spider: discovery and fetching for one or more sections of The Star
+(``-a section=news/nation``, or several: ``-a section=aseanplus/aseanplus-news,news/nation``).
+
+Each section gets its own listing walk and stop-when-seen point; a story belongs to the section
+whose URL it has, else to the one whose listing or feed showed it (``StoryFrontier.owner``).
+
+Glue only: page classes read the pages, ``build_story`` makes the record, ``newscrawl.urls``
+says what a URL means. Every URL is canonical inside the crawl and re-based onto
+``base_url`` (a replica) only when it becomes a request.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from newscrawl import rendering
+from newscrawl.config import ConfigError
+from newscrawl.distributed.config import redis_url
+from newscrawl.items import DiscoveredVia, QuarantineItem, StoryItem
+from newscrawl.others.learner import Purpose
+from newscrawl.others.rule import ListRule
+from newscrawl.pages import (
+    ArticleData,
+    ArticlePage,
+    ListingPage,
+    NotAStoryError,
+    PageError,
+    RssFeedPage,
+)
+from newscrawl.pages.charset import decode_html
+from newscrawl.records import build_story
+from newscrawl.sections import Section, section_of_listing, section_of_path
+from newscrawl.spiders.arguments import KNOWN, ArgumentError, SpiderArguments
+from newscrawl.spiders.continuation import ContinuationReader, CutStory
+from newscrawl.spiders.dropped import count_dropped
+from newscrawl.spiders.failures import FailureSorter, one_line
+from newscrawl.spiders.frontier import StoryFrontier
+from newscrawl.spiders.known_stories import KnownStories
+from newscrawl.spiders.others_list import OthersLists
+from newscrawl.spiders.pending import retry_via
+from newscrawl.spiders.run_settings import fit_run_settings
+from newscrawl.state.crawl import CrawlState, crawl_state_for, utc_now
+from newscrawl.state.pending import PendingStories
+from newscrawl.urls import (
+    CANONICAL_HOST,
+    canonical_listing_url,
+    canonical_url,
+    feed_url,
+    listing_url,
+    rebase,
+    site_path,
+    unbase,
+)
+
+logger = logging.getLogger(__name__)
+
+# In-section story links shown per listing page, new or known: what the drift monitor watches.
+LISTING_PAGES: Final = "newscrawl/listing_pages"
+LISTING_LINKS: Final = "newscrawl/listing_links"
+# Hrefs that are no URL at all (``http://[oops/``), skipped: the frontier's "bad-url" admission.
+BAD_URL_LINKS: Final = "newscrawl/links/bad-url"
+
+# Consecutive render failures after which the browser is given up for this run.
+MAX_RENDER_FAILURES_IN_A_ROW: Final = 5
+EXIT_BAD_ARGUMENT: Final = 2
+PARSER_ERROR: Final = "parser-error"
+
+
+@dataclass(frozen=True, slots=True)
+class PendingStory:
+    """A story read from its plain page, waiting for its "Others Also Read" list."""
+
+    data: ArticleData
+    url: str
+    via: DiscoveredVia
+    referrer: str | None
+    crawled_at: datetime
+    raw_html: str | None
+    section: str  # the label of the section the story belongs to: the record's ``section``
+
+
+class TheStarSpider(Spider):
+    name = "thestar"
+    # The ``-a`` names this spider takes (``section`` among them).
+    ARGUMENTS: tuple[str, ...] = KNOWN
+    failures: FailureSorter
+    state: CrawlState
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Spider.__init__ would copy raw strings onto attributes; the typed values live here.
+        self.args = SpiderArguments.parse(kwargs, known=self.ARGUMENTS)
+        self.sections: tuple[Section, ...] = self.args.sections
+        super().__init__(*args)
+        host = urlsplit(self.args.base_url).hostname if self.args.base_url else None
+        # With a replica, only the replica is fetched: a redirect to the live site is off-site.
+        self.allowed_domains = [host] if host else [CANONICAL_HOST.removeprefix("www.")]
+        self.frontier = StoryFrontier(since=self.args.since, max_articles=self.args.max_articles,
+                                      wants=self._wants, sections=self.sections)
+        self.known = KnownStories()  # replaced by the store's stories when the crawl starts
+        self.pending = PendingStories.detached()  # replaced by the store's when it starts
+        self.run_id = ""
+        self.rendering = False
+        self._listing_pages: dict[Section, int] = dict.fromkeys(self.sections, 0)
+        self._render_failures = 0
+        # Bound once: Scrapy caches a check of each callback's source by weak reference, so a
+        # bound method made anew for every request has its source parsed again and again.
+        self._on_article = self.parse_article
+        self._on_continuation = self.parse_continuation
+        self.others = OthersLists(self)
+        # Origins of the learned "Others Also Read" services (origins.LIST_REQUEST): the
+        # origin guard lets their robots.txt through, which Scrapy asks before the list.
+        self.list_origins: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TheStarSpider:
+        try:
+            spider = super().from_crawler(crawler, *args, **kwargs)
+            setup = fit_run_settings(crawler.settings, spider.args)
+        except (ArgumentError, ConfigError) as error:
+            # One line, then out: a traceback would bury the one thing the user must fix.
+            print(f"newscrawl: {error}", file=sys.stderr)
+            raise SystemExit(EXIT_BAD_ARGUMENT) from None
+        assert isinstance(spider, cls)
+        spider.run_id, spider.rendering = setup.run_id, setup.renders
+        return spider
+
+    def _wants(self, canonical_url: str) -> bool:
+        """Not a known story older than the revisit window, nor a pending one waiting out its
+        backoff or given up (``_follow`` counts links/known)."""
+        return (self.pending.wants(canonical_url)
+                and self.known.wants(canonical_url, self.crawler.stats))
+
+    # --- requests ---------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        self._open_run()
+        for entry in self.pending.due():  # what earlier runs could not publish comes first
+            for request in self._follow(entry.url, retry_via(entry.via), entry.referrer):
+                yield request
+        for section in self.sections:  # each walk pages on by itself, from its own page 1
+            yield self._listing_request(section, listing_url(section))
+        for section in self.sections:
+            feed = feed_url(section)
+            if feed is not None:
+                yield Request(rebase(feed, self.args.base_url), callback=self.parse_feed,
+                              errback=self.feed_failed)
+
+    def _open_run(self) -> None:
+        # Here, not in __init__: the crawler's stats exist only once its settings are applied,
+        # and StateCommitExtension has recovered what a killed run published before now.
+        if hasattr(self, "state"):
+            return
+        self.continuation = ContinuationReader(self.crawler.stats)
+        self.state = crawl_state_for(self.crawler)
+        self.state.begin_walks([section.key for section in self.sections])
+        self.known = KnownStories.for_run(self.state, self.crawler.stats, self.sections)
+        if redis_url(self.settings):
+            # A worker of a shared crawl: another worker may fetch what this one found. (Imported
+            # here: a single-process crawl needs no Redis client.)
+            from newscrawl.distributed.pending import open_shared_pending
+            from newscrawl.distributed.runtime import runtime_for
+
+            self.pending = open_shared_pending(self.state, self.known.published,
+                                               self.crawler.stats,
+                                               runtime_for(self.crawler).config.crawl_id)
+        else:
+            self.pending = self.state.open_pending(self.known.published, self.crawler.stats)
+        self.failures = FailureSorter(self.crawler.stats, self.args.base_url,
+                                      on_story_failure=self.pending.failed)
+        config = self.state.config
+        self.others.start(self.state.store.list_rules(), learn=config.others_learn,
+                          sample_every=config.others_sample_every,
+                          confirm_pages=config.others_confirm_pages,
+                          first_run=self.state.store.last_successful_run() is None)
+        self.crawler.signals.connect(self._idle, signal=signals.spider_idle)
+
+    def _listing_request(self, section: Section, url: str) -> Request:
+        self._listing_pages[section] += 1
+        return Request(rebase(url, self.args.base_url), callback=self.parse_listing,
+                       errback=self.listing_failed, meta=self._page_meta())
+
+    def _page_meta(self, *, story: bool = False) -> dict[str, Any]:
+        """Plain fetch, unless render=always sends every HTML page through the browser."""
+        if self.rendering and self.args.render == "always":
+            return rendering.render_meta(read_list=story, session=self.others.session)
+        return {}
+
+    def _follow(self, href: str, via: DiscoveredVia, referrer: str) -> Iterator[Request]:
+        url, admission = self.frontier.admit(href, referrer)
+        stats = self.crawler.stats
+        if admission == "off-section":
+            stats.inc_value("newscrawl/offsection_links")
+            return
+        if admission != "new":
+            stats.inc_value(f"newscrawl/links/{admission}")
+            if admission == "known":  # the listing monitor tells a quiet run from a broken one
+                stats.inc_value(f"newscrawl/known/{via}")
+            return
+        stats.inc_value(f"newscrawl/discovered/{via}")
+        self.pending.admitted(url, via, referrer, utc_now())
+        request = Request(rebase(url, self.args.base_url), callback=self._on_article,
+                          errback=self.story_failed, meta=self._page_meta(story=True),
+                          cb_kwargs={"via": via, "referrer": referrer})
+        if self.others.defers():  # while the list's rule is being learned
+            self.others.defer(request)
+            return
+        yield request
+
+    # --- errbacks ---------------------------------------------------------------------------
+    # Methods of the spider, as callbacks are: a request queued in Redis (scrapy-redis) is
+    # stored with ``Request.to_dict(spider)``, which can only name the spider's own methods.
+
+    def story_failed(self, failure: Failure) -> Iterator[QuarantineItem]:
+        return self.failures.story_failed(failure)
+
+    def listing_failed(self, failure: Failure) -> None:
+        self.failures.page_failed(failure)
+
+    def feed_failed(self, failure: Failure) -> None:
+        self.failures.feed_failed(failure)
+
+    # --- callbacks --------------------------------------------------------------------------
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        url = canonical_listing_url(unbase(response.url, self.args.base_url))
+        # The section of the page asked for: a redirect does not move a walk to another one.
+        hops = response.meta.get("redirect_urls")
+        asked = canonical_url(unbase(hops[0], self.args.base_url)) if hops else url
+        section = section_of_listing(site_path(asked) or "", self.sections)
+        try:
+            if section is None:  # not a page of a listing this crawl walks
+                raise PageError("not-a-listing")
+            if not isinstance(response, TextResponse):
+                raise PageError("not-html")
+            page = ListingPage(url, response.text)
+            data = page.to_data()
+        except PageError as error:
+            self.failures.count("listing", error.reason, url)
+            return
+        self.crawler.stats.inc_value(LISTING_PAGES)
+        if page.bad_hrefs:  # skipped by the page; counted like the ones ``_follow`` meets
+            self.crawler.stats.inc_value(BAD_URL_LINKS, page.bad_hrefs)
+        stories = self.frontier.section_links(data.story_links)
+        if not stories:  # every listing page shows stories: this one was not read
+            self.failures.count("listing", "no-stories", url)
+            return
+        self.crawler.stats.inc_value(LISTING_LINKS, len(stories))
+        fresh = self.frontier.note_listing(section, stories)
+        all_known = self.known.note_listing(stories, section)
+        for href in data.story_links:
+            yield from self._follow(href, "listing", url)
+        stop = self._listing_stop(section, data.next_page, fresh, all_known)
+        if stop:
+            logger.info("listing ends at %s: %s", url, stop)
+            self._note_stop(section, stop)
+        elif data.next_page:
+            yield self._listing_request(section, canonical_listing_url(data.next_page))
+
+    def _note_stop(self, section: Section, stop: str) -> None:
+        stats = self.crawler.stats
+        if len(self.sections) == 1:  # the stat a single-section crawl always had
+            stats.set_value("newscrawl/listing_stop", stop)
+        stats.set_value(f"newscrawl/listing_stop/{section.key}", stop)
+
+    def _listing_stop(self, section: Section, next_page: str | None, fresh: int,
+                      all_known: bool) -> str | None:
+        """Why the section's walk ends here, if it does; the first three reasons mean it is
+        complete."""
+        if next_page is None:
+            return self._walked(section, "no next page")
+        if fresh == 0:
+            return self._walked(section, "no new story on this page")
+        if all_known:
+            if self.known.is_caught_up(section):
+                return self._walked(section, "only known stories")
+            self.crawler.stats.inc_value("newscrawl/listing/catch_up_pages")
+        if self.args.max_pages is not None and \
+                self._listing_pages[section] >= self.args.max_pages:
+            return f"max_pages={self.args.max_pages}"
+        if self.frontier.full:
+            return f"max_articles={self.args.max_articles}"
+        return None
+
+    def _walked(self, section: Section, reason: str) -> str:
+        self.state.walked(section.key)
+        return reason
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        url = canonical_url(unbase(response.url, self.args.base_url))
+        try:
+            entries = RssFeedPage(url, response.body).to_data().entries
+        except PageError as error:
+            self.failures.count("feed", error.reason, url)
+            return
+        self.crawler.stats.inc_value("newscrawl/rss/entries", len(entries))
+        for entry in entries:
+            yield from self._follow(entry.url, "rss", url)
+
+    def parse(self, response: Response,
+              **kwargs: Any) -> Iterator[Request | StoryItem | QuarantineItem]:
+        """The default callback, which ``scrapy parse --spider=aseanplus URL`` calls (it
+        replaces ``start``): the URL read as a story page given by hand (``discovered_via``
+        "start", no referrer). The record comes out at once, from the page as served, so its
+        "Others Also Read" list is empty (``newscrawl parse --render URL`` shows the list)."""
+        self._open_run()
+        for output in self.parse_article(response, "start", None):
+            story = output.cb_kwargs.get("story") if isinstance(output, Request) else None
+            if isinstance(story, PendingStory):  # the render request: not waited for here
+                yield from self._with_list(story, story.data.others_also_read)
+            else:
+                yield output
+
+    def parse_article(self, response: Response, via: DiscoveredVia,
+                      referrer: str | None) -> Iterator[Request | StoryItem | QuarantineItem]:
+        crawled_at = datetime.now(UTC)
+        url = canonical_url(unbase(response.url, self.args.base_url))
+        if not self._settled(url, response):
+            return
+        header = response.headers.get("Content-Type")
+        content_type = header.decode("latin-1") if header else None
+        # Decoded once: the record keeps the text, and the page classes need not decode again.
+        # Not response.text: it turns Latin-1 bytes labelled UTF-8 into replacement characters.
+        decoded = decode_html(response.body, content_type) \
+            if isinstance(response, TextResponse) else None
+        if decoded is not None and decoded.mislabelled:
+            self.crawler.stats.inc_value("newscrawl/charset/mislabelled")
+        raw_html = decoded.text if decoded is not None else None
+        try:
+            page = ArticlePage.for_page(url, response.body if raw_html is None else raw_html,
+                                        content_type)
+            label = page.section_label()
+            owner = self.frontier.owner(url, referrer)
+            if owner is None or not _labelled(owner, url, label):
+                self.crawler.stats.inc_value("newscrawl/out_of_section/label")
+                count_dropped(self.crawler.stats, "not-in-section")
+                logger.warning("not a story of %s (label %r): %s",
+                               ", ".join(s.label for s in self.sections), label, url)
+                self.pending.settled(url, "out-of-section")
+                return
+            rest = page.continuation_url()
+            data = page.to_data() if rest is None else None
+        except NotAStoryError as skipped:  # a gallery: no story, and no bad page either
+            self.crawler.stats.inc_value(f"newscrawl/skipped/{skipped.kind}")
+            logger.info("skipped (%s): %s", skipped.kind, url)
+            self.pending.settled(url, skipped.kind)  # not a story: nothing to retry
+            return
+        except PageError as error:
+            yield self.failures.bad_page(url, error.reason, response, crawled_at)
+            return
+        except Exception:
+            # A parser bug costs this page, counted and kept for review, not the whole crawl.
+            logger.exception("the page classes failed on %s", url)
+            yield self.failures.bad_page(url, PARSER_ERROR, response, crawled_at)
+            return
+        rendered = bool(response.meta.get("playwright"))
+        if data is None:  # a long story: its page holds only the first part of the body
+            assert rest is not None
+            cut = CutStory(url, response.url, page.html, content_type, via, referrer,
+                           crawled_at, rendered)
+            yield self.continuation.request(cut, rebase(rest, self.args.base_url),
+                                            self._on_continuation, self.continuation_failed)
+            return
+        yield from self._publish(data, url, response.url, via, referrer, crawled_at, raw_html,
+                                 rendered=rendered, doc=page.doc,
+                                 list_outcome=rendering.list_wait_outcome(response.meta))
+
+    def parse_continuation(self, response: Response,
+                           story: CutStory) -> Iterator[Request | StoryItem | QuarantineItem]:
+        joined = self.continuation.join(response, story, self)
+        if isinstance(joined, ArticleData):
+            yield from self._publish(joined, story.url, story.page_url, story.via,
+                                     story.referrer, story.crawled_at, story.html,
+                                     rendered=story.rendered)
+        else:
+            yield joined
+
+    def continuation_failed(self, failure: Failure) -> Iterator[QuarantineItem]:
+        yield self.continuation.failed(failure)
+
+    def _publish(self, data: ArticleData, url: str, page_url: str, via: DiscoveredVia,
+                 referrer: str | None, crawled_at: datetime, raw_html: str | None, *,
+                 rendered: bool, doc: HtmlElement | None = None,
+                 list_outcome: str | None = None) -> Iterator[Request | StoryItem]:
+        """The story read whole: its links followed, then its record, after the browser's
+        reading of "Others Also Read" when the page was not rendered yet."""
+        if self.frontier.is_older(data.published_at.date()):
+            self.crawler.stats.inc_value("newscrawl/links/older")
+            count_dropped(self.crawler.stats, "older-than-since")
+            self.pending.settled(url, "older")
+            return
+        for href in data.next_in:
+            yield from self._follow(href, "next_in", url)
+        owner = self.frontier.owner(url, referrer)
+        section = owner.label if owner is not None else data.section or ""
+        story = PendingStory(data, url, via, referrer, crawled_at, raw_html, section)
+        if rendered:  # render=always: this is the rendered page
+            self.others.note_outcome(
+                list_outcome or ("filled" if data.others_also_read else "empty"))
+            yield from self._with_list(story, data.others_also_read)
+        elif self.rendering or self.others.works_without_browser:
+            yield from self.others.for_story(story, page_url, doc)
+        else:
+            yield from self._with_list(story, data.others_also_read)
+
+    def _settled(self, url: str, response: Response) -> bool:
+        """Where a redirect landed: a new story of a crawled section is fine, anything else is
+        not."""
+        # response.request is the last hop, whose URL is the response's: the first hop is the
+        # story that was asked for.
+        hops = response.meta.get("redirect_urls")
+        requested = canonical_url(unbase(hops[0], self.args.base_url)) if hops else url
+        if url == requested:  # not redirected, or http -> https, a trailing slash
+            self.frontier.claim(url)  # a redirect that lands here later is a repeat
+            return True
+        self.pending.settled(requested, "redirected")  # the story, if any, is the landing one
+        # By its URL only: the listing that showed the link showed the story asked for, not
+        # the one the site sent the crawl to.
+        in_scope = self.frontier.owner(url) is not None
+        if in_scope and self.frontier.claim(url):
+            self.crawler.stats.inc_value("newscrawl/redirected/to_story")
+            return True
+        reason = "redirect-to-seen" if in_scope else "redirected-elsewhere"
+        self.crawler.stats.inc_value("newscrawl/redirected/elsewhere")
+        count_dropped(self.crawler.stats, reason)
+        logger.warning("redirected from %s to %s: skipped (%s)", requested, url, reason)
+        return False
+
+    def parse_rendered(self, response: Response, story: PendingStory,
+                       purpose: Purpose = "fallback") -> Iterator[Request | StoryItem]:
+        self._render_failures = 0
+        stats = self.crawler.stats
+        stats.inc_value("newscrawl/rendered")
+        stats.inc_value(f"newscrawl/render/list_{rendering.list_wait_outcome(response.meta)}")
+        try:
+            links = ArticlePage.for_page(story.url, response.body).others_also_read_links()
+        except Exception as error:  # the story is known already; only the list is lost
+            reason = error.reason if isinstance(error, PageError) else PARSER_ERROR
+            stats.inc_value(f"newscrawl/render_failed/{reason}")
+            logger.warning("rendered page unreadable (%s): %s", reason, story.url)
+            links = ()
+        yield from self.others.rendered(story, response, links, purpose)
+
+    def parse_others_direct(self, response: Response, story: PendingStory,
+                            rule: ListRule) -> Iterator[Request | StoryItem]:
+        """The list fetched with a plain request, by the learned rule."""
+        yield from self.others.direct(story, response, rule)
+
+    def others_direct_failed(self, failure: Failure) -> Iterator[Request | StoryItem]:
+        request = failure.request  # type: ignore[attr-defined]
+        logger.info("list request failed (%s): %s", one_line(failure.value), request.url)
+        reason = type(failure.value).__name__
+        yield from self.others.direct_failed(request.cb_kwargs["story"], reason,
+                                             request.cb_kwargs["rule"])
+
+    def _idle(self) -> None:
+        for request in self.others.spider_idle():
+            self.crawler.engine.crawl(request)
+
+    def render_failed(self, failure: Failure) -> Iterator[Request | StoryItem]:
+        """The record goes out without the list; a browser that cannot start is given up."""
+        stats = self.crawler.stats
+        stats.inc_value("newscrawl/render_failed")
+        self._render_failures += 1
+        never_started = stats.get_value("playwright/browser_count") is None
+        if self.rendering and (never_started
+                               or self._render_failures >= MAX_RENDER_FAILURES_IN_A_ROW):
+            self.rendering = False
+            logger.warning('the browser %s (%s): crawling on without the "Others Also Read" '
+                           "lists", "did not start" if never_started else "keeps failing",
+                           one_line(failure.value))
+        request = failure.request  # type: ignore[attr-defined]
+        yield from self.others.render_failed(request.cb_kwargs["story"],
+                                             request.cb_kwargs.get("purpose", "fallback"),
+                                             browser_gone=not self.rendering)
+
+    def _with_list(self, story: PendingStory,
+                   others: tuple[str, ...]) -> Iterator[Request | StoryItem]:
+        data = replace(story.data, others_also_read=tuple(others))
+        for href in data.others_also_read:
+            yield from self._follow(href, "others_also_read", story.url)
+        self.crawler.stats.inc_value(f"newscrawl/items/{story.via}")
+        yield build_story(data, url=story.url, discovered_via=story.via,
+                          referrer=story.referrer, crawled_at=story.crawled_at,
+                          raw_html=story.raw_html, section=story.section)
+
+
+def _labelled(owner: Section, url: str, label: str | None) -> bool:
+    """Whether the page's kicker fits: it names the section the story belongs to, or the
+    section of its URL (a story the site lists in two sections keeps its own kicker)."""
+    if owner.has_label(label):
+        return True
+    path = site_path(url)
+    own = section_of_path(path) if path is not None else None
+    return own is not None and own.has_label(label)
