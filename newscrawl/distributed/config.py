@@ -17,6 +17,9 @@ from newscrawl.config import ConfigError, SettingsLike, number_setting
 # What a worker's name and a crawl id may hold: they become parts of Redis keys and file names.
 _NAME: Final = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 KEY_ROOT: Final = "newscrawl"
+# How long a finished crawl id stays finished: a worker of that crawl that starts late (a slow
+# start, another machine's timer) leaves without crawling, instead of crawling it all again.
+FINISHED_TTL: Final = 86_400
 # Stats key: requests that could not be queued in Redis (the run is degraded, never silent).
 UNQUEUED: Final = "newscrawl/redis/unqueued"
 
@@ -53,10 +56,6 @@ class RunKeys:
         return f"{self.prefix}:sequence"
 
     @property
-    def lease_counter(self) -> str:
-        return f"{self.prefix}:lease-ids"
-
-    @property
     def claims(self) -> str:
         """Hash: story id -> the worker that emits it in this run."""
         return f"{self.prefix}:claims"
@@ -65,6 +64,11 @@ class RunKeys:
     def walk_complete(self) -> str:
         """Set: keys of the sections whose listing walk a worker of this run completed."""
         return f"{self.prefix}:walks-complete"
+
+    @property
+    def finished(self) -> str:
+        """Set when the last worker of a finished run removed its keys (see ``FINISHED_TTL``)."""
+        return f"{self.prefix}:finished"
 
     def rate(self, domain: str) -> str:
         """Politeness is per domain across runs too: two overlapping runs share one budget."""

@@ -30,10 +30,16 @@ from newscrawl.state.crawl import crawl_state_for
 RUN_ORDER: Final = "~run"
 _SEPARATOR: Final = b"\x1f"
 
-# KEYS: the log. ARGV: entry, this worker's cursor. Returns the entries from the cursor to the
-# new one (included): its position is cursor + #entries - 1.
+# KEYS: the log, its positions by entry token. ARGV: entry, this worker's cursor, the entry's
+# token (worker and story). Returns the entries from the cursor to the new one (included): its
+# position is cursor + #entries - 1. A call retried because its reply was lost (a Redis
+# restart) finds its token and appends nothing: every worker keeps seeing one history.
 _EXCHANGE: Final = """
-local length = redis.call('RPUSH', KEYS[1], ARGV[1])
+local length = tonumber(redis.call('HGET', KEYS[2], ARGV[3]))
+if not length then
+  length = redis.call('RPUSH', KEYS[1], ARGV[1])
+  redis.call('HSET', KEYS[2], ARGV[3], length)
+end
 return redis.call('LRANGE', KEYS[1], tonumber(ARGV[2]), length - 1)
 """
 
@@ -63,8 +69,10 @@ class SharedDedupePipeline(DedupePipeline):
         # Only stories not stored before get here: they stand in the run's order.
         entry = _SEPARATOR.join((story_id.encode(), digest.encode(),
                                  self._signer.to_bytes(minhash)))
-        found: Any = self._exchange(keys=[f"{self.runtime.keys.prefix}:dedupe-log"],
-                                    args=[entry, self._cursor])
+        prefix = self.runtime.keys.prefix
+        found: Any = self._exchange(keys=[f"{prefix}:dedupe-log", f"{prefix}:dedupe-at"],
+                                    args=[entry, self._cursor,
+                                          f"{self.runtime.worker}|{story_id}"])
         position = self._cursor + len(found) - 1
         for offset, raw in enumerate(found[:-1]):
             self._judge_other(bytes(raw), self._cursor + offset)

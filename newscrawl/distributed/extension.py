@@ -11,7 +11,7 @@
 - **Published**: once the feeds are stored (``feed_exporter_closed``, after the state commit),
   the worker's leases are released and it leaves; a failed feed keeps them, so the pages go
   back to the queue when the heartbeat lapses. The last worker of a finished run removes the
-  run's keys unless ``SCHEDULER_PERSIST`` keeps them.
+  run's keys unless ``SCHEDULER_PERSIST`` keeps them, and marks the crawl finished for a day.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.statscollectors import StatsCollector
 
+from newscrawl.distributed.config import FINISHED_TTL
 from newscrawl.distributed.lease import Heartbeat
-from newscrawl.distributed.runtime import WorkerRuntime, runtime_for
+from newscrawl.distributed.runtime import WorkerRuntime, runtime_for, wake
 from newscrawl.distributed.scheduler import REDIS_UNAVAILABLE
 from newscrawl.redis_connection import ROUND_TRIPS
 from newscrawl.state.crawl import CrawlState, crawl_state_for
@@ -99,9 +100,7 @@ class DistributedRunExtension:
 
         def again() -> None:
             self._nudge_pending = False
-            slot = getattr(self.crawler.engine, "_slot", None)
-            if slot is not None and slot.closing is None:
-                slot.nextcall.schedule()
+            wake(self.crawler)
 
         asyncio.get_event_loop().call_later(POLL_SECONDS, again)
 
@@ -166,9 +165,12 @@ class DistributedRunExtension:
 
     def _remove_run_keys(self) -> None:
         server, keys = self.runtime.server, self.runtime.keys
+        # First: a worker that starts now finds the crawl finished, not an empty frontier.
+        server.set(keys.finished, "1", ex=FINISHED_TTL)
         removed = 0
         for key in server.scan_iter(match=f"{keys.prefix}:*", count=500):
-            removed += int(server.delete(key))
+            if key.decode() != keys.finished:
+                removed += int(server.delete(key))
         logger.info("crawl %s finished: its %d Redis keys removed", self.runtime.config.crawl_id,
                     removed)
 

@@ -28,15 +28,21 @@ from newscrawl.redis_connection import CountingRedis
 
 logger = logging.getLogger(__name__)
 
-# Pop the best request (lowest score = highest priority) into the worker's lease hash.
+# Pop the best request (lowest score = highest priority) into the worker's lease hash, under
+# the lease id the caller chose. A call that redis-py retries because its reply was lost (Redis
+# went down after running it) finds that lease and returns it: leasing a second request would
+# leave the first one leased to a worker that never saw it, and gone when the worker leaves.
 _POP: Final = """
+local done = redis.call('HGET', KEYS[2], ARGV[2])
+if done then
+  return {ARGV[2], string.sub(done, string.find(done, '|', 1, true) + 1)}
+end
 local found = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #found == 0 then return false end
 redis.call('ZREM', KEYS[1], found[1])
-local id = redis.call('INCR', KEYS[3])
-redis.call('HSET', KEYS[2], id, found[2] .. '|' .. found[1])
-redis.call('HSET', KEYS[4], ARGV[1], '0')
-return {id, found[1]}
+redis.call('HSET', KEYS[2], ARGV[2], found[2] .. '|' .. found[1])
+redis.call('HSET', KEYS[3], ARGV[1], '0')
+return {ARGV[2], found[1]}
 """
 
 # Move the leases of every registered worker whose heartbeat lapsed back to the queue; with
@@ -116,6 +122,8 @@ class LeaseBook:
         self._pop = server.register_script(_POP)
         self._reap = server.register_script(_REAP)
         self._leave = server.register_script(_LEAVE)
+        # Lease ids are this worker's own (its lease hash is its own): a counter, no round trip.
+        self._next_lease = 1
 
     def register(self, ttl: float) -> None:
         """Alive and busy: nobody may finish the crawl while this worker starts."""
@@ -126,10 +134,16 @@ class LeaseBook:
 
     def pop(self) -> tuple[int, bytes] | None:
         """The next request, leased to this worker: (lease id, serialised request)."""
+        found = self.lease(self._next_lease)
+        if found is not None:
+            self._next_lease += 1
+        return found
+
+    def lease(self, lease_id: int) -> tuple[int, bytes] | None:
+        """``pop`` under a given lease id: called again with the same id, the same request."""
         found: Any = self._pop(
-            keys=[self.keys.requests, self.keys.leases(self.worker), self.keys.lease_counter,
-                  self.keys.workers],
-            args=[self.worker],
+            keys=[self.keys.requests, self.keys.leases(self.worker), self.keys.workers],
+            args=[self.worker, lease_id],
         )
         if not found:
             return None

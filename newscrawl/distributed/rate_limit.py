@@ -4,8 +4,11 @@ Each worker keeps Scrapy's own per-process delay and concurrency; on top, before
 goes out, a Lua script on the shared Redis reserves it a start time at least ``delay`` after
 the previous start of any worker for that domain, and a slot among ``concurrency`` requests in
 flight; the worker waits for its start time, sends, and frees the slot when the response (or
-the error) comes back. A worker that dies holds its slots until they expire, never forever.
-Times come from Redis's clock (``TIME``), so workers on several machines share one clock.
+the error) comes back. While one of its requests waits, the worker pops no other from the
+shared queue (``LeasedScheduler``): the budget is shared in turn among the workers instead of
+going to whichever leased the most requests. A worker that dies holds its slots until they
+expire, never forever. Times come from Redis's clock (``TIME``), so workers on several
+machines share one clock.
 
 Each reservation is appended to ``rate:<domain>:starts`` (the last ``AUDIT_LENGTH``) and each
 request's real send and return times to ``rate:<domain>:sent``: what the tests and the
@@ -26,7 +29,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
-from newscrawl.distributed.runtime import WorkerRuntime, runtime_for
+from newscrawl.distributed.runtime import SENT_META, WorkerRuntime, runtime_for, wake
 
 AUDIT_LENGTH: Final = 100_000
 SLOT_META: Final = "newscrawl_rate_slot"
@@ -37,10 +40,13 @@ STATS_PREFIX: Final = "newscrawl/rate"
 
 # KEYS: in flight (zset token -> expiry ms), state (hash), starts (list).
 # ARGV: token, delay ms, concurrency, hold ms, audit length. Returns wait ms, or -1 when full.
+# A call retried after its reply was lost (a Redis restart) finds its token and its start.
 _RESERVE: Final = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local held = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if held then return math.max(tonumber(held) - tonumber(ARGV[4]) - now, 0) end
 local flying = redis.call('ZCARD', KEYS[1])
 if flying >= tonumber(ARGV[3]) then return -1 end
 local start = math.max(now, tonumber(redis.call('HGET', KEYS[2], 'next') or '0'))
@@ -64,8 +70,11 @@ return 1
 
 
 class SharedRateLimitMiddleware:
-    def __init__(self, runtime: WorkerRuntime, stats: StatsCollector, timeout: float) -> None:
+    def __init__(self, crawler: Crawler, runtime: WorkerRuntime, stats: StatsCollector,
+                 timeout: float) -> None:
+        self.crawler = crawler
         self.runtime = runtime
+        runtime.budgeted = True
         self.stats = stats
         self.delay_ms = int(runtime.config.delay * 1000)
         self.concurrency = runtime.config.concurrency
@@ -76,7 +85,7 @@ class SharedRateLimitMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         assert crawler.stats is not None
-        return cls(runtime_for(crawler), crawler.stats,
+        return cls(crawler, runtime_for(crawler), crawler.stats,
                    crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 180))
 
     async def process_request(self, request: Request) -> None:
@@ -104,7 +113,9 @@ class SharedRateLimitMiddleware:
         if waited:
             self.stats.inc_value(f"{STATS_PREFIX}/waited_ms", int(waited * 1000))
         request.meta[SLOT_META] = (base, token, _now_ms())
+        request.meta[SENT_META] = True
         self.stats.inc_value(f"{STATS_PREFIX}/granted")
+        wake(self.crawler)  # the scheduler may pop the next request now
 
     def process_response(self, request: Request, response: Response) -> Response:
         self._free(request)

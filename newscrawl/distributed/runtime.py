@@ -4,9 +4,11 @@ limiter, claim pipeline and run extension (Scrapy builds each on its own; they m
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 from weakref import WeakKeyDictionary
 
 import redis
+from scrapy import Request
 from scrapy.crawler import Crawler
 
 from newscrawl.config import NewscrawlConfig
@@ -24,6 +26,9 @@ class WorkerRuntime:
     # Redis stayed unreachable past the outage timeout: the worker is stopping, and nothing
     # waits for Redis again (each wait would hold the stop up by the whole timeout).
     lost: bool = False
+    # The shared politeness budget is enforced (``SharedRateLimitMiddleware`` is on): the
+    # scheduler then pops no request while one waits for it.
+    budgeted: bool = False
 
     @property
     def keys(self) -> RunKeys:
@@ -32,6 +37,30 @@ class WorkerRuntime:
     @property
     def worker(self) -> str:
         return self.config.worker
+
+
+# Set in a request's meta once the shared politeness budget let it go (``rate_limit``).
+SENT_META: Final = "newscrawl_budget_granted"
+
+
+def waits_for_budget(crawler: Crawler) -> bool:
+    """Whether a request this worker popped still waits for the shared politeness budget.
+
+    While one does, the worker pops no more: every request it popped would only wait in this
+    process, leased, while another worker could send it (one worker took every request of a
+    crawl, holding 16 that the budget let go one by one)."""
+    engine = crawler.engine
+    if engine is None:
+        return False
+    active: set[Request] = engine.downloader.active
+    return any(not request.meta.get(SENT_META) for request in active)
+
+
+def wake(crawler: Crawler) -> None:
+    """Let the engine ask the scheduler for a request again now, not at its next heartbeat."""
+    slot = getattr(crawler.engine, "_slot", None)
+    if slot is not None and slot.closing is None:
+        slot.nextcall.schedule()
 
 
 _RUNTIMES: WeakKeyDictionary[Crawler, WorkerRuntime] = WeakKeyDictionary()

@@ -1,6 +1,7 @@
 """scrapy-redis's scheduler and dupefilter, with what they lack on Scrapy 2.19 added on top:
 
-- the queue's ``pop`` leases the request (``LeaseBook``) instead of forgetting it;
+- the queue's ``pop`` leases the request (``LeaseBook``) instead of forgetting it, and a worker
+  pops nothing while a request it popped waits for the shared politeness budget;
 - ``enqueue_request`` marks the request seen and queues it in one Lua script, after the
   request was serialised: a request that cannot be serialised is never marked seen, and is
   reported loudly (log error, ``newscrawl/redis/unqueued``) instead of vanishing;
@@ -25,7 +26,7 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from newscrawl.distributed.config import UNQUEUED
-from newscrawl.distributed.runtime import WorkerRuntime, runtime_for
+from newscrawl.distributed.runtime import WorkerRuntime, runtime_for, waits_for_budget
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +90,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
     runtime: WorkerRuntime
     _stopping: bool
     _empty: bool
+    _finished: bool  # the crawl finished before this worker started
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -109,16 +111,26 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         scheduler._enqueue = runtime.server.register_script(_ENQUEUE)
         scheduler._empty = False
         scheduler._stopping = False
+        scheduler._finished = False
         return scheduler
 
     def open(self, spider: Any) -> None:
         super().open(spider)
         self.queue.runtime = self.runtime
+        if self.server.exists(self.runtime.keys.finished):
+            # Its workers finished it and removed its frontier: crawling now would fetch it all
+            # again, alone, and retry its pending stories twice in one run.
+            logger.warning("crawl %s has finished already: this worker queues nothing and "
+                           "leaves", self.runtime.config.crawl_id)
+            self.stats.set_value("newscrawl/redis/crawl_finished_before_start", 1)
+            self._finished = True
 
     def close(self, reason: str) -> None:
         """Nothing to flush: see the module."""
 
     def enqueue_request(self, request: Request) -> bool:
+        if self._finished:
+            return False
         if self.runtime.lost:
             self.stats.inc_value(UNQUEUED)
             return False
@@ -153,6 +165,10 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
 
     def next_request(self) -> Request | None:
         if self.runtime.lost:
+            return None
+        if self.runtime.budgeted and waits_for_budget(self.crawler):
+            # Leave the queue to the other workers until the budget lets that one go (the
+            # rate limiter wakes the engine then): a request waits in Redis, not leased here.
             return None
         try:
             request: Request | None = self.queue.pop()

@@ -169,10 +169,14 @@ class TheStarSpider(Spider):
         self.state.begin_walks([section.key for section in self.sections])
         self.known = KnownStories.for_run(self.state, self.crawler.stats, self.sections)
         if redis_url(self.settings):
-            # A shared crawl: another worker may publish what this one met, so one worker's
-            # bookkeeping would call those stories lost. Leases keep them instead (for now,
-            # pending stories across runs are kept by single-process crawls only).
-            self.pending = PendingStories.detached()
+            # A worker of a shared crawl: another worker may fetch what this one found. (Imported
+            # here: a single-process crawl needs no Redis client.)
+            from newscrawl.distributed.pending import open_shared_pending
+            from newscrawl.distributed.runtime import runtime_for
+
+            self.pending = open_shared_pending(self.state, self.known.published,
+                                               self.crawler.stats,
+                                               runtime_for(self.crawler).config.crawl_id)
         else:
             self.pending = self.state.open_pending(self.known.published, self.crawler.stats)
         self.failures = FailureSorter(self.crawler.stats, self.args.base_url,

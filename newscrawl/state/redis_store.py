@@ -197,6 +197,18 @@ class RedisStateStore:
     def save_pending(self, entries: Iterable[PendingEntry], settled: Iterable[str]) -> int:
         return int(self._call(redis_pending.save, self._server, self._key, entries, settled))
 
+    def begin_crawl_pending(self, crawl_id: str) -> tuple[int, list[PendingEntry]]:
+        """``begin_pending`` for a worker of crawl ``crawl_id``: one run for all its workers."""
+        result: tuple[int, list[PendingEntry]] = self._call(
+            redis_pending.begin_for_crawl, self._server, self._key, crawl_id)
+        return result
+
+    def merge_pending(self, run: int, decided: Iterable[PendingEntry],
+                      met: Iterable[PendingEntry], settled: Iterable[str]) -> int:
+        """``save_pending`` for one worker of a shared run (see ``redis_pending.merge``)."""
+        return int(self._call(redis_pending.merge, self._server, self._key, run, decided, met,
+                              settled))
+
     def requeue_given_up(self, urls: Iterable[str] | None = None) -> int:
         return int(self._call(redis_pending.requeue, self._server, self._key, urls))
 

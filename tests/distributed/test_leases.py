@@ -109,3 +109,19 @@ def test_a_worker_whose_heartbeat_lapsed_is_told_to_stop(redis_server: RedisServ
     beat.start()
     beat.join(timeout=5)
     assert lapsed == [True]
+
+
+def test_a_pop_retried_after_its_reply_was_lost_leases_one_request(
+        redis_server: RedisServer) -> None:
+    # Redis stopped after running the pop and before replying: redis-py sends it again. The
+    # second call must find the first one's lease, not lease another request that this worker
+    # would never see (and drop from Redis when it leaves: a story lost).
+    (book,) = books(redis_server, "w")
+    book.register(ttl=30)
+    queue(redis_server, (-1, b"first"), (0, b"second"))
+    assert book.lease(7) == (7, b"first")
+    assert book.lease(7) == (7, b"first")  # the retry
+    assert book.held() == 1
+    assert redis_server.client().zrange(KEYS.requests, 0, -1) == [b"second"]
+    assert book.pop() == (1, b"second")
+    assert book.held() == 2

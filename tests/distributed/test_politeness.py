@@ -10,6 +10,7 @@ import pytest
 from redis_server import RedisServer
 from workers import Crawl
 
+from newscrawl.distributed.rate_limit import _RESERVE
 from newscrawl.replica import ReplicaServer, synthetic_site
 
 pytestmark = pytest.mark.e2e
@@ -18,10 +19,6 @@ DELAY = 0.1
 CONCURRENCY = 2
 
 
-# Known: on an idle machine one worker may take every request (the others pop nothing), so
-# "two workers shared the work" does not hold every time; the shared budget itself is checked
-# below. Kept visible as xfail until the pop/reservation order is looked at.
-@pytest.mark.xfail(strict=False, reason="one worker may take all the work on an idle machine")
 def test_three_workers_share_one_delay_and_one_concurrency(
         tmp_path: Path, redis_server: RedisServer) -> None:
     with ReplicaServer(synthetic_site(60, 7)) as replica:
@@ -30,9 +27,11 @@ def test_three_workers_share_one_delay_and_one_concurrency(
         crawl.wait_all([crawl.start(f"w{k}") for k in (1, 2, 3)])
         served = sum(replica.requests().values())
     stats = crawl.stats()
-    downloads = sum(s.get("downloader/request_count", 0) for s in stats)  # a worker may get none
-    assert sum(1 for s in stats if s["downloader/request_count"] > 5) >= 2, \
-        "one worker did everything: the budget was not shared"
+    downloads = sum(s.get("downloader/request_count", 0) for s in stats)
+    # A worker pops no request while one it popped waits for the budget, so the budget goes
+    # round the workers (a worker that started late on a loaded machine may find little left).
+    assert sum(1 for s in stats if s.get("downloader/request_count", 0) > 5) >= 2, \
+        "one worker leased every request while the budget let them go one at a time"
     base = "newscrawl:rate:127.0.0.1"
     client = redis_server.client()
     starts = [int(v) for v in client.lrange(f"{base}:starts", 0, -1)]
@@ -52,3 +51,20 @@ def test_three_workers_share_one_delay_and_one_concurrency(
     assert peak <= CONCURRENCY
     first, last = min(t0 for t0, _ in sent), max(t0 for t0, _ in sent)
     assert last - first >= (len(sent) - 2) * DELAY * 1000
+
+
+def test_a_reservation_retried_after_its_reply_was_lost_is_made_once(
+        redis_server: RedisServer) -> None:
+    # Redis ran the reservation and stopped before replying; redis-py sends it again.
+    reserve = redis_server.client().register_script(_RESERVE)
+    keys = ["t:flying", "t:state", "t:starts"]
+
+    def ask(token: str) -> int:
+        return int(reserve(keys=keys, args=[token, 1000, CONCURRENCY, 60_000, 100]))
+
+    assert ask("a") == 0
+    assert ask("b") > 0  # a second request waits for the delay
+    assert 0 <= ask("b") <= 1000  # the retry: the same reservation, not a third
+    client = redis_server.client()
+    assert int(client.hget("t:state", "granted") or 0) == 2
+    assert client.llen("t:starts") == 2

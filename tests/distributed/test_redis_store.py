@@ -176,6 +176,45 @@ def test_pending_stories_behave_alike_in_both_stores(tmp_path: Path,
         shared.close()
 
 
+def test_workers_pending_stories_merge_alike_whichever_worker_finishes_first(
+        redis_server: RedisServer) -> None:
+    # Worker A found the stories, worker B fetched them: one failed, one was no story (settled),
+    # one was published. Whatever order they save in, the store ends the same.
+    from newscrawl.state.store import PendingEntry
+
+    def found(sid: str, **changes: object) -> PendingEntry:
+        base = PendingEntry(id=sid, url=f"https://www.thestar.com.my/x/{sid}", via="listing",
+                            referrer="https://www.thestar.com.my/list", first_seen="t0",
+                            first_run=1, due_run=1)
+        return replace(base, **changes)  # type: ignore[arg-type]
+
+    failed, gallery, published = "f" * 16, "g" * 16, "a" * 16
+    met = [found(failed), found(gallery), found(published)]
+    # B adopted what it fetched without knowing how it was found.
+    decided = [found(failed, via="", referrer="", first_seen="t1", attempts=1,
+                     last_error="http-500", due_run=2)]
+    ends = []
+    for order in ("met first", "decided first"):
+        store = RedisStateStore.from_url(f"{redis_server.url}?prefix={order.replace(' ', '-')}")
+        assert store.begin_crawl_pending("crawl")[0] == 1
+        store.begin_run("b", "t0")
+        store.stage(stored(published))
+        store.commit("b", [published])
+        saves = [([], met, []), (decided, [], [gallery])]
+        for mine, others, settled in saves if order == "met first" else reversed(saves):
+            store.merge_pending(1, mine, others, settled)
+        assert store.begin_crawl_pending("crawl")[0] == 1  # one run for every worker
+        ends.append(store.begin_crawl_pending("crawl")[1])
+        store.close()
+    assert ends[0] == ends[1] == [replace(decided[0], via="listing", first_seen="t0",
+                                          referrer="https://www.thestar.com.my/list")]
+    # Fetched again in the same run (a lapsed lease): still one attempt for the run.
+    store = RedisStateStore.from_url(f"{redis_server.url}?prefix=met-first")
+    store.merge_pending(1, [replace(decided[0], attempts=2, due_run=3)], [], [])
+    assert store.begin_crawl_pending("crawl")[1] == ends[0]
+    store.close()
+
+
 def test_the_learned_list_rule_is_kept_alike_in_both_stores(make_store: StoreFactory) -> None:
     from newscrawl.state.list_rules import ListHistory, StoredListRule
 

@@ -8,10 +8,12 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from crawling import SiteTruth
 from redis_server import RedisServer
 from site_edits import add_story, copy_site
 from workers import REPO, Crawl, published_twice
@@ -21,6 +23,7 @@ from newscrawl.replica import ReplicaServer, load_site, synthetic_site
 pytestmark = pytest.mark.e2e
 
 NOW = "NEWSCRAWL_NOW=2026-02-22T12:00:00+08:00"
+REVISIT_FROM = datetime.fromisoformat("2026-02-20T12:00:00+08:00")  # NEWSCRAWL_REVISIT_DAYS=2
 NEW_TEXT = ["JAKARTA: Indonesia opened a new ferry route between Batam and Johor on Sunday, "
             "the transport ministry said, cutting the crossing to under an hour.",
             "The route adds six daily sailings and is expected to carry 4,000 passengers a "
@@ -36,9 +39,6 @@ def story_paths(requests: dict[str, int]) -> set[str]:
     return {path for path in requests if path.count("/") > 3}
 
 
-# Known since the merge with pending stories (issue 9): the request count of the second run
-# no longer matches the expected "new + revisit window"; to be re-derived, kept visible.
-@pytest.mark.xfail(strict=False, reason="second-run request count differs after the merges")
 def test_an_incremental_run_of_workers_fetches_only_what_is_new(
         tmp_path: Path, redis_server: RedisServer) -> None:
     site = copy_site(tmp_path / "site")
@@ -53,14 +53,37 @@ def test_an_incremental_run_of_workers_fetches_only_what_is_new(
         second_crawl = Crawl(tmp_path, replica.origin, redis_server.url, "second",
                              settings=(NOW,))
         second = crawl_with(second_crawl, 2)
-        fetched = story_paths(replica.requests())
+        requests = replica.requests()
+        fetched = story_paths(requests)
     assert [urlsplit(str(r["url"])).path for r in second] == [new]
-    # Besides the new story, only known stories inside the revisit window were fetched again.
-    stats = second_crawl.stats()
-    revisits = sum(s.get("newscrawl/revisit", 0) for s in stats)
-    assert revisits > 0
-    assert new in fetched and len(fetched) == 1 + revisits
+    # Besides the new story, only known stories inside the revisit window were fetched again,
+    # and the bad pages the first run quarantined: they are pending stories, retried by the
+    # next run as a single process retries them (tests/incremental, issue 9). Each once.
+    # (Not the workers' summed newscrawl/revisit: each worker counts the links it meets, and
+    # two workers may meet the same one, which the shared dupefilter lets one fetch.)
+    revisited = {urlsplit(str(r["url"])).path for r in first
+                 if datetime.fromisoformat(str(r["published_at"])) >= REVISIT_FROM}
+    bad = {urlsplit(url).path for url in SiteTruth.of(load_site(site)).bad}
+    assert revisited and bad
+    assert fetched == {new} | revisited | bad
+    assert all(n == 1 for path, n in requests.items() if path in fetched)
+    assert sum(s.get("newscrawl/revisit", 0) for s in second_crawl.stats()) >= len(revisited)
     assert len(fetched) < len(first) / 2
+
+
+def test_a_worker_that_starts_after_its_crawl_finished_crawls_nothing(
+        tmp_path: Path, redis_server: RedisServer) -> None:
+    # On a loaded machine (or another machine's timer) a worker may start after the others
+    # finished the crawl and removed its frontier: it must not crawl it all again.
+    with ReplicaServer(synthetic_site(40, 2)) as replica:
+        crawl = Crawl(tmp_path, replica.origin, redis_server.url, "done", settings=(NOW,))
+        first = crawl_with(crawl, 1)
+        before = replica.requests()
+        crawl.wait_all([crawl.start("late")])
+        after = replica.requests()
+    assert first and crawl.records() == first
+    assert after == before  # not one request, robots.txt included
+    assert "crawl done has finished already" in crawl.log("late")
 
 
 def test_newscrawl_run_supervises_workers_and_joins_their_manifests(
