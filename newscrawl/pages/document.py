@@ -10,6 +10,7 @@ from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from newscrawl.pages.charset import decode_html
 from newscrawl.pages.values import PageError
+from newscrawl.urls import join_url
 
 EMPTY = "empty"
 NOT_HTML = "not-html"
@@ -80,6 +81,35 @@ def declared_url(body: str | bytes) -> str | None:
         if (link.get("rel") or "").strip().lower() == "canonical" and link.get("href"):
             return str(link.get("href")).strip()
     return collect_meta(doc).get("og:url") or None
+
+
+def base_url(doc: HtmlElement, page_url: str) -> str | None:
+    """The URL the page's relative links resolve against, as browsers do (HTML, "document base
+    URL"): the first ``<base>`` with an ``href``, resolved against the page's URL, else the
+    page's URL. None when that base is no http(s) URL (``javascript:``, ``data:``): a browser
+    cannot resolve a relative link against it, so no relative link of the page is followed.
+
+    A base on another origin is used as browsers use it: its links lead there, and the crawl's
+    origin rules (not the page) keep them from being fetched.
+    """
+    for base in doc.iter("base"):
+        href = base.get("href")
+        if href is None:
+            continue
+        resolved = join_url(page_url, href.strip())
+        if resolved is None or not resolved.lower().startswith(("http://", "https://")):
+            return None
+        return resolved
+    return page_url
+
+
+def resolve_href(base: str | None, href: str) -> str | None:
+    """``href`` made absolute against ``base`` (``base_url``); None when it cannot be."""
+    href = href.strip()
+    # Most links are already absolute; urljoin costs more than the rest of a link's work.
+    if href.startswith(("https://", "http://")):
+        return href
+    return join_url(base, href) if base is not None else None
 
 
 def _is_html_type(content_type: str) -> bool:
