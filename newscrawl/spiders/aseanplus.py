@@ -64,6 +64,9 @@ LISTING_PAGES: Final = "newscrawl/listing_pages"
 LISTING_LINKS: Final = "newscrawl/listing_links"
 # Hrefs that are no URL at all (``http://[oops/``), skipped: the frontier's "bad-url" admission.
 BAD_URL_LINKS: Final = "newscrawl/links/bad-url"
+# Pages whose <base href> sends their relative links off the site: those links resolve there
+# (as in a browser) and the frontier drops them as off-section; no request goes there.
+FOREIGN_BASE_PAGES: Final = "newscrawl/pages/foreign_base"
 
 # Held records wait for their rendered page: render requests go first so few are held.
 RENDER_PRIORITY: Final = 10
@@ -214,6 +217,7 @@ class AseanplusSpider(Spider):
             self.failures.count("listing", error.reason, url)
             return
         self.crawler.stats.inc_value(LISTING_PAGES)
+        self._note_base(page, url)
         if page.bad_hrefs:  # skipped by the page; counted like the ones ``_follow`` meets
             self.crawler.stats.inc_value(BAD_URL_LINKS, page.bad_hrefs)
         stories = self.frontier.section_links(data.story_links)
@@ -231,6 +235,12 @@ class AseanplusSpider(Spider):
             self.crawler.stats.set_value("newscrawl/listing_stop", stop)
         elif data.next_page:
             yield self._listing_request(canonical_listing_url(data.next_page))
+
+    def _note_base(self, page: ListingPage | ArticlePage, url: str) -> None:
+        if page.has_foreign_base():
+            self.crawler.stats.inc_value(FOREIGN_BASE_PAGES)
+            logger.warning("<base href> %r leads off the site; links it resolves are not "
+                           "followed: %s", page.base_url, url)
 
     def _listing_stop(self, next_page: str | None, fresh: int, all_known: bool) -> str | None:
         """Why the walk ends here, if it does; the first three reasons mean it is complete."""
@@ -295,6 +305,7 @@ class AseanplusSpider(Spider):
         try:
             page = ArticlePage.for_page(url, response.body if raw_html is None else raw_html,
                                         content_type)
+            self._note_base(page, url)
             label = page.section_label()
             if (label or "").strip().casefold() != SECTION_LABEL.casefold():
                 self.crawler.stats.inc_value("newscrawl/out_of_section/label")
