@@ -9,14 +9,20 @@ from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from newscrawl.pages.charset import decode_html
+from newscrawl.pages.nesting import unwrap_excess_nesting
 from newscrawl.pages.values import PageError
 from newscrawl.urls import join_url
 
 EMPTY = "empty"
 NOT_HTML = "not-html"
 TRUNCATED = "truncated"
+# Nested deeper than the parser goes even after unwrapping (nesting.py): what lay below is lost.
+TOO_DEEP = "too-deep"
 
-_PARSER = HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+# huge_tree: the parser's depth limit is 2048 levels, not 256 (parsel and Scrapy's selectors
+# set it too); its other limits guard against sizes the crawl's DOWNLOAD_MAXSIZE already bounds.
+_PARSER = HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+_TOO_DEEP = "Excessive depth"
 _TAG_RE = re.compile(r"<\s*(?:!doctype|html|head|body|meta|div|p|title)\b", re.IGNORECASE)
 _END_RE = re.compile(r"</\s*(?:html|body)\s*>", re.IGNORECASE)
 # Binary formats that a misconfigured server may label text/html.
@@ -50,6 +56,26 @@ def check(body: str | bytes, content_type: str | None = None) -> str:
 
 def parse(text: str) -> HtmlElement:
     """The parsed document; lxml repairs markup, so only an empty document fails here."""
+    doc = _parse(text)
+    if not _cut_by_depth():
+        return doc
+    # Deeper than the parser goes: it dropped what lay below its limit. Parsed again with the
+    # excess wrappers unwrapped (nesting.py); only such pages pay for the scan. A page still
+    # too deep would be read without its lower part: an error, never a half-read story.
+    unwrapped, count = unwrap_excess_nesting(text)
+    if count:
+        doc = _parse(unwrapped)
+    if not count or _cut_by_depth():
+        raise PageError(TOO_DEEP, "nested deeper than the parser reads, even unwrapped")
+    return doc
+
+
+def _cut_by_depth() -> bool:
+    """Whether the last parse stopped at the parser's depth limit (libxml2 logs it)."""
+    return any(_TOO_DEEP in entry.message for entry in _PARSER.error_log)
+
+
+def _parse(text: str) -> HtmlElement:
     try:
         return document_fromstring(text.encode("utf-8", "surrogatepass"), parser=_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
