@@ -66,6 +66,15 @@ class NewscrawlConfig:
     retry_after_max: float = 120.0
     # NEWSCRAWL_STATE as a URL (redis://…): the shared store of a distributed crawl.
     state_url: str | None = None
+    # Hosts the browser's scripts/XHR/fetch may reach (empty: any but known ad/analytics
+    # hosts) and hosts it must never reach (see newscrawl.browser_policy).
+    browser_allow_hosts: tuple[str, ...] = ()
+    browser_deny_hosts: tuple[str, ...] = ()
+    # "Others Also Read" without the browser (newscrawl.others): learn where the list comes
+    # from, then render one story in this many to check the rule.
+    others_learn: bool = True
+    others_sample_every: int = 50
+    others_confirm_pages: int = 3
 
     @classmethod
     def from_settings(cls, settings: SettingsLike) -> NewscrawlConfig:
@@ -106,10 +115,14 @@ class NewscrawlConfig:
             now_pinned=settings.get("NEWSCRAWL_NOW") not in (None, ""),
             pending_give_up_runs=int(number("NEWSCRAWL_PENDING_GIVE_UP_RUNS", 5, 1, 1000)),
             max_new_pending=int(number("NEWSCRAWL_MAX_NEW_PENDING", 10, 0, 1e9)),
-            gc_freeze=str(settings.get("NEWSCRAWL_GC_FREEZE", True)).lower()
-            not in ("0", "false", "no", "off"),
+            gc_freeze=_flag(settings.get("NEWSCRAWL_GC_FREEZE", True)),
             retry_after_max=number("NEWSCRAWL_RETRY_AFTER_MAX", 120, 0, 3600),
             state_url=str(state) if "://" in str(state) else None,
+            browser_allow_hosts=_hosts(settings, "NEWSCRAWL_BROWSER_ALLOW_HOSTS"),
+            browser_deny_hosts=_hosts(settings, "NEWSCRAWL_BROWSER_DENY_HOSTS"),
+            others_learn=_flag(settings.get("NEWSCRAWL_OTHERS_LEARN", True)),
+            others_sample_every=int(number("NEWSCRAWL_OTHERS_SAMPLE_EVERY", 50, 1, 1_000_000)),
+            others_confirm_pages=int(number("NEWSCRAWL_OTHERS_CONFIRM_PAGES", 3, 1, 100)),
         )
 
 
@@ -124,6 +137,25 @@ def number_setting(settings: SettingsLike, name: str, default: float, lo: float,
     if not lo <= value <= hi:
         raise ConfigError(f"{name}={value} is outside {lo}..{hi}")
     return value
+
+
+def _flag(raw: Any) -> bool:
+    return str(raw).lower() not in ("0", "false", "no", "off")
+
+
+def _hosts(settings: SettingsLike, name: str) -> tuple[str, ...]:
+    """A host list: a list setting, or a string of hosts split by commas or spaces."""
+    raw = settings.get(name)
+    if not raw:
+        return ()
+    items = raw.replace(",", " ").split() if isinstance(raw, str) else raw
+    if not isinstance(items, list | tuple):
+        raise ConfigError(f"{name}={raw!r} is not a list of host names")
+    hosts = tuple(str(item).strip().lower().lstrip(".") for item in items if str(item).strip())
+    for host in hosts:
+        if "/" in host or ":" in host:
+            raise ConfigError(f"{name}: {host!r} is not a host name (no scheme, port or path)")
+    return hosts
 
 
 def _instant(raw: Any) -> datetime:

@@ -2,20 +2,22 @@
 
 A rendered page costs about 40 plain requests, and the only thing the crawl needs from the
 browser is the "Others Also Read" list that a script fills in after the page loaded. So the
-browser gets one context, a bounded number of pages, no images, fonts or media, and no request
-to any host but the page's own; it waits for that list and nothing else.
+browser gets one context, a bounded number of pages, and only the requests the list may need
+(``browser_policy``); each page is guarded and counted (``browser_session``); it waits for
+that list and nothing else. Most stories need no browser at all (``newscrawl.others``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any, Final
-from urllib.parse import urlsplit
 
 from scrapy.settings import Settings
 from scrapy_playwright.page import PageMethod
 
 from newscrawl.boilerplate import OTHERS_ALSO_READ_HEADING
+from newscrawl.browser_policy import BrowserPolicy, BrowserRequestGate
+from newscrawl.browser_session import CAPTURE, BrowserSession
 
 PLAYWRIGHT_HANDLER: Final = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 PLAIN_HANDLER: Final = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
@@ -78,31 +80,26 @@ def launch_options(executable: str | None, extra_args: Sequence[str] = ()) -> di
     return options
 
 
-def should_abort_request(request: Any) -> bool:
-    """PLAYWRIGHT_ABORT_REQUEST: drop heavy resources and everything off the page's origin.
+# The default of PLAYWRIGHT_ABORT_REQUEST (settings.py); ``configure`` replaces it per run with
+# a gate built from NEWSCRAWL_BROWSER_ALLOW_HOSTS / NEWSCRAWL_BROWSER_DENY_HOSTS.
+should_abort_request: Final = BrowserRequestGate(BrowserPolicy())
 
-    ``request`` is a ``playwright.async_api.Request``; typed loosely because Playwright's types
-    are not checked here. The main document's own navigation has no page URL yet and passes.
+
+def render_meta(*, read_list: bool, session: BrowserSession | None = None,
+                capture: bool = False) -> dict[str, Any]:
+    """Request.meta that sends a request through the browser; ``read_list`` waits for the list.
+
+    ``session`` guards the page and counts its traffic; ``capture`` keeps its XHR/fetch
+    responses (``browser_session.CAPTURED``) for learning where the list comes from.
     """
-    if request.resource_type in BLOCKED_RESOURCE_TYPES:
-        return True
-    try:
-        frame = request.frame
-    except Exception:  # service-worker requests have no frame: nothing the list needs
-        return True
-    if request.is_navigation_request() and frame.parent_frame is None:
-        return False
-    return _origin(request.url) != _origin(frame.page.url)
-
-
-def _origin(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return parts.scheme, parts.netloc
-
-
-def render_meta(*, read_list: bool) -> dict[str, Any]:
-    """Request.meta that sends a request through the browser; ``read_list`` waits for the list."""
-    meta: dict[str, Any] = {"playwright": True}
+    # The HTML is there at DOMContentLoaded; the list's own wait (below) covers the rest, so
+    # a slow stylesheet or a busy machine does not fail the navigation.
+    meta: dict[str, Any] = {"playwright": True,
+                            "playwright_page_goto_kwargs": {"wait_until": "domcontentloaded"}}
+    if session is not None:
+        meta["playwright_page_init_callback"] = session.prepare_page
+    if capture:
+        meta[CAPTURE] = True
     if read_list:
         meta["playwright_page_methods"] = {
             LIST_WAIT: PageMethod(
@@ -126,7 +123,8 @@ def list_wait_outcome(meta: dict[str, Any]) -> str | None:
 
 
 def configure(settings: Settings, *, enabled: bool, scheme: str, executable: str | None,
-              extra_args: Sequence[str], max_pages: int) -> None:
+              extra_args: Sequence[str], max_pages: int,
+              policy: BrowserPolicy | None = None) -> None:
     """Fit the browser settings to this run, before the crawler freezes its settings.
 
     Each scheme with the Playwright handler starts its own Playwright driver (~150 MB) even
@@ -140,3 +138,11 @@ def configure(settings: Settings, *, enabled: bool, scheme: str, executable: str
     settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", launch_options(executable, extra_args),
                  priority="spider")
     settings.set("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", max_pages, priority="spider")
+    settings.set("PLAYWRIGHT_ABORT_REQUEST", BrowserRequestGate(policy or BrowserPolicy()),
+                 priority="spider")
+
+
+def blocked_counts(settings: Settings) -> dict[str, int]:
+    """How many browser requests the run's gate blocked, by reason."""
+    gate = settings.get("PLAYWRIGHT_ABORT_REQUEST")
+    return dict(gate.blocked) if isinstance(gate, BrowserRequestGate) else {}

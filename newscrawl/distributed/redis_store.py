@@ -30,6 +30,7 @@ import redis
 
 from newscrawl.distributed import redis_pending
 from newscrawl.distributed.connection import open_redis
+from newscrawl.distributed.redis_list_rules import RedisListRuleStore
 from newscrawl.distributed.store_scripts import COMMIT, FINISH_RUN, GET, TOUCH
 from newscrawl.state.store import (
     PendingEntry,
@@ -241,6 +242,9 @@ class RedisStateStore:
         for key in self._call(self._server.scan_iter, match=f"{self._prefix}:*", count=1000):
             self._call(self._server.delete, key)
         self._call(self._server.hset, self._key("meta"), "schema_version", SCHEMA_VERSION)
+
+    def list_rules(self) -> RedisListRuleStore:
+        return RedisListRuleStore(self._server, self._key, self._call)
 
     def close(self) -> None:
         self._server.close()

@@ -14,6 +14,7 @@ from newscrawl.monitors.checks import (
     ListingMonitor,
 )
 from newscrawl.monitors.drift import DriftMonitor
+from newscrawl.monitors.others import OthersAlsoReadMonitor
 from newscrawl.monitors.pending import PendingMonitor
 from newscrawl.monitors.report import MonitorReportAction
 
@@ -27,6 +28,7 @@ class CrawlHealthMonitorSuite(MonitorSuite):  # type: ignore[misc]
         ExtractionMonitor,
         DriftMonitor,
         PendingMonitor,
+        OthersAlsoReadMonitor,
     ]
     # "finished" actions run whether the monitors passed or not: the verdict is always saved.
     monitors_finished_actions: ClassVar[list[type]] = [MonitorReportAction]

@@ -5,6 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final
 
+from newscrawl.replica.others_source import (
+    DEFAULT_DELIVERY,
+    OthersDelivery,
+    others_block,
+    story_guid,
+)
 from newscrawl.replica.render import (
     esc,
     esc_text,
@@ -18,7 +24,6 @@ from newscrawl.replica.render import (
 from newscrawl.replica.site import SITE_ORIGIN, Site, SiteArticle
 
 NEXT_IN_COUNT: Final = 10
-OTHERS_ALSO_READ_DELAY_MS: Final = 300
 # The renamed body container of the "layout" fault: what a template change would do.
 DRIFTED_BODY: Final = '<div id="storyContent" class="article-content story-v2">'
 BODY: Final = '<div id="story-body" class="story bot-15 relative">'
@@ -50,10 +55,11 @@ def next_in(article: SiteArticle, site: Site) -> list[SiteArticle]:
     return picked
 
 
-def render_article(article: SiteArticle, site: Site, *, drifted: bool = False) -> str:
+def render_article(article: SiteArticle, site: Site, *, drifted: bool = False,
+                   others: OthersDelivery = DEFAULT_DELIVERY) -> str:
     headline = article.fault != "no-headline"
-    return page(_head(article, headline), _main(article, site, headline, drifted), "story-page",
-                section_path=article.section_path)
+    main = _main(article, site, headline, drifted) + "\n" + others_block(article, site, others)
+    return page(_head(article, headline), main, "story-page", section_path=article.section_path)
 
 
 def spoil_markup(html: str) -> str:
@@ -93,6 +99,7 @@ def _head(article: SiteArticle, headline: bool) -> str:
         "@context": "http://schema.org", "@type": "NewsArticle", "url": article.url,
         "articleSection": article.section, "datePublished": iso_date(article.published),
         "creator": list(article.authors), "keywords": list(article.tags),
+        "guid": story_guid(article),
     }
     if headline:
         parsely["headline"] = article.title
@@ -174,7 +181,6 @@ def _main(article: SiteArticle, site: Site, headline: bool, drifted: bool) -> st
         parts.append(f'<div class="story-keywords">{tags}</div>')
     parts.append("</article>")
     parts.append(_next_in_block(article, next_in(article, site)))
-    parts.append(_others_also_read_block(article))
     return "\n".join(parts)
 
 
@@ -218,31 +224,3 @@ def _next_in_block(article: SiteArticle, stories: Sequence[SiteArticle]) -> str:
     )
     return (f'<section class="side-stories">\n<h3 class="side-stories__title">Next In '
             f"{esc(article.section)}</h3>\n<ul>\n{items}\n</ul>\n</section>")
-
-
-def _others_also_read_block(article: SiteArticle) -> str:
-    path = json_for_script(article.path)
-    return f"""<section class="reco-stories">
-<h3 class="reco-stories__title">Others Also Read</h3>
-<ul id="reco-list"></ul>
-</section>
-<script>
-(function () {{
-  var path = {path};
-  setTimeout(function () {{
-    fetch("/api/others-also-read?path=" + encodeURIComponent(path))
-      .then(function (response) {{ return response.json(); }})
-      .then(function (data) {{
-        var list = document.getElementById("reco-list");
-        data.items.forEach(function (item) {{
-          var li = document.createElement("li");
-          var a = document.createElement("a");
-          a.setAttribute("href", item.url);
-          a.textContent = item.title;
-          li.appendChild(a);
-          list.appendChild(li);
-        }});
-      }});
-  }}, {OTHERS_ALSO_READ_DELAY_MS});
-}})();
-</script>"""

@@ -10,12 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from newscrawl.replica.article_render import (
-    PLAN_BOX,
-    _next_in_block,
-    _others_also_read_block,
-    next_in,
-)
+from newscrawl.replica.article_render import PLAN_BOX, _next_in_block, next_in
+from newscrawl.replica.others_source import DEFAULT_DELIVERY, OthersDelivery, others_block
 from newscrawl.replica.render import esc, esc_text, iso_date, json_for_script, page, visible_date
 from newscrawl.replica.site import SECTION_PATH, Site, SiteArticle
 
@@ -30,10 +26,11 @@ def readmore_path(article: SiteArticle) -> str:
     return f"{READMORE_PATH}{article.guid}/"
 
 
-def render_story_div(article: SiteArticle, site: Site) -> str:
+def render_story_div(article: SiteArticle, site: Site, *,
+                     others: OthersDelivery = DEFAULT_DELIVERY) -> str:
     """The whole page; for a long story, only its first paragraphs and the load link."""
     main = _gallery(article) if article.is_gallery else _story(article, site)
-    return page(_head(article), main + "\n" + _after_story(article, site), "story-page",
+    return page(_head(article), main + "\n" + _after_story(article, site, others), "story-page",
                 section_path=article.section_path,
                 main_class="content-wrap")
 
@@ -136,12 +133,12 @@ def _story(article: SiteArticle, site: Site) -> str:
     return "\n".join(parts)
 
 
-def _after_story(article: SiteArticle, site: Site) -> str:
+def _after_story(article: SiteArticle, site: Site, others: OthersDelivery) -> str:
     follow = ('<p class="whatsapp-follow">Follow us on our official '
               '<a href="https://whatsapp.com/channel/0029VaDUc">WhatsApp channel</a> '
               "for breaking news alerts and key updates!</p>")
     return "\n".join((follow, _next_in_block(article, next_in(article, site)),
-                      _others_also_read_block(article)))
+                      others_block(article, site, others)))
 
 
 def _embedded_image(url: str, caption: str, role: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from newscrawl.cli_parser import EX_USAGE
 from newscrawl.replica.content import DEFAULT_DATA_DIR, load_site
 from newscrawl.replica.faults import HELP, SCOPES, FaultPlan, FaultSpecError
+from newscrawl.replica.others_source import OTHERS_SOURCES
 from newscrawl.replica.server import ReplicaServer
 from newscrawl.replica.site import SiteDataError
 from newscrawl.replica.synthetic import synthetic_site
@@ -35,9 +36,13 @@ def register(subparsers: Any) -> None:
                        help=HELP)
     serve.add_argument("--fault-seed", type=int, default=0, help="seed of the fault draws")
     serve.add_argument("--fault-scope", choices=SCOPES, default="articles",
-                       help="which responses faults hit: article pages and their "
-                            "continuations (default), also listing pages and RSS (pages), or "
-                            "only the continuations of long stories (readmore)")
+                       help="which responses faults hit: article pages, their continuations "
+                            "and the list service (default), also listing pages and RSS "
+                            "(pages), or only the continuations of long stories (readmore)")
+    serve.add_argument("--others-source", choices=OTHERS_SOURCES, default="api",
+                       help='how pages deliver the "Others Also Read" list: api (JSON from the '
+                            "page's host, default), remote (a recommendation service on a "
+                            "second port, keyed by the parse.ly guid), inline (data in the page)")
     serve.set_defaults(func=serve_command)
 
 
@@ -57,7 +62,8 @@ def serve_command(args: argparse.Namespace) -> int:
             site = load_site(args.data)
         except SiteDataError as exc:
             return fail(str(exc))
-    server = ReplicaServer(site, faults, host=args.host, port=args.port)
+    server = ReplicaServer(site, faults, host=args.host, port=args.port,
+                           others_source=args.others_source)
     try:
         server.start()
     except OSError as exc:
@@ -72,6 +78,8 @@ def serve_command(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     try:
         print(f"serving {server.section_url} ({len(site)} articles)", flush=True)
+        if server.service is not None:
+            print(f"recommendation service at {server.service.origin}", flush=True)
         if faults.active:
             print(f"replica: {faults.describe()}", file=sys.stderr, flush=True)
         while not stop.wait(0.5):

@@ -23,8 +23,9 @@ Scope = Literal["articles", "pages", "readmore"]
 SCOPES: Final[tuple[Scope, ...]] = ("articles", "pages", "readmore")
 # Which responses each scope's faults hit: an article's continuation is part of the article.
 SCOPE_KINDS: Final[dict[Scope, frozenset[str]]] = {
-    "articles": frozenset({"article", "readmore"}),
-    "pages": frozenset({"article", "readmore", "listing", "feed"}),
+    # "others": the list service on the second origin (--others-source remote) fails too.
+    "articles": frozenset({"article", "readmore", "others"}),
+    "pages": frozenset({"article", "readmore", "listing", "feed", "others"}),
     "readmore": frozenset({"readmore"}),
 }
 REDIRECT_HOST: Final = "https://www.thestar-mirror.invalid"

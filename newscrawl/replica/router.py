@@ -21,6 +21,7 @@ from newscrawl.replica.article_render_v2 import (
 from newscrawl.replica.assets import asset
 from newscrawl.replica.feed_render import render_others_also_read, render_rss
 from newscrawl.replica.listing_render import render_listing
+from newscrawl.replica.others_source import OthersDelivery
 from newscrawl.replica.render import ROBOTS_TXT, not_found_page, server_error_page
 from newscrawl.replica.site import SECTION_PATH, Site
 
@@ -29,7 +30,7 @@ PDF_BODY: Final = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\
                    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
                    b"trailer << /Root 1 0 R >>\n%%EOF\n")
 CACHE_SIZE: Final = 4096
-Kind = Literal["article", "readmore", "listing", "feed", "other"]
+Kind = Literal["article", "readmore", "listing", "feed", "others", "other"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +71,17 @@ SERVER_ERROR: Final = html(500, server_error_page())
 class SiteRouter:
     """Resolves ``path?query`` to a ``Response``; rendered pages are cached (bounded LRU)."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, others: OthersDelivery | None = None) -> None:
         self.site = site
+        self.others = others or OthersDelivery()
         self._cache: OrderedDict[tuple[str, str, bool], Response] = OrderedDict()
         # Long stories by the guid their continuation is fetched with.
         self._long = {a.guid: a for a in site.articles if a.is_long}
+
+    def set_others(self, delivery: OthersDelivery) -> None:
+        """Deliver the list another way from now on (rendered pages are forgotten)."""
+        self.others = delivery
+        self._cache.clear()
 
     def resolve(self, target: str, *, drifted: bool = False) -> Response:
         """The response for ``target``; ``drifted`` asks for the changed article layout."""
@@ -88,8 +95,9 @@ class SiteRouter:
             return self._cached("robots", "", False)
         if path.startswith("/assets/"):
             return self._cached("asset", path, False)
-        if path == "/api/others-also-read":
-            return self._cached("api", dict(parse_qsl(query)).get("path", ""), False)
+        if path == self.others.api_path() and self.others.source == "api":
+            return self._cached("api", dict(parse_qsl(query)).get(self.others.api_key(), ""),
+                                False)
         if path.startswith(READMORE_PATH):
             # Before the trailing-slash redirect: the site's continuation URLs end with "/".
             return self._cached("readmore", path[len(READMORE_PATH):].strip("/"), False)
@@ -149,11 +157,11 @@ class SiteRouter:
         if story.fault == "not-html":
             return Response(200, "application/pdf", PDF_BODY, kind="article")
         if story.template == "story-div" or story.is_gallery:
-            text = render_story_div(story, self.site)
+            text = render_story_div(story, self.site, others=self.others)
             if drifted:
                 text = text.replace(STORY_DIV, DRIFTED_BODY, 1)
         else:
-            text = render_article(story, self.site, drifted=drifted)
+            text = render_article(story, self.site, drifted=drifted, others=self.others)
         if story.fault == "broken-markup":
             text = spoil_markup(text)
         return html(200, text, "article")

@@ -11,10 +11,13 @@ import asyncio
 import contextlib
 import threading
 import time
+from dataclasses import replace
 from types import TracebackType
-from typing import Final, NamedTuple
+from typing import Final, NamedTuple, Protocol
 
 from newscrawl.replica.faults import REDIRECT_HOST, FaultDecision, FaultPlan
+from newscrawl.replica.others_service import SERVICE_DELAY_S, ServiceRouter
+from newscrawl.replica.others_source import OthersDelivery, OthersSource
 from newscrawl.replica.router import (
     PDF_BODY,
     SERVER_ERROR,
@@ -40,19 +43,33 @@ class ThrottledRetry(NamedTuple):
     gap: float  # from just before the 429 was written to the next request's arrival
 
 
+class Router(Protocol):
+    def resolve(self, target: str, *, drifted: bool = False) -> Response: ...
+
+    def set_others(self, delivery: OthersDelivery) -> None: ...
+
+
 class ReplicaServer:
     """The replica site over HTTP, run in a background thread; use as a context manager.
 
-    ``faults`` may be replaced while the server runs (``server.faults = FaultPlan(...)``).
+    ``faults`` may be replaced while the server runs (``server.faults = FaultPlan(...)``), and
+    so may ``others_revision`` (the site moves its "Others Also Read" endpoint). With
+    ``others_source="remote"`` a second server on another port (``service``) plays the
+    recommendation service; faults apply to it too.
     """
 
     def __init__(self, site: Site, faults: FaultPlan | None = None, host: str = "127.0.0.1",
-                 port: int = 0) -> None:
+                 port: int = 0, *, others_source: OthersSource = "api",
+                 router: Router | None = None, delay: float = 0.0) -> None:
         self.site = site
-        self.faults = faults or FaultPlan()
+        self._faults = faults or FaultPlan()
         self.host = host
         self.port = port
-        self._router = SiteRouter(site)
+        self.others_source: OthersSource = others_source
+        self.service: ReplicaServer | None = None
+        self._delivery = OthersDelivery(others_source)
+        self._router: Router = router or SiteRouter(site, self._delivery)
+        self._delay = delay
         self._attempts: dict[str, int] = {}
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -64,6 +81,31 @@ class ReplicaServer:
         # Targets answered 429 whose next request has not come yet: (sent at, Retry-After).
         self._throttled: dict[str, tuple[float, float]] = {}
         self._retries: list[ThrottledRetry] = []
+
+    @property
+    def faults(self) -> FaultPlan:
+        return self._faults
+
+    @faults.setter
+    def faults(self, plan: FaultPlan) -> None:
+        self._faults = plan
+        if self.service is not None:
+            self.service.faults = plan
+
+    @property
+    def others_revision(self) -> int:
+        return self._delivery.revision
+
+    @others_revision.setter
+    def others_revision(self, revision: int) -> None:
+        """Move the list's endpoint (paths and parameter names change; old ones answer 404)."""
+        self._delivery = replace(self._delivery, revision=revision)
+        self._set_delivery()
+
+    def _set_delivery(self) -> None:
+        self._router.set_others(self._delivery)
+        if self.service is not None:
+            self.service._router.set_others(self._delivery)
 
     @property
     def origin(self) -> str:
@@ -100,6 +142,13 @@ class ReplicaServer:
     def start(self) -> ReplicaServer:
         if self._thread is not None:
             raise RuntimeError("the replica server is already running")
+        if self.others_source == "remote" and self.service is None:
+            self.service = ReplicaServer(
+                self.site, self._faults, self.host, 0,
+                router=ServiceRouter(self.site, self._delivery), delay=SERVICE_DELAY_S,
+            ).start()
+            self._delivery = replace(self._delivery, service_origin=self.service.origin)
+            self._set_delivery()
         loop = asyncio.new_event_loop()
         started = threading.Event()
         failure: list[BaseException] = []
@@ -135,6 +184,9 @@ class ReplicaServer:
 
     def stop(self) -> None:
         """Close the listener and every open connection, then end the thread."""
+        if self.service is not None:
+            self.service.stop()
+            self.service = None
         loop, thread = self._loop, self._thread
         if loop is None or thread is None:
             return
@@ -227,9 +279,10 @@ class ReplicaServer:
         plan = self.faults
         path = target.partition("?")[0]
         response = self._router.resolve(target, drifted=plan.active and plan.drifted(path))
-        decision = FaultDecision()
+        decision = FaultDecision(delay=self._delay)
         if plan.active and plan.hits(response.kind):
             decision = plan.decide(target, attempt)
+            decision = replace(decision, delay=decision.delay + self._delay)
         if decision.delay:
             await asyncio.sleep(decision.delay)
         outcome = decision.outcome

@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from lxml.html import HtmlElement
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
@@ -24,6 +25,8 @@ from newscrawl import rendering
 from newscrawl.config import ConfigError
 from newscrawl.distributed.config import redis_url
 from newscrawl.items import DiscoveredVia, QuarantineItem, StoryItem
+from newscrawl.others.learner import Purpose
+from newscrawl.others.rule import ListRule
 from newscrawl.pages import (
     ArticleData,
     ArticlePage,
@@ -40,6 +43,7 @@ from newscrawl.spiders.dropped import count_dropped
 from newscrawl.spiders.failures import FailureSorter, one_line
 from newscrawl.spiders.frontier import StoryFrontier
 from newscrawl.spiders.known_stories import KnownStories
+from newscrawl.spiders.others_list import OthersLists
 from newscrawl.spiders.pending import retry_via
 from newscrawl.spiders.run_settings import fit_run_settings
 from newscrawl.state.crawl import CrawlState, crawl_state_for, utc_now
@@ -68,8 +72,6 @@ BAD_URL_LINKS: Final = "newscrawl/links/bad-url"
 # (as in a browser) and the frontier drops them as off-section; no request goes there.
 FOREIGN_BASE_PAGES: Final = "newscrawl/pages/foreign_base"
 
-# Held records wait for their rendered page: render requests go first so few are held.
-RENDER_PRIORITY: Final = 10
 # Consecutive render failures after which the browser is given up for this run.
 MAX_RENDER_FAILURES_IN_A_ROW: Final = 5
 EXIT_BAD_ARGUMENT: Final = 2
@@ -111,8 +113,8 @@ class AseanplusSpider(Spider):
         # Bound once: Scrapy caches a check of each callback's source by weak reference, so a
         # bound method made anew for every request has its source parsed again and again.
         self._on_article = self.parse_article
-        self._on_rendered = self.parse_rendered
         self._on_continuation = self.parse_continuation
+        self.others = OthersLists(self)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> AseanplusSpider:
@@ -162,6 +164,12 @@ class AseanplusSpider(Spider):
             self.pending = self.state.open_pending(self.known.published, self.crawler.stats)
         self.failures = FailureSorter(self.crawler.stats, self.args.base_url,
                                       on_story_failure=self.pending.failed)
+        config = self.state.config
+        self.others.start(self.state.store.list_rules(), learn=config.others_learn,
+                          sample_every=config.others_sample_every,
+                          confirm_pages=config.others_confirm_pages,
+                          first_run=self.state.store.last_successful_run() is None)
+        self.crawler.signals.connect(self._idle, signal=signals.spider_idle)
 
     def _listing_request(self, url: str) -> Request:
         self._listing_pages += 1
@@ -171,7 +179,7 @@ class AseanplusSpider(Spider):
     def _page_meta(self, *, story: bool = False) -> dict[str, Any]:
         """Plain fetch, unless render=always sends every HTML page through the browser."""
         if self.rendering and self.args.render == "always":
-            return rendering.render_meta(read_list=story)
+            return rendering.render_meta(read_list=story, session=self.others.session)
         return {}
 
     def _follow(self, href: str, via: DiscoveredVia, referrer: str) -> Iterator[Request]:
@@ -187,9 +195,13 @@ class AseanplusSpider(Spider):
             return
         stats.inc_value(f"newscrawl/discovered/{via}")
         self.pending.admitted(url, via, referrer, utc_now())
-        yield Request(rebase(url, self.args.base_url), callback=self._on_article,
-                      errback=self.story_failed, meta=self._page_meta(story=True),
-                      cb_kwargs={"via": via, "referrer": referrer})
+        request = Request(rebase(url, self.args.base_url), callback=self._on_article,
+                          errback=self.story_failed, meta=self._page_meta(story=True),
+                          cb_kwargs={"via": via, "referrer": referrer})
+        if self.others.defers():  # while the list's rule is being learned
+            self.others.defer(request)
+            return
+        yield request
 
     # --- errbacks ---------------------------------------------------------------------------
     # Methods of the spider, as callbacks are: a request queued in Redis (scrapy-redis) is
@@ -337,7 +349,8 @@ class AseanplusSpider(Spider):
                                             self._on_continuation, self.continuation_failed)
             return
         yield from self._publish(data, url, response.url, via, referrer, crawled_at, raw_html,
-                                 rendered=rendered)
+                                 rendered=rendered, doc=page.doc,
+                                 list_outcome=rendering.list_wait_outcome(response.meta))
 
     def parse_continuation(self, response: Response,
                            story: CutStory) -> Iterator[Request | StoryItem | QuarantineItem]:
@@ -354,7 +367,8 @@ class AseanplusSpider(Spider):
 
     def _publish(self, data: ArticleData, url: str, page_url: str, via: DiscoveredVia,
                  referrer: str | None, crawled_at: datetime, raw_html: str | None, *,
-                 rendered: bool) -> Iterator[Request | StoryItem]:
+                 rendered: bool, doc: HtmlElement | None = None,
+                 list_outcome: str | None = None) -> Iterator[Request | StoryItem]:
         """The story read whole: its links followed, then its record, after the browser's
         reading of "Others Also Read" when the page was not rendered yet."""
         if self.frontier.is_older(data.published_at.date()):
@@ -365,12 +379,14 @@ class AseanplusSpider(Spider):
         for href in data.next_in:
             yield from self._follow(href, "next_in", url)
         story = PendingStory(data, url, via, referrer, crawled_at, raw_html)
-        if rendered or not self.rendering:
+        if rendered:  # render=always: this is the rendered page
+            self.others.note_outcome(
+                list_outcome or ("filled" if data.others_also_read else "empty"))
             yield from self._with_list(story, data.others_also_read)
-            return
-        yield Request(page_url, callback=self._on_rendered, errback=self.render_failed,
-                      meta=rendering.render_meta(read_list=True), cb_kwargs={"story": story},
-                      priority=RENDER_PRIORITY, dont_filter=True)
+        elif self.rendering or self.others.works_without_browser:
+            yield from self.others.for_story(story, page_url, doc)
+        else:
+            yield from self._with_list(story, data.others_also_read)
 
     def _settled(self, url: str, response: Response) -> bool:
         """Where a redirect landed: a new story of the section is fine, anything else is not."""
@@ -391,8 +407,8 @@ class AseanplusSpider(Spider):
         logger.warning("redirected from %s to %s: skipped (%s)", requested, url, reason)
         return False
 
-    def parse_rendered(self, response: Response,
-                       story: PendingStory) -> Iterator[Request | StoryItem]:
+    def parse_rendered(self, response: Response, story: PendingStory,
+                       purpose: Purpose = "fallback") -> Iterator[Request | StoryItem]:
         self._render_failures = 0
         stats = self.crawler.stats
         stats.inc_value("newscrawl/rendered")
@@ -404,7 +420,23 @@ class AseanplusSpider(Spider):
             stats.inc_value(f"newscrawl/render_failed/{reason}")
             logger.warning("rendered page unreadable (%s): %s", reason, story.url)
             links = ()
-        yield from self._with_list(story, links)
+        yield from self.others.rendered(story, response, links, purpose)
+
+    def parse_others_direct(self, response: Response, story: PendingStory,
+                            rule: ListRule) -> Iterator[Request | StoryItem]:
+        """The list fetched with a plain request, by the learned rule."""
+        yield from self.others.direct(story, response, rule)
+
+    def others_direct_failed(self, failure: Failure) -> Iterator[Request | StoryItem]:
+        request = failure.request  # type: ignore[attr-defined]
+        logger.info("list request failed (%s): %s", one_line(failure.value), request.url)
+        reason = type(failure.value).__name__
+        yield from self.others.direct_failed(request.cb_kwargs["story"], reason,
+                                             request.cb_kwargs["rule"])
+
+    def _idle(self) -> None:
+        for request in self.others.spider_idle():
+            self.crawler.engine.crawl(request)
 
     def render_failed(self, failure: Failure) -> Iterator[Request | StoryItem]:
         """The record goes out without the list; a browser that cannot start is given up."""
@@ -419,7 +451,9 @@ class AseanplusSpider(Spider):
                            "lists", "did not start" if never_started else "keeps failing",
                            one_line(failure.value))
         request = failure.request  # type: ignore[attr-defined]
-        yield from self._with_list(request.cb_kwargs["story"], ())
+        yield from self.others.render_failed(request.cb_kwargs["story"],
+                                             request.cb_kwargs.get("purpose", "fallback"),
+                                             browser_gone=not self.rendering)
 
     def _with_list(self, story: PendingStory,
                    others: tuple[str, ...]) -> Iterator[Request | StoryItem]:

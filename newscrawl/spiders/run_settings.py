@@ -12,10 +12,12 @@ from scrapy.settings import Settings
 
 from newscrawl import rendering
 from newscrawl.browser import find_browser
+from newscrawl.browser_policy import BrowserPolicy
 from newscrawl.config import NewscrawlConfig
 from newscrawl.distributed.settings import apply_distributed_settings
 from newscrawl.spiders.arguments import ArgumentError, SpiderArguments
 from newscrawl.spiders.feeds import new_run_id, route_feeds
+from newscrawl.spiders.others_list import LIST_SLOT
 from newscrawl.urls import SITE_ORIGIN
 
 logger = logging.getLogger(__name__)
@@ -27,6 +29,8 @@ LOOPBACK_LIMITS: Final = {
     "CONCURRENT_REQUESTS": 32,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
 }
+
+LIST_SLOT_LIMITS: Final = {"concurrency": 32, "delay": 0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,12 @@ def fit_run_settings(settings: Settings, args: SpiderArguments) -> RunSetup:
     if args.on_loopback:
         for name, value in LOOPBACK_LIMITS.items():
             settings.set(name, value, priority="spider")
+        # The lists' plain requests have a slot of their own on a replica (others_list.py),
+        # and a recommendation service answers slowly: enough of them in flight to keep up.
+        slots = {**settings.getdict("DOWNLOAD_SLOTS"), LIST_SLOT: LIST_SLOT_LIMITS}
+        settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+        settings.set("CONCURRENT_REQUESTS", LOOPBACK_LIMITS["CONCURRENT_REQUESTS"]
+                     + LIST_SLOT_LIMITS["concurrency"], priority="spider")
     browser = find_browser(config.browser_path) if args.render != "never" else None
     if args.render == "always" and browser is None:
         raise ArgumentError("render='always' needs a browser and none was found")
@@ -52,7 +62,9 @@ def fit_run_settings(settings: Settings, args: SpiderArguments) -> RunSetup:
     rendering.configure(settings, enabled=browser is not None,
                         scheme=urlsplit(args.base_url or SITE_ORIGIN).scheme,
                         executable=browser, extra_args=config.browser_args,
-                        max_pages=config.max_render_pages)
+                        max_pages=config.max_render_pages,
+                        policy=BrowserPolicy(config.browser_allow_hosts,
+                                             config.browser_deny_hosts))
     route_feeds(settings, config.data_dir)
     run_id = new_run_id(config.run_id)
     # NEWSCRAWL_REDIS_URL: this crawl is one worker of a shared one (newscrawl.distributed).

@@ -17,6 +17,7 @@ from typing import Any
 
 from newscrawl.config import ConfigError, NewscrawlConfig
 from newscrawl.runner.lock import RunLock, RunLockedError
+from newscrawl.state.list_rules import ListRuleStore
 from newscrawl.state.sqlite_store import SqliteStateStore
 from newscrawl.state.store import StateError, StateStore, StoreStats
 from newscrawl.urls import link_canonical_url
@@ -94,6 +95,7 @@ def run_stats(args: argparse.Namespace) -> int:
     _, store = opened
     try:
         print(format_stats(store.stats()))
+        print(format_list_rule(store.list_rules()))
     finally:
         store.close()
     return 0
@@ -166,6 +168,18 @@ def run_retry(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     return 0
+
+
+def format_list_rule(rules: ListRuleStore) -> str:
+    """The learned "Others Also Read" rule, and whether runs have seen filled lists."""
+    stored = rules.rule()
+    history = rules.history()
+    lines = [f"others-also-read {stored.description if stored else '- (none learned)'}"]
+    if stored:
+        lines.append(f"  learned        {stored.learned_at} (run {stored.learned_run})")
+    lines.append(f"  filled lists   in {history.runs_with_lists} runs, last "
+                 f"{history.last_filled_at or '-'}")
+    return "\n".join(lines)
 
 
 def format_stats(stats: StoreStats) -> str:

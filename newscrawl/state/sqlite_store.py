@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from newscrawl.state import sqlite_pending
+from newscrawl.state.list_rules import SqliteListRuleStore
 from newscrawl.state.sqlite_file import RESET_HINT, SCHEMA_VERSION, open_state_file
 from newscrawl.state.store import (
     PendingEntry,
@@ -207,6 +208,9 @@ class SqliteStateStore:
             self._db.execute("DELETE FROM pending")
             self._db.execute("DELETE FROM counters")
         self._db.execute("VACUUM")
+
+    def list_rules(self) -> SqliteListRuleStore:
+        return SqliteListRuleStore(self._db)
 
     def close(self) -> None:
         self._db.close()

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    from newscrawl.state.list_rules import ListRuleStore
 
 RunStatus = Literal["running", "ok", "incomplete"]
 
@@ -178,6 +181,10 @@ class StateStore(Protocol):
 
     def reset(self) -> None:
         """Forget every story, run and pending story."""
+        ...
+
+    def list_rules(self) -> ListRuleStore:
+        """The learned "Others Also Read" rule and list history (``state.list_rules``)."""
         ...
 
     def close(self) -> None: ...

@@ -174,3 +174,23 @@ def test_pending_stories_behave_alike_in_both_stores(tmp_path: Path,
     finally:
         sqlite.close()
         shared.close()
+
+
+def test_the_learned_list_rule_is_kept_alike_in_both_stores(make_store: StoreFactory) -> None:
+    from newscrawl.state.list_rules import ListHistory, StoredListRule
+
+    rule = StoredListRule('{"format": 1}', "fetch {origin}/api?path={val:page:path} -> items[]",
+                          "run-1", "2026-12-01T12:00:00+00:00")
+    rules = make_store().list_rules()
+    assert rules.rule() is None
+    assert rules.history() == ListHistory(0, None, None)
+    rules.save_rule(rule)
+    rules.save_rule(rule)
+    rules.note_filled("run-1", "t1")
+    rules.note_filled("run-1", "t2")  # the same run, another worker: still one run
+    rules.note_filled("run-2", "t3")
+    again = make_store().list_rules()  # another process, or the next run, sees it
+    assert again.rule() == rule
+    assert again.history() == ListHistory(2, "run-2", "t3")
+    again.forget_rule()
+    assert rules.rule() is None

@@ -25,8 +25,10 @@ def never_crawl(replica: ReplicaServer, tmp_path_factory: pytest.TempPathFactory
 
 @pytest.fixture(scope="session")
 def auto_crawl(replica: ReplicaServer, tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
-    """The whole replica with render=auto; skipped where no browser is installed."""
+    """The whole replica with render=auto, every story rendered (no learned list rule: the
+    learning is tested in test_others_sources.py); skipped where no browser is installed."""
     if find_browser() is None:
         pytest.skip("no Chromium for Playwright on this machine")
     workdir: Path = tmp_path_factory.mktemp("auto")
-    return run_crawl(workdir, {"base_url": replica.origin, "render": "auto"})
+    return run_crawl(workdir, {"base_url": replica.origin, "render": "auto"},
+                     settings=["NEWSCRAWL_OTHERS_LEARN=0"])
