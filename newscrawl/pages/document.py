@@ -11,7 +11,7 @@ from lxml.html import HtmlElement, HTMLParser, document_fromstring
 from newscrawl.pages.charset import decode_html
 from newscrawl.pages.nesting import unwrap_excess_nesting
 from newscrawl.pages.values import PageError
-from newscrawl.urls import join_url
+from newscrawl.urls import is_parseable_url, join_url
 
 EMPTY = "empty"
 NOT_HTML = "not-html"
@@ -134,7 +134,7 @@ def resolve_href(base: str | None, href: str) -> str | None:
     href = href.strip()
     # Most links are already absolute; urljoin costs more than the rest of a link's work.
     if href.startswith(("https://", "http://")):
-        return href
+        return href if is_parseable_url(href) else None  # ``http://[oops/`` is no URL
     return join_url(base, href) if base is not None else None
 
 
