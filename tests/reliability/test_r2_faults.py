@@ -85,7 +85,7 @@ def test_r2_every_story_is_collected_within_two_runs_under_faults(
     retries = server.throttled_retries()
     early = [r for r in retries if r.gap < min(r.asked, cap)]
     record_figure("R2 retries of a 429 (replica) / shortest gap s",
-                  f"{len(retries)} / {min((r.gap for r in retries), default='-')}")
+                  f"{len(retries)} / {min((round(r.gap, 3) for r in retries), default='-')}")
     assert retries, "no throttled target was asked for again"
     assert early == [], early[:5]
     # The crawler's own measure: each retry it noted went out no sooner than asked.
