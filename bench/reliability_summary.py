@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/reliability_summary.py [pytest arguments...]      (or: make reliability)
 
-Runs ``pytest tests/reliability`` with ``$NEWSCRAWL_RELIABILITY_FIGURES`` naming a temporary
+Runs ``pytest tests/reliability`` with ``$RELIABILITY_FIGURES_FILE`` naming a temporary
 file, into which each test appends the figures it measured (``record_figure`` in
 ``tests/reliability/conftest.py``), then prints them as a table under the suite's outcome.
 Exits with pytest's exit code, so a failed test fails ``make reliability``.
@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-FIGURES_ENV = "NEWSCRAWL_RELIABILITY_FIGURES"
+FIGURES_ENV = "RELIABILITY_FIGURES_FILE"
 WIDTH = 110
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import string
+from datetime import date
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -28,6 +29,8 @@ RSS_PATH = DEFAULT_SECTION.rss_path
 
 # Any dated story of the site (news/nation, business/business-news, opinion/columnists/x, …).
 _ANY_ARTICLE_RE = re.compile(r"^(?:/[a-z0-9-]+)+/\d{4}/\d{2}/\d{2}/[a-z0-9][a-z0-9-]*$")
+# A story URL ends in /YYYY/MM/DD/<slug>: the day it was published (site time).
+_DAY_IN_PATH = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/[^/]+/?$")
 _ESCAPE_RE = re.compile(r"%([0-9A-Fa-f]{2})")
 _UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
 
@@ -159,6 +162,28 @@ def is_site_article(url: str) -> bool:
     if not canon.startswith(SITE_ORIGIN + "/"):
         return False
     return _ANY_ARTICLE_RE.match(urlsplit(canon).path) is not None
+
+
+def story_day(url: str) -> date | None:
+    """The publication day written in a story URL (site time), if the URL has one."""
+    match = _DAY_IN_PATH.search(urlsplit(url).path)
+    if match is None:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def foreign_base(page_url: str, base: str | None) -> bool:
+    """True when a page's ``<base href>`` (``base``, None for one that is no http(s) URL) sends
+    its links off the page's origin and off the site."""
+    if base is None:
+        return True
+    if base == page_url or (is_site_url(base) and is_site_url(page_url)):
+        return False
+    here, there = urlsplit(page_url), urlsplit(base)
+    return (here.scheme, here.netloc.lower()) != (there.scheme, there.netloc.lower())
 
 
 def story_id(url: str) -> str:

@@ -34,6 +34,25 @@ def storage_error(path: Path, error: OSError) -> str:
 
 
 _PART_RE = re.compile(r"^\.(?P<name>.+)\.part-(?P<pid>\d+)$")
+# Where Scrapy logs a feed whose store() raised: with a traceback, after our own line.
+_FEED_EXPORT_LOGGER = "scrapy.extensions.feedexport"
+
+
+class FeedNotStoredError(OSError):
+    """store() failed and the crawl already said so in one line (``crawl_failure``)."""
+
+
+class ReportedStoreFilter(logging.Filter):
+    """Drops Scrapy's "Error storing … feed" record and its traceback for a store failure the
+    storage has already reported: disk full gives one line, not the line plus a traceback.
+    Scrapy still counts the failure (``feedexport/failed_count/…``), and any other error of
+    the feed exporter is logged as before."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], FeedNotStoredError))
+
+
+_REPORTED_STORE_FILTER = ReportedStoreFilter()
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +162,9 @@ class AtomicFileFeedStorage:
     @classmethod
     def from_crawler(cls, crawler: Crawler, uri: str, *,
                      feed_options: dict[str, Any] | None = None) -> Self:
+        feed_logger = logging.getLogger(_FEED_EXPORT_LOGGER)
+        if _REPORTED_STORE_FILTER not in feed_logger.filters:
+            feed_logger.addFilter(_REPORTED_STORE_FILTER)
         return cls(uri, feed_options=feed_options, crawler=crawler)
 
     def open(self, spider: Any) -> IO[bytes]:
@@ -168,7 +190,8 @@ class AtomicFileFeedStorage:
         except OSError as error:
             self.part.path.unlink(missing_ok=True)
             self._write_failed(error, stop=False)  # the crawl is closing already
-            raise
+            # Still raised: Scrapy must count the feed as failed, not log it as stored.
+            raise FeedNotStoredError(error.errno, error.strerror, str(self.path)) from error
         logger.debug("Published feed %s", self.path)
 
     def _write_failed(self, error: OSError, *, stop: bool = True) -> None:

@@ -9,13 +9,20 @@ from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from newscrawl.pages.charset import decode_html
+from newscrawl.pages.nesting import unwrap_excess_nesting
 from newscrawl.pages.values import PageError
+from newscrawl.urls import is_parseable_url, join_url
 
 EMPTY = "empty"
 NOT_HTML = "not-html"
 TRUNCATED = "truncated"
+# Nested deeper than the parser goes even after unwrapping (nesting.py): what lay below is lost.
+TOO_DEEP = "too-deep"
 
-_PARSER = HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+# huge_tree: the parser's depth limit is 2048 levels, not 256 (parsel and Scrapy's selectors
+# set it too); its other limits guard against sizes the crawl's DOWNLOAD_MAXSIZE already bounds.
+_PARSER = HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+_TOO_DEEP = "Excessive depth"
 _TAG_RE = re.compile(r"<\s*(?:!doctype|html|head|body|meta|div|p|title)\b", re.IGNORECASE)
 _END_RE = re.compile(r"</\s*(?:html|body)\s*>", re.IGNORECASE)
 # Binary formats that a misconfigured server may label text/html.
@@ -49,6 +56,26 @@ def check(body: str | bytes, content_type: str | None = None) -> str:
 
 def parse(text: str) -> HtmlElement:
     """The parsed document; lxml repairs markup, so only an empty document fails here."""
+    doc = _parse(text)
+    if not _cut_by_depth():
+        return doc
+    # Deeper than the parser goes: it dropped what lay below its limit. Parsed again with the
+    # excess wrappers unwrapped (nesting.py); only such pages pay for the scan. A page still
+    # too deep would be read without its lower part: an error, never a half-read story.
+    unwrapped, count = unwrap_excess_nesting(text)
+    if count:
+        doc = _parse(unwrapped)
+    if not count or _cut_by_depth():
+        raise PageError(TOO_DEEP, "nested deeper than the parser reads, even unwrapped")
+    return doc
+
+
+def _cut_by_depth() -> bool:
+    """Whether the last parse stopped at the parser's depth limit (libxml2 logs it)."""
+    return any(_TOO_DEEP in entry.message for entry in _PARSER.error_log)
+
+
+def _parse(text: str) -> HtmlElement:
     try:
         return document_fromstring(text.encode("utf-8", "surrogatepass"), parser=_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
@@ -80,6 +107,35 @@ def declared_url(body: str | bytes) -> str | None:
         if (link.get("rel") or "").strip().lower() == "canonical" and link.get("href"):
             return str(link.get("href")).strip()
     return collect_meta(doc).get("og:url") or None
+
+
+def base_url(doc: HtmlElement, page_url: str) -> str | None:
+    """The URL the page's relative links resolve against, as browsers do (HTML, "document base
+    URL"): the first ``<base>`` with an ``href``, resolved against the page's URL, else the
+    page's URL. None when that base is no http(s) URL (``javascript:``, ``data:``): a browser
+    cannot resolve a relative link against it, so no relative link of the page is followed.
+
+    A base on another origin is used as browsers use it: its links lead there, and the crawl's
+    origin rules (not the page) keep them from being fetched.
+    """
+    for base in doc.iter("base"):
+        href = base.get("href")
+        if href is None:
+            continue
+        resolved = join_url(page_url, href.strip())
+        if resolved is None or not resolved.lower().startswith(("http://", "https://")):
+            return None
+        return resolved
+    return page_url
+
+
+def resolve_href(base: str | None, href: str) -> str | None:
+    """``href`` made absolute against ``base`` (``base_url``); None when it cannot be."""
+    href = href.strip()
+    # Most links are already absolute; urljoin costs more than the rest of a link's work.
+    if href.startswith(("https://", "http://")):
+        return href if is_parseable_url(href) else None  # ``http://[oops/`` is no URL
+    return join_url(base, href) if base is not None else None
 
 
 def _is_html_type(content_type: str) -> bool:

@@ -9,20 +9,20 @@ import re
 from datetime import datetime
 from functools import cached_property
 from typing import ClassVar
-from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from newscrawl.pages import furniture
 from newscrawl.pages.article import ArticlePage
+from newscrawl.pages.article_metadata import ArticleMetadata
 from newscrawl.pages.body import BodyText, clean_lines
 from newscrawl.pages.css import select, select_first, squash, text_of
 from newscrawl.pages.dates import MYT
 from newscrawl.pages.generic_body import read_body
-from newscrawl.pages.sources import NOWHERE, Found, ValueSource
+from newscrawl.pages.sources import Found, ValueSource
 from newscrawl.pages.values import Extraction
+from newscrawl.urls import story_day
 
-# A story URL ends in /YYYY/MM/DD/<slug> (the same rule the crawl's frontier reads the day by).
-_DAY_IN_PATH = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/[^/]+/?$")
 # An element matched as furniture is left when it holds more than this share of the page's words.
 MAX_FURNITURE_SHARE = 0.5
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—]\s+The Star(?: Online)?\s*$")
@@ -31,15 +31,10 @@ _TITLE_SUFFIX = re.compile(r"\s+[|\-–—]\s+The Star(?: Online)?\s*$")
 class FallbackArticlePage(ArticlePage):
     LAYOUT: ClassVar[str] = "fallback"
     EXTRACTION: ClassVar[Extraction] = "fallback"
-    # Removed before reading: never prose, or The Star's own furniture named exactly
-    # (docs/site-facts.md). No class *substring* of other sites' words: `[class*=advert]` also
-    # names whole-page wrappers and article containers elsewhere.
-    FURNITURE_CSS: ClassVar[str] = (
-        "script, noscript, style, template, [id^=div-gpt-ad], .inline-caption, .caption, "
-        ".story-image, .embeded-image, img.go-chart, p:has(> img.go-chart), "
-        "#related-stories-div, [class*=flourish], [class*=whatsapp], [class*=plan-box], "
-        "[class*=badge-premium], span.story-date, p.date, time.timestamp"
-    )
+    # Removed before reading: never prose, or The Star's own furniture named exactly (one list
+    # with the layouts' body noise: pages.furniture). No class *substring* of other sites'
+    # words: `[class*=advert]` also names whole-page wrappers and article containers elsewhere.
+    FURNITURE_CSS: ClassVar[str] = furniture.PAGE_FURNITURE_CSS
     # A bold "Related stories:" paragraph, followed by paragraphs that are only links.
     RELATED_LEAD_CSS: ClassVar[str] = "p > b, p > strong"
     RELATED_LEAD_TEXT: ClassVar[str] = "Related stories"
@@ -52,7 +47,7 @@ class FallbackArticlePage(ArticlePage):
         """As any layout reads it, else the document's ``<title>`` without the site's name: a
         new layout may drop the ``h1`` and the metadata, never the title."""
         # The layouts' own rule, computed here (not via super(), which would cache it too).
-        found: Found[str | None] = vars(ArticlePage)["_title"].func(self)
+        found: Found[str | None] = vars(ArticleMetadata)["_title"].func(self)
         if found.value:
             return found
         el = select_first(self.doc, self.DOCUMENT_TITLE_CSS)
@@ -63,16 +58,13 @@ class FallbackArticlePage(ArticlePage):
     def _published(self) -> Found[datetime | None]:
         """As any layout reads it, else the day the story's URL names (midnight, site time, as
         for a visible date without a time): a layout change must not make a story undated."""
-        found: Found[datetime | None] = vars(ArticlePage)["_published"].func(self)
+        found: Found[datetime | None] = vars(ArticleMetadata)["_published"].func(self)
         if found.value is not None:
             return found
-        day = _DAY_IN_PATH.search(urlsplit(self.url).path)
+        day = story_day(self.url)  # the same rule the crawl's frontier reads the day by
         if day is None:
             return found
-        try:
-            value = datetime(int(day[1]), int(day[2]), int(day[3]), tzinfo=MYT)
-        except ValueError:
-            return Found(None, NOWHERE)
+        value = datetime(day.year, day.month, day.day, tzinfo=MYT)
         return Found(value, ValueSource("url", "the day in the path (midnight)"))
 
     def body_source(self) -> ValueSource:

@@ -9,7 +9,7 @@ from lxml.html import HtmlElement
 from newscrawl.pages import document
 from newscrawl.pages.css import select, text_of
 from newscrawl.pages.values import ListingData
-from newscrawl.urls import join_url, listing_page_number
+from newscrawl.urls import foreign_base, listing_page_number
 
 _NEXT_WORDS = frozenset({"next", "next »", "»", "›", ">", "load more", "more"})
 
@@ -29,14 +29,20 @@ class ListingPage:
     def __init__(self, url: str, html: str, *, doc: HtmlElement | None = None) -> None:
         self.url = url
         self.doc = doc if doc is not None else document.parse(html)
+        # Relative links resolve against the page's <base href>, as in a browser.
+        self.base_url = document.base_url(self.doc, url)
         # Hrefs that are no URL at all (``http://[oops/``): skipped, and counted for the caller.
         self.bad_hrefs = 0
 
     def _absolute(self, href: str) -> str | None:
-        absolute = join_url(self.url, href)
+        absolute = document.resolve_href(self.base_url, href)
         if absolute is None:
             self.bad_hrefs += 1
         return absolute
+
+    def has_foreign_base(self) -> bool:
+        """True when ``<base href>`` points the page's links away from the site."""
+        return foreign_base(self.url, self.base_url)
 
     def story_links(self) -> tuple[str, ...]:
         seen: dict[str, None] = {}

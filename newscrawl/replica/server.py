@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import time
 from dataclasses import replace
 from types import TracebackType
-from typing import Final, Protocol
+from typing import Final, NamedTuple, Protocol
 
 from newscrawl.replica.faults import REDIRECT_HOST, FaultDecision, FaultPlan
 from newscrawl.replica.others_service import SERVICE_DELAY_S, ServiceRouter
@@ -32,6 +33,14 @@ IDLE_TIMEOUT: Final = 60.0
 BAD_REQUEST: Final = Response(400, "text/plain; charset=utf-8", b"bad request\n")
 NOT_ALLOWED: Final = Response(405, "text/plain; charset=utf-8", b"method not allowed\n",
                               (("Allow", "GET, HEAD"),))
+
+
+class ThrottledRetry(NamedTuple):
+    """A 429 the replica sent and the next request for the same target: how long after."""
+
+    target: str
+    asked: float  # the Retry-After it sent, in seconds
+    gap: float  # from just before the 429 was written to the next request's arrival
 
 
 class Router(Protocol):
@@ -69,6 +78,9 @@ class ReplicaServer:
         self._handlers: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
         self._oversize: dict[float, bytes] = {}
+        # Targets answered 429 whose next request has not come yet: (sent at, Retry-After).
+        self._throttled: dict[str, tuple[float, float]] = {}
+        self._retries: list[ThrottledRetry] = []
 
     @property
     def faults(self) -> FaultPlan:
@@ -120,6 +132,14 @@ class ReplicaServer:
         """Forget the request counts (fault attempts start again at 0)."""
         with self._lock:
             self._attempts.clear()
+            self._throttled.clear()
+            self._retries.clear()
+
+    def throttled_retries(self) -> list[ThrottledRetry]:
+        """Each 429 with Retry-After sent, and when the same target was asked for again (on
+        one monotonic clock, so a test can check the crawler waited: slowness only adds)."""
+        with self._lock:
+            return list(self._retries)
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -253,9 +273,13 @@ class ReplicaServer:
 
     async def _respond(self, writer: asyncio.StreamWriter, head_only: bool, target: str,
                        keep_alive: bool) -> bool:
+        arrived = time.monotonic()
         with self._lock:
             attempt = self._attempts.get(target, 0)
             self._attempts[target] = attempt + 1
+            throttled = self._throttled.pop(target, None)
+            if throttled is not None:
+                self._retries.append(ThrottledRetry(target, throttled[1], arrived - throttled[0]))
         plan = self.faults
         path = target.partition("?")[0]
         response = self._router.resolve(target, drifted=plan.active and plan.drifted(path))
@@ -277,6 +301,10 @@ class ReplicaServer:
             return False
         if outcome is not None:
             response = self._faulty(response, outcome, target, plan)
+        if outcome == "throttle":
+            # Taken before the write: the client cannot have the 429 any earlier.
+            with self._lock:
+                self._throttled[target] = (time.monotonic(), plan.retry_after)
         writer.write(response.head(keep_alive) if head_only
                      else response.head(keep_alive) + response.body)
         await writer.drain()

@@ -6,20 +6,18 @@ section's listing or feed showed it (a story the site lists in two sections): ``
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import lru_cache
-from typing import Final, Literal
+from typing import Literal
 from urllib.parse import urlsplit
 
 from newscrawl.sections import DEFAULT_SECTION, Section, section_of_listing, section_of_path
-from newscrawl.urls import is_site_article, link_canonical_url, site_path
+from newscrawl.urls import is_site_article, link_canonical_url, site_path, story_day
 
 # "known": the state store holds the story and it is too old to be fetched again.
 # "bad-url": the href is no URL at all (``http://[oops/``): skipped, never fatal.
 Admission = Literal["new", "seen", "off-section", "older", "capped", "known", "bad-url"]
-_DAY_IN_PATH: Final = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/[^/]+$")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -27,17 +25,6 @@ def _canonical(href: str) -> str | None:
     # Every story page links the same ten newest stories, in varying spellings: most hrefs
     # the crawl sees were canonicalised before. None for an href that cannot be parsed.
     return link_canonical_url(href)
-
-
-def story_day(canonical: str) -> date | None:
-    """The publication day written in a story URL (site time), if the URL has one."""
-    match = _DAY_IN_PATH.search(urlsplit(canonical).path)
-    if match is None:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
 
 
 class StoryFrontier:

@@ -27,10 +27,9 @@ from typing import Literal
 from scrapy.statscollectors import StatsCollector
 
 from newscrawl.sections import DEFAULT_SECTION, Section
-from newscrawl.spiders.frontier import story_day
 from newscrawl.state.crawl import CrawlState
 from newscrawl.state.store import StateStore
-from newscrawl.urls import story_id
+from newscrawl.urls import story_day, story_id
 
 logger = logging.getLogger(__name__)
 Verdict = Literal["new", "revisit", "known"]

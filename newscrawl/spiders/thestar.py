@@ -74,6 +74,9 @@ logger = logging.getLogger(__name__)
 
 # Hrefs that are no URL at all (``http://[oops/``), skipped: the frontier's "bad-url" admission.
 BAD_URL_LINKS: Final = "newscrawl/links/bad-url"
+# Pages whose <base href> sends their relative links off the site: those links resolve there
+# (as in a browser) and the frontier drops them as off-section; no request goes there.
+FOREIGN_BASE_PAGES: Final = "newscrawl/pages/foreign_base"
 
 # Consecutive render failures after which the browser is given up for this run.
 MAX_RENDER_FAILURES_IN_A_ROW: Final = 5
@@ -254,6 +257,7 @@ class TheStarSpider(Spider):
             self.failures.count("listing", error.reason, url)
             return
         self.crawler.stats.inc_value(spider_stats.LISTING_PAGES)
+        self._note_base(page, url)
         if page.bad_hrefs:  # skipped by the page; counted like the ones ``_follow`` meets
             self.crawler.stats.inc_value(BAD_URL_LINKS, page.bad_hrefs)
         stories = self.frontier.section_links(data.story_links)
@@ -277,6 +281,12 @@ class TheStarSpider(Spider):
         if len(self.sections) == 1:  # the stat a single-section crawl always had
             stats.set_value("newscrawl/listing_stop", stop)
         stats.set_value(f"newscrawl/listing_stop/{section.key}", stop)
+
+    def _note_base(self, page: ListingPage | ArticlePage, url: str) -> None:
+        if page.has_foreign_base():
+            self.crawler.stats.inc_value(FOREIGN_BASE_PAGES)
+            logger.warning("<base href> %r leads off the site; links it resolves are not "
+                           "followed: %s", page.base_url, url)
 
     def _listing_stop(self, section: Section, next_page: str | None, fresh: int,
                       all_known: bool) -> str | None:
@@ -345,6 +355,7 @@ class TheStarSpider(Spider):
         try:
             page = ArticlePage.for_page(url, response.body if raw_html is None else raw_html,
                                         content_type)
+            self._note_base(page, url)
             label = page.section_label()
             owner = self.frontier.owner(url, referrer)
             if owner is None or not _labelled(owner, url, label):

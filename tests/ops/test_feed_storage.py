@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from newscrawl.feeds import (
     sweep_stale_parts,
     write_atomically,
 )
+from newscrawl.feeds.storage import FeedNotStoredError, ReportedStoreFilter
 
 
 def dead_pid() -> int:
@@ -114,3 +116,20 @@ def test_write_atomically_removes_its_part_file_on_any_error(tmp_path: Path,
         write_atomically(target, write)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["m.json"]
+
+
+def test_only_a_store_failure_already_reported_loses_its_traceback() -> None:
+    """Scrapy's "Error storing … feed" record is dropped for a failure the storage reported in
+    one line (FeedNotStoredError), and kept for any other error of the feed exporter."""
+    storage_filter = ReportedStoreFilter()
+
+    def record(error: BaseException) -> logging.LogRecord:
+        try:
+            raise error
+        except BaseException:
+            return logging.LogRecord("scrapy.extensions.feedexport", logging.ERROR, __file__,
+                                     1, "Error storing %s", ("feed",), sys.exc_info())
+
+    assert not storage_filter.filter(record(FeedNotStoredError(28, "No space left", "f")))
+    assert storage_filter.filter(record(OSError(28, "No space left")))
+    assert storage_filter.filter(record(ValueError("another bug")))

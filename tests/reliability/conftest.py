@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 # Set by ``make reliability`` (bench/reliability_summary.py); unset in CI, where figures are dropped.
-FIGURES_ENV = "NEWSCRAWL_RELIABILITY_FIGURES"
+# Not a NEWSCRAWL_* name: tests/conftest.py removes those from the environment at import.
+FIGURES_ENV = "RELIABILITY_FIGURES_FILE"
 
 
 @pytest.fixture
 def record_figure() -> Callable[[str, object], None]:
-    """Append one measured figure, by name, to the file named by ``$NEWSCRAWL_RELIABILITY_FIGURES``."""
+    """Append one measured figure, by name, to the file named by ``$RELIABILITY_FIGURES_FILE``."""
     path = os.environ.get(FIGURES_ENV)
 
     def record(name: str, value: object) -> None:
