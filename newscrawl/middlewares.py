@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from typing import Final, Literal, Self
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -22,7 +22,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.response import get_meta_refresh
 
-from newscrawl.origins import OriginPolicy
+from newscrawl.origins import LIST_REQUEST, OriginPolicy, origin_of
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +69,15 @@ class OriginGuardMiddleware:
         return self._policy
 
     def process_request(self, request: Request) -> None:
-        if not self.policy.allows(request.url):
+        if request.meta.get(LIST_REQUEST) and not request.meta.get("redirect_times"):
+            return  # see origins.LIST_REQUEST; a redirect of it is judged as usual
+        if not self.policy.allows(request.url) and not self._list_service_robots(request.url):
             self._block(request, request.url, "request")
+
+    def _list_service_robots(self, url: str) -> bool:
+        """The robots.txt of a learned list service, which Scrapy fetches before the list."""
+        services = getattr(self.crawler.spider, "list_origins", ())
+        return urlsplit(url).path == "/robots.txt" and str(origin_of(url)) in services
 
     def process_response(self, request: Request, response: Response) -> Response:
         if request.meta.get("dont_redirect"):

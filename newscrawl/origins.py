@@ -12,6 +12,11 @@ from urllib.parse import urlsplit
 from newscrawl.urls import SITE_HOSTS
 
 DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+# Request.meta flag of an "Others Also Read" list fetched by a learned rule. The rule was
+# learned from a request the story page's own script made, so its origin (a recommendation
+# service on another host) is one the site itself uses: the one origin beyond the site's that
+# the crawl may ask. Its redirects are judged like any other.
+LIST_REQUEST: Final = "newscrawl_list_request"
 
 
 class Origin(NamedTuple):

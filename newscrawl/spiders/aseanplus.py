@@ -112,6 +112,9 @@ class AseanplusSpider(Spider):
         self._on_article = self.parse_article
         self._on_continuation = self.parse_continuation
         self.others = OthersLists(self)
+        # Origins of the learned "Others Also Read" services (origins.LIST_REQUEST): the
+        # origin guard lets their robots.txt through, which Scrapy asks before the list.
+        self.list_origins: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> AseanplusSpider:

@@ -21,6 +21,7 @@ from scrapy.http import Response, TextResponse
 
 from newscrawl import rendering
 from newscrawl.browser_session import CAPTURED, BrowserSession
+from newscrawl.origins import LIST_REQUEST, origin_of
 from newscrawl.others.inference import CapturedResponse, Observation
 from newscrawl.others.learner import ListSourceLearner, Plan, Purpose
 from newscrawl.others.outcomes import EARLIER_RUNS_FILLED, FIRST_RUN, PREFIX, outcome_key
@@ -36,8 +37,6 @@ logger = logging.getLogger(__name__)
 
 # List requests go before new pages, so held records leave memory early.
 LIST_PRIORITY: Final = 10
-# Request.meta flag of a list's plain request (it may go to another host than the site's).
-LIST_REQUEST: Final = "newscrawl_list_request"
 LIST_SLOT: Final = "others-list"
 # Stories held while learning, beyond which new story requests wait too. Scrapy and Playwright
 # share one event loop: a plain crawl at full speed starves the few renders that learn the rule
@@ -111,6 +110,9 @@ class OthersLists:
             yield from self._emit(story, plan.links)
         elif plan.action == "direct" and plan.url is not None and self.learner is not None:
             rule = self.learner.rule
+            service = origin_of(plan.url)
+            if service is not None:
+                self.spider.list_origins.add(str(service))
             meta: dict[str, Any] = {"allow_offsite": True, LIST_REQUEST: True}
             if self.spider.args.on_loopback:
                 # A replica serves its "remote" service from the same host as the site:

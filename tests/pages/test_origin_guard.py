@@ -60,3 +60,23 @@ def test_any_request_to_another_origin_is_blocked() -> None:
     with pytest.raises(OffOriginRequest):
         middleware.process_request(Request("http://127.0.0.1:8081/aseanplus/aseanplus-news"))
     assert middleware.crawler.stats.get_value("newscrawl/blocked/request") == 1
+
+
+def test_a_list_request_of_a_learned_rule_may_reach_the_list_service_but_not_be_redirected(
+) -> None:
+    from newscrawl.origins import LIST_REQUEST
+
+    middleware = guard()
+    service = "http://127.0.0.1:8081/reco/v1/list?guid=1"
+    assert middleware.process_request(Request(service, meta={LIST_REQUEST: True})) is None
+    redirected = Request("http://127.0.0.1:9999/x", meta={LIST_REQUEST: True, "redirect_times": 1})
+    with pytest.raises(OffOriginRequest):
+        middleware.process_request(redirected)
+    with pytest.raises(OffOriginRequest):  # a plain request to the same service is not a list's
+        middleware.process_request(Request(service))
+    with pytest.raises(OffOriginRequest):  # nor its robots.txt, until a rule uses the service
+        middleware.process_request(Request("http://127.0.0.1:8081/robots.txt"))
+    middleware.crawler.spider.list_origins = {"http://127.0.0.1:8081"}
+    assert middleware.process_request(Request("http://127.0.0.1:8081/robots.txt")) is None
+    with pytest.raises(OffOriginRequest):
+        middleware.process_request(Request(service))
