@@ -32,5 +32,6 @@ class EarlyPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: 
         try:
             await self._maybe_launch_browser()
         except Exception as error:  # the first render launches it again and meets the error
-            logger.info("the browser did not start early (%s); the first render tries again",
-                        error)
+            # Worded apart from the spider's one warning that the browser did not start, which
+            # is the line users look for (and the only one, if the first render fails too).
+            logger.info("early browser launch failed (%s); the first render tries again", error)

@@ -122,6 +122,15 @@ def list_wait_outcome(meta: dict[str, Any]) -> str | None:
     return result if isinstance(result, str) else None
 
 
+def list_outcome(meta: dict[str, Any], links: Sequence[str]) -> str:
+    """What a rendered page's list turned out to be: "filled" when links were read from it,
+    however the wait ended (on a busy machine the wait may time out a moment before the list
+    lands, and the page is read after), else how the wait ended ("missing" if it did not run)."""
+    if links:
+        return "filled"
+    return list_wait_outcome(meta) or "missing"
+
+
 def configure(settings: Settings, *, enabled: bool, scheme: str, executable: str | None,
               extra_args: Sequence[str], max_pages: int,
               policy: BrowserPolicy | None = None) -> None:

@@ -150,7 +150,7 @@ class OthersLists:
     def rendered(self, story: PendingStory, response: Response, links: tuple[str, ...],
                  purpose: Purpose) -> Iterator[Any]:
         self._count("rendered")
-        outcome = rendering.list_wait_outcome(response.meta) or "missing"
+        outcome = rendering.list_outcome(response.meta, links)
         self._copy_blocked()
         release = False
         page: PageValues | None = None

@@ -423,7 +423,7 @@ class TheStarSpider(Spider):
         story = PendingStory(data, url, via, referrer, crawled_at, raw_html, section)
         if rendered:  # render=always: this is the rendered page
             self.others.note_outcome(
-                list_outcome or ("filled" if data.others_also_read else "empty"))
+                "filled" if data.others_also_read else (list_outcome or "empty"))
             yield from self._with_list(story, data.others_also_read)
         elif self.rendering or self.others.works_without_browser:
             yield from self.others.for_story(story, page_url, doc)
@@ -458,7 +458,6 @@ class TheStarSpider(Spider):
         self._render_failures = 0
         stats = self.crawler.stats
         stats.inc_value("newscrawl/rendered")
-        stats.inc_value(f"newscrawl/render/list_{rendering.list_wait_outcome(response.meta)}")
         try:
             links = ArticlePage.for_page(story.url, response.body).others_also_read_links()
         except Exception as error:  # the story is known already; only the list is lost
@@ -466,6 +465,7 @@ class TheStarSpider(Spider):
             stats.inc_value(f"newscrawl/render_failed/{reason}")
             logger.warning("rendered page unreadable (%s): %s", reason, story.url)
             links = ()
+        stats.inc_value(f"newscrawl/render/list_{rendering.list_outcome(response.meta, links)}")
         yield from self.others.rendered(story, response, links, purpose)
 
     def parse_others_direct(self, response: Response, story: PendingStory,
