@@ -101,7 +101,3 @@ class OriginGuardMiddleware:
         logger.warning("Blocked a %s to another origin: %s (from %s)", kind, target, request.url)
         raise OffOriginRequest(target, kind)
 
-
-# The names before origins replaced host names, for code written against them.
-OffHostRedirect = OffOriginRequest
-OffHostRedirectMiddleware = OriginGuardMiddleware
