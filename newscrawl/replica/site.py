@@ -7,7 +7,7 @@ these, so a page is a pure function of the site.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Final, Literal
 
@@ -43,6 +43,10 @@ VIDEO_KINDS: Final[tuple[VideoKind, ...]] = ("jwplayer", "clips")
 LONG_STORY_PARAGRAPHS: Final = 9
 LONG_STORY_HTML_PARAGRAPHS: Final = 5
 DEFAULT_NOISE: Final[tuple[NoiseKind, ...]] = ("caption", "script", "ad")
+# Guids are six-digit numbers, like the ids the site's parse.ly metadata carries. Among a few
+# thousand stories some paths draw the same one: ``Site`` draws again for the newer story.
+GUID_FLOOR: Final = 100_000
+GUID_SPAN: Final = 900_000
 
 class SiteDataError(ValueError):
     """A replica data file that cannot be served as written."""
@@ -89,6 +93,9 @@ class SiteArticle:
     # Other sections whose listings (and so RSS and "Next In") also show this story.
     also_listed_in: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
+    # Which draw of the path's digest gives the guid: 0 unless an older story of the same site
+    # drew the same number (``Site`` raises it then), so a guid names one story per site.
+    guid_draw: int = 0
 
     @property
     def slug(self) -> str:
@@ -115,9 +122,11 @@ class SiteArticle:
 
     @property
     def guid(self) -> str:
-        """The site's numeric story id (parse.ly ``guid``), stable for a path."""
-        digest = hashlib.blake2b(self.path.encode(), digest_size=4).digest()
-        return str(100_000 + int.from_bytes(digest, "big") % 900_000)
+        """The site's numeric story id (parse.ly ``guid``): stable for a path, not derivable
+        from the URL by a crawler, unique within a ``Site``."""
+        key = self.path if self.guid_draw == 0 else f"{self.path}#{self.guid_draw}"
+        digest = hashlib.blake2b(key.encode(), digest_size=4).digest()
+        return str(GUID_FLOOR + int.from_bytes(digest, "big") % GUID_SPAN)
 
     @property
     def html_paragraphs(self) -> int:
@@ -151,7 +160,8 @@ class Site:
                                                           compare=False)
 
     def __post_init__(self) -> None:
-        ordered = tuple(sorted(self.articles, key=lambda a: (-a.published.timestamp(), a.path)))
+        ordered = _unique_guids(
+            sorted(self.articles, key=lambda a: (-a.published.timestamp(), a.path)))
         object.__setattr__(self, "articles", ordered)
         by_path: dict[str, SiteArticle] = {}
         for article in ordered:
@@ -186,3 +196,17 @@ class Site:
         that name it in ``also_listed_in``. Its listing, RSS and Next In show these."""
         return self._listings.get(section_path, ())
 
+
+
+def _unique_guids(newest_first: list[SiteArticle]) -> tuple[SiteArticle, ...]:
+    """The articles with no guid twice: oldest first, a story whose guid an older one holds
+    draws again, so adding newer stories never changes an existing story's guid (as a site's
+    ids, handed out in order, never change)."""
+    taken: set[str] = set()
+    kept: list[SiteArticle] = []
+    for article in reversed(newest_first):
+        while article.guid in taken:
+            article = replace(article, guid_draw=article.guid_draw + 1)
+        taken.add(article.guid)
+        kept.append(article)
+    return tuple(reversed(kept))
