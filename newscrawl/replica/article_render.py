@@ -9,7 +9,6 @@ from newscrawl.replica.others_source import (
     DEFAULT_DELIVERY,
     OthersDelivery,
     others_block,
-    story_guid,
 )
 from newscrawl.replica.render import (
     esc,
@@ -99,7 +98,7 @@ def _head(article: SiteArticle, headline: bool) -> str:
         "@context": "http://schema.org", "@type": "NewsArticle", "url": article.url,
         "articleSection": article.section, "datePublished": iso_date(article.published),
         "creator": list(article.authors), "keywords": list(article.tags),
-        "guid": story_guid(article),
+        "guid": article.guid,
     }
     if headline:
         parsely["headline"] = article.title

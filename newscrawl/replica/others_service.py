@@ -18,7 +18,6 @@ from newscrawl.replica.others_source import (
     SERVICE_WIDGET,
     OthersDelivery,
     list_items,
-    story_guid,
 )
 from newscrawl.replica.router import Response
 from newscrawl.replica.site import Site, SiteArticle
@@ -40,7 +39,7 @@ class ServiceRouter:
     def __init__(self, site: Site, delivery: OthersDelivery) -> None:
         self.site = site
         self.delivery = delivery
-        self._by_guid: dict[str, SiteArticle] = {story_guid(a): a for a in site.articles}
+        self._by_guid: dict[str, SiteArticle] = {a.guid: a for a in site.articles}
         self._cache: OrderedDict[str, Response] = OrderedDict()
 
     def set_others(self, delivery: OthersDelivery) -> None:
@@ -72,7 +71,7 @@ class ServiceRouter:
         docs = [{"headline": item["title"], "link": {"href": item["url"]},
                  "score": round(1.0 - index / 100, 2)}
                 for index, item in enumerate(list_items(story, self.site))]
-        body = {"requestId": f"rq-{story_guid(story)}", "result": {"count": len(docs),
+        body = {"requestId": f"rq-{story.guid}", "result": {"count": len(docs),
                                                                    "docs": docs}}
         return Response(200, JSON, json.dumps(body, ensure_ascii=False).encode("utf-8"), CORS,
                         kind="others")

@@ -64,12 +64,6 @@ class OthersDelivery:
         return "/reco/v1/list" if self.revision % 2 == 0 else "/reco/v2/recommendations"
 
 
-def story_guid(article: SiteArticle) -> str:
-    """The story's parse.ly ``guid``, the one its page carries in either template: a stable
-    number that is not derivable from its URL."""
-    return article.guid
-
-
 DEFAULT_DELIVERY: Final = OthersDelivery()
 
 

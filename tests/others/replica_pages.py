@@ -17,7 +17,6 @@ from newscrawl.replica.others_source import (
     SERVICE_WIDGET,
     OthersDelivery,
     OthersSource,
-    story_guid,
 )
 from newscrawl.replica.router import SiteRouter
 
@@ -46,7 +45,7 @@ class ReplicaPages:
             return f"{ORIGIN}{delivery.api_path()}?{delivery.api_key()}={article.path}"
         if self.source == "remote":
             return (f"{SERVICE}{delivery.service_path()}?site={SERVICE_SITE_ID}"
-                    f"&guid={story_guid(article)}&widget={SERVICE_WIDGET}&n={SERVICE_COUNT}")
+                    f"&guid={article.guid}&widget={SERVICE_WIDGET}&n={SERVICE_COUNT}")
         return None
 
     def serve(self, url: str) -> CapturedResponse:

@@ -11,7 +11,6 @@ import pytest
 from replica_http import fetch
 
 from newscrawl.replica import FaultPlan, ReplicaServer, synthetic_site
-from newscrawl.replica.others_source import story_guid
 
 SITE = synthetic_site(30, seed=2)
 STORY = next(a for a in SITE.in_section() if a.others_also_read)
@@ -26,7 +25,7 @@ def remote() -> Iterator[ReplicaServer]:
 def service_target(page: str) -> str:
     config = json.loads(re.search(r"window\.recoConfig = (\{.*?\});", page).group(1))  # type: ignore[union-attr]
     path = config["endpoint"].split("//", 1)[1].partition("/")[2]
-    return (f"/{path}?site={config['siteId']}&guid={story_guid(STORY)}"
+    return (f"/{path}?site={config['siteId']}&guid={STORY.guid}"
             f"&widget=wdg-aseanplus-bottom&n={config['count']}")
 
 
@@ -34,7 +33,7 @@ def test_remote_pages_name_a_second_origin_that_serves_the_list_late_with_cors(
         remote: ReplicaServer) -> None:
     assert remote.service is not None and remote.service.port != remote.port
     page = fetch(remote, STORY.path).text
-    assert f'"guid": "{story_guid(STORY)}"' in page.replace("&quot;", '"')
+    assert f'"guid": "{STORY.guid}"' in page.replace("&quot;", '"')
     assert remote.service.origin in page
     target = service_target(page)
     started = time.monotonic()
@@ -46,7 +45,7 @@ def test_remote_pages_name_a_second_origin_that_serves_the_list_late_with_cors(
     assert [d["link"]["href"] for d in docs] == list(STORY.others_also_read)
     # Without the page's own values, or by URL instead of guid, the service refuses.
     assert fetch(remote.service, target.replace("thestar-my-4821", "x")).status == 400
-    assert fetch(remote.service, target.replace(story_guid(STORY), STORY.path)).status == 404
+    assert fetch(remote.service, target.replace(STORY.guid, STORY.path)).status == 404
     assert fetch(remote, f"/api/others-also-read?path={STORY.path}").status == 404
 
 

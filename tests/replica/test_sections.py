@@ -27,7 +27,6 @@ from newscrawl.replica import (
 )
 from newscrawl.replica.article_render_v2 import readmore_path
 from newscrawl.replica.listing_render import PAGE_SIZE
-from newscrawl.replica.others_source import story_guid
 from newscrawl.replica.router import SiteRouter
 from newscrawl.replica.sections import SECTION_PATH, SECTIONS_BY_PATH
 
@@ -291,7 +290,7 @@ def test_a_nation_story_gets_its_list_from_the_remote_service_and_inline() -> No
         config = json.loads(re.search(r"window\.recoConfig = (\{.*?\});", page)[1])  # type: ignore[index]
         endpoint = urlsplit(config["endpoint"])
         assert endpoint.port == remote.service.port
-        target = (f"{endpoint.path}?site={config['siteId']}&guid={story_guid(story)}"
+        target = (f"{endpoint.path}?site={config['siteId']}&guid={story.guid}"
                   f"&widget=wdg-aseanplus-bottom&n={config['count']}")
         answer = fetch(remote.service, target)
         assert answer.status == 200
