@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from typing import Final, Literal, Self
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -22,7 +22,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.response import get_meta_refresh
 
-from newscrawl.origins import LIST_REQUEST, OriginPolicy, origin_of
+from newscrawl.origins import LIST_REQUEST, OriginPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -62,22 +62,22 @@ class OriginGuardMiddleware:
 
     @property
     def policy(self) -> OriginPolicy:
-        # Built on first use: the spider, which holds base_url, does not exist yet at init.
+        """The spider's ``origins`` (where it registers learned list services), else one of
+        its ``base_url``. Found on first use: the spider does not exist yet at init."""
         if self._policy is None:
-            args = getattr(self.crawler.spider, "args", None)
-            self._policy = OriginPolicy(getattr(args, "base_url", None))
+            spider = self.crawler.spider
+            own = getattr(spider, "origins", None)
+            args = getattr(spider, "args", None)
+            self._policy = (own if isinstance(own, OriginPolicy)
+                            else OriginPolicy(getattr(args, "base_url", None)))
         return self._policy
 
     def process_request(self, request: Request) -> None:
-        if request.meta.get(LIST_REQUEST) and not request.meta.get("redirect_times"):
-            return  # see origins.LIST_REQUEST; a redirect of it is judged as usual
-        if not self.policy.allows(request.url) and not self._list_service_robots(request.url):
+        # A redirect of a list request is judged like any other request (origins.LIST_REQUEST).
+        list_request = bool(request.meta.get(LIST_REQUEST)
+                            and not request.meta.get("redirect_times"))
+        if not self.policy.allows_request(request.url, list_request=list_request):
             self._block(request, request.url, "request")
-
-    def _list_service_robots(self, url: str) -> bool:
-        """The robots.txt of a learned list service, which Scrapy fetches before the list."""
-        services = getattr(self.crawler.spider, "list_origins", ())
-        return urlsplit(url).path == "/robots.txt" and str(origin_of(url)) in services
 
     def process_response(self, request: Request, response: Response) -> Response:
         if request.meta.get("dont_redirect"):

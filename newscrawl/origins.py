@@ -1,4 +1,5 @@
-"""Which origins (scheme, host, port) the crawl may send a request to: the site's, or a replica's.
+"""Which origins (scheme, host, port) the crawl may send a request to: the site's, or a replica's,
+and the list services that learned "Others Also Read" rules fetch from.
 
 A host name alone is not an origin: a meta refresh to another port of the replica's host passed
 the old host check and was followed. Pure: no Scrapy, no network.
@@ -17,6 +18,7 @@ DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 # service on another host) is one the site itself uses: the one origin beyond the site's that
 # the crawl may ask. Its redirects are judged like any other.
 LIST_REQUEST: Final = "newscrawl_list_request"
+ROBOTS_PATH: Final = "/robots.txt"
 
 
 class Origin(NamedTuple):
@@ -43,7 +45,8 @@ def origin_of(url: str) -> Origin | None:
 
 
 class OriginPolicy:
-    """The site's origins (http and https on its hosts, default ports), or only ``base_url``'s.
+    """The site's origins (http and https on its hosts, default ports), or only ``base_url``'s;
+    besides them, the list services a learned rule fetches from (``add_list_service``).
 
     With a replica, the live site is off limits too: a test must never reach the internet.
     """
@@ -58,5 +61,25 @@ class OriginPolicy:
              for host in SITE_HOSTS}
         )
 
+        self.list_services: set[Origin] = set()
+
     def allows(self, url: str) -> bool:
+        """Whether ``url`` is on one of the crawl's own origins (where a page, a redirect or a
+        meta refresh may lead)."""
         return origin_of(url) in self.allowed
+
+    def add_list_service(self, url: str) -> None:
+        """Register the origin of a list URL a learned rule made (see ``LIST_REQUEST``)."""
+        service = origin_of(url)
+        if service is not None and service not in self.allowed:
+            self.list_services.add(service)
+
+    def allows_request(self, url: str, *, list_request: bool = False) -> bool:
+        """Whether a request may go to ``url``: a list request of a learned rule (not
+        redirected: the caller says) goes wherever the rule points; otherwise the crawl's own
+        origins, and of a registered list service only its robots.txt, which Scrapy fetches
+        before the list."""
+        if list_request or self.allows(url):
+            return True
+        return (origin_of(url) in self.list_services
+                and urlsplit(url.strip()).path == ROBOTS_PATH)

@@ -21,7 +21,7 @@ from scrapy.http import Response, TextResponse
 
 from newscrawl import rendering
 from newscrawl.browser_session import CAPTURED, BrowserSession
-from newscrawl.origins import LIST_REQUEST, origin_of
+from newscrawl.origins import LIST_REQUEST
 from newscrawl.others.inference import CapturedResponse, Observation
 from newscrawl.others.learner import ListSourceLearner, Plan, Purpose
 from newscrawl.others.outcomes import EARLIER_RUNS_FILLED, FIRST_RUN, PREFIX, outcome_key
@@ -121,9 +121,7 @@ class OthersLists:
             yield from self._emit(story, plan.links)
         elif plan.action == "direct" and plan.url is not None and self.learner is not None:
             rule = self.learner.rule
-            service = origin_of(plan.url)
-            if service is not None:
-                self.spider.list_origins.add(str(service))
+            self.spider.origins.add_list_service(plan.url)
             yield Request(plan.url, callback=self.spider.parse_others_direct,
                           errback=self.spider.others_direct_failed,
                           cb_kwargs={"story": story, "rule": rule},

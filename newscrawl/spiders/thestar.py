@@ -29,6 +29,7 @@ from newscrawl import rendering
 from newscrawl.config import ConfigError
 from newscrawl.distributed.config import redis_url
 from newscrawl.items import DiscoveredVia, QuarantineItem, StoryItem
+from newscrawl.origins import OriginPolicy
 from newscrawl.others.learner import Purpose
 from newscrawl.others.rule import ListRule
 from newscrawl.pages import (
@@ -124,9 +125,9 @@ class TheStarSpider(Spider):
         self._on_article = self.parse_article
         self._on_continuation = self.parse_continuation
         self.others = OthersLists(self)
-        # Origins of the learned "Others Also Read" services (origins.LIST_REQUEST): the
-        # origin guard lets their robots.txt through, which Scrapy asks before the list.
-        self.list_origins: set[str] = set()
+        # Where requests may go; the origin guard asks it, "Others Also Read" registers the
+        # list services its learned rules fetch from.
+        self.origins = OriginPolicy(self.args.base_url)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TheStarSpider:

@@ -10,6 +10,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
 from newscrawl.middlewares import OffOriginRequest, OriginGuardMiddleware
+from newscrawl.origins import OriginPolicy
 
 REPLICA = "http://127.0.0.1:8080"
 STORY = REPLICA + "/aseanplus/aseanplus-news/2026/11/20/a"
@@ -76,7 +77,25 @@ def test_a_list_request_of_a_learned_rule_may_reach_the_list_service_but_not_be_
         middleware.process_request(Request(service))
     with pytest.raises(OffOriginRequest):  # nor its robots.txt, until a rule uses the service
         middleware.process_request(Request("http://127.0.0.1:8081/robots.txt"))
-    middleware.crawler.spider.list_origins = {"http://127.0.0.1:8081"}
+    middleware.policy.add_list_service(service)
     assert middleware.process_request(Request("http://127.0.0.1:8081/robots.txt")) is None
     with pytest.raises(OffOriginRequest):
         middleware.process_request(Request(service))
+
+
+def test_the_guard_asks_the_spiders_own_policy() -> None:
+    """The spider registers the list services its rules learn on ``spider.origins``; the guard
+    sees them without being told."""
+    crawler = get_crawler(Spider)
+    crawler._apply_settings()
+    origins = OriginPolicy(REPLICA)
+    crawler.spider = SimpleNamespace(  # type: ignore[assignment]
+        args=SimpleNamespace(base_url="http://127.0.0.1:7070"), origins=origins)
+    middleware = OriginGuardMiddleware(crawler)
+    assert middleware.policy is origins
+    robots = "http://127.0.0.1:8081/robots.txt"
+    with pytest.raises(OffOriginRequest):
+        middleware.process_request(Request(robots))
+    origins.add_list_service("http://127.0.0.1:8081/reco/v1/list?guid=1")
+    assert middleware.process_request(Request(robots)) is None
+    assert middleware.process_request(Request(STORY)) is None

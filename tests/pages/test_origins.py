@@ -31,3 +31,28 @@ def test_the_site_origins(url: str, allowed: bool) -> None:
 
 def test_default_ports_are_explicit() -> None:
     assert origin_of("HTTPS://WWW.thestar.com.my/") == origin_of("https://www.thestar.com.my:443")
+
+
+def test_a_list_service_adds_its_robots_txt_and_list_requests_go_anywhere() -> None:
+    policy = OriginPolicy("http://127.0.0.1:8080")
+    service = "http://127.0.0.1:8081/reco/v1/list?guid=123456"
+    robots = "http://127.0.0.1:8081/robots.txt"
+    assert policy.allows_request("http://127.0.0.1:8080/x")
+    assert not policy.allows_request(robots)
+    # A learned rule's list request goes where the rule points (the page's script went there).
+    assert policy.allows_request(service, list_request=True)
+    assert not policy.allows_request(service)
+    policy.add_list_service(service)
+    assert policy.list_services == {origin_of(service)}
+    assert policy.allows_request(robots)
+    assert not policy.allows_request(service)  # only as a list request
+    assert not policy.allows_request("http://127.0.0.1:8081/robots.txt.bak")
+    assert not policy.allows(robots)  # no page, redirect or refresh may lead there
+    assert not policy.allows_request("https://127.0.0.1:8081/robots.txt")  # another origin
+
+
+def test_registering_the_crawls_own_origin_or_a_non_url_changes_nothing() -> None:
+    policy = OriginPolicy("http://127.0.0.1:8080")
+    policy.add_list_service("http://127.0.0.1:8080/api/others-also-read?path=/x")
+    policy.add_list_service("javascript:void(0)")
+    assert policy.list_services == set()
