@@ -131,7 +131,12 @@ class GlueRun:
         self._take(self.spider.others.spider_idle())
 
     def held(self) -> int:
+        """Stories read and waiting for the rule, their pages in memory."""
         return len(self.spider.others._held)
+
+    def deferred(self) -> int:
+        """Story requests waiting to be sent (small: no page yet)."""
+        return len(self.spider.others._deferred)
 
     def _serve(self, url: str) -> tuple[bytes, str]:
         parts = urlsplit(url)
