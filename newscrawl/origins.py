@@ -60,7 +60,6 @@ class OriginPolicy:
             {Origin(scheme, host, port) for scheme, port in DEFAULT_PORTS.items()
              for host in SITE_HOSTS}
         )
-
         self.list_services: set[Origin] = set()
 
     def allows(self, url: str) -> bool:

@@ -71,7 +71,6 @@ class ServiceRouter:
         docs = [{"headline": item["title"], "link": {"href": item["url"]},
                  "score": round(1.0 - index / 100, 2)}
                 for index, item in enumerate(list_items(story, self.site))]
-        body = {"requestId": f"rq-{story.guid}", "result": {"count": len(docs),
-                                                                   "docs": docs}}
+        body = {"requestId": f"rq-{story.guid}", "result": {"count": len(docs), "docs": docs}}
         return Response(200, JSON, json.dumps(body, ensure_ascii=False).encode("utf-8"), CORS,
                         kind="others")

@@ -197,7 +197,6 @@ class Site:
         return self._listings.get(section_path, ())
 
 
-
 def _unique_guids(newest_first: list[SiteArticle]) -> tuple[SiteArticle, ...]:
     """The articles with no guid twice: oldest first, a story whose guid an older one holds
     draws again, so adding newer stories never changes an existing story's guid (as a site's
