@@ -142,7 +142,12 @@ class RunController:
     def run_workers(self, run_id: str, lock: RunLock, log_path: Path,
                     started_at: str) -> ExitCode:
         """``--workers N``: the crawl as N supervised workers (``newscrawl.distributed``)."""
-        from newscrawl.runner.workers import WorkerPool, join_manifests, worker_settings
+        from newscrawl.runner.workers import (
+            SharedPending,
+            WorkerPool,
+            join_manifests,
+            worker_settings,
+        )
 
         assert self.options.redis_url is not None
         logs = log_path.parent
@@ -168,7 +173,7 @@ class RunController:
             inherit_fds=(lock.fd,),
         ).run()
         document, verdict = join_manifests(self.data_dir / "runs", run_id, outcome, started_at,
-                                           logs)
+                                           logs, SharedPending.read(self.worker_state()))
         path = manifest_path(self.data_dir / "runs", run_id)
         write_atomically(path, lambda temp: temp.write_text(
             json.dumps(document, indent=2) + "\n", encoding="utf-8"))
@@ -182,6 +187,14 @@ class RunController:
             logger.info(line)
         self.console.finish(lines, verdict, log_path)
         return verdict.code
+
+    def worker_state(self) -> str | None:
+        """The state the workers share: ``-s NEWSCRAWL_STATE``, the environment's, or Redis."""
+        given = [s.partition("=")[2] for s in self.options.settings
+                 if s.startswith("NEWSCRAWL_STATE=")]
+        if os.environ.get("NEWSCRAWL_STATE"):
+            return given[-1] if given else os.environ["NEWSCRAWL_STATE"]
+        return self.options.redis_url
 
     def refresh_report(self) -> str:
         """Rewrite report.html; a report that cannot be written is logged, never fails a run."""
