@@ -73,10 +73,10 @@ class DataLayout:
         return self.root / REPORT_FILE
 
     def run_feed(self, run_id: str = RUN_ID_PARAM) -> Path:
-        return self.runs / f"{run_id}{FEED_SUFFIX}"
+        return self.runs / feed_name(run_id)
 
     def quarantine_feed(self, run_id: str = RUN_ID_PARAM) -> Path:
-        return self.quarantine / f"{run_id}{FEED_SUFFIX}"
+        return self.quarantine / feed_name(run_id)
 
     def quarantine_pages(self, run_id: str) -> Path:
         return self.quarantine / run_id
@@ -85,10 +85,28 @@ class DataLayout:
         return manifest_path(self.runs, run_id)
 
     def run_log(self, run_id: str) -> Path:
-        return self.logs / f"{run_id}.log"
+        return self.logs / log_name(run_id)
 
     def run_stats(self, run_id: str) -> Path:
-        return self.logs / f"{run_id}.stats.json"
+        return self.logs / stats_name(run_id)
+
+
+# The names of one run's files, for a directory given apart (``-O``, a pool's log directory).
+def feed_name(run_id: str) -> str:
+    return f"{run_id}{FEED_SUFFIX}"
+
+
+def log_name(run_id: str) -> str:
+    return f"{run_id}.log"
+
+
+def stats_name(run_id: str) -> str:
+    return f"{run_id}.stats.json"
+
+
+def monitor_results_name(run_id: str) -> str:
+    """A worker's monitor results, beside its log (workers of one run judge side by side)."""
+    return f"{run_id}.monitors.json"
 
 
 def manifest_path(runs_dir: Path, run_id: str) -> Path:

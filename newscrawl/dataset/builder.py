@@ -23,7 +23,7 @@ from typing import Any
 import pyarrow.parquet as pq
 from jsonschema import Draft202012Validator
 
-from newscrawl.data_layout import DataLayout
+from newscrawl.data_layout import FEED_SUFFIX, DataLayout
 from newscrawl.dataset.arrow_schema import to_table
 from newscrawl.feeds import write_atomically
 from newscrawl.items import RECORD_FIELDS
@@ -73,7 +73,7 @@ class DatasetBuilder:
         """Published run feeds only: part files of running or killed crawls are hidden names."""
         if not self.runs_dir.is_dir():
             return []
-        return sorted(p for p in self.runs_dir.glob("*.jsonl")
+        return sorted(p for p in self.runs_dir.glob(f"*{FEED_SUFFIX}")
                       if not p.name.startswith(".") and p.is_file())
 
     def build(self) -> BuildReport:

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from newscrawl.data_layout import log_name, monitor_results_name, stats_name
 from newscrawl.distributed.config import UNQUEUED
 from newscrawl.runner.supervisor import ESCALATION, POLL_SECONDS
 from newscrawl.runs.exit_codes import ExitCode, Verdict, judge
@@ -136,7 +137,7 @@ class WorkerPool:
         incarnation = len(slot.run_ids)
         run_id = f"{self.run_id}-{slot.name}" + (f".{incarnation}" if incarnation else "")
         argv, env = self.command(slot.name, run_id)
-        with (self.logs / f"{run_id}.log").open("ab") as log:
+        with (self.logs / log_name(run_id)).open("ab") as log:
             slot.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log,
                                             stderr=subprocess.STDOUT, env=env,
                                             pass_fds=self.inherit_fds)
@@ -191,7 +192,7 @@ def worker_settings(*, redis_url: str, run_id: str, name: str, worker_run_id: st
         f"NEWSCRAWL_WORKER_NAME={name}",
         f"NEWSCRAWL_RUN_ID={worker_run_id}",
         # One monitor result per worker: they run side by side.
-        f"NEWSCRAWL_MONITOR_RESULTS={logs / (worker_run_id + '.monitors.json')}",
+        f"NEWSCRAWL_MONITOR_RESULTS={logs / monitor_results_name(worker_run_id)}",
     ]
     if state:
         settings.append(f"NEWSCRAWL_STATE={state}")
@@ -280,7 +281,7 @@ def _unqueued(logs: Path | None, worker_run: str) -> int:
     if logs is None:
         return 0
     try:
-        stats = json.loads((logs / f"{worker_run}.stats.json").read_text(encoding="utf-8"))
+        stats = json.loads((logs / stats_name(worker_run)).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return 0
     return int(stats.get(UNQUEUED, 0)) if isinstance(stats, dict) else 0
