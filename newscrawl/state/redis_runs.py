@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from newscrawl.sections import DEFAULT_SECTION, Section
 from newscrawl.state.redis_scripts import FINISH_RUN
-from newscrawl.state.store import RunRecord, RunStatus, walked_sections
+from newscrawl.state.store import RunRecord, RunStatus, SectionWalk, walked_sections
 from newscrawl.urls import story_url_prefix
 
 _BATCH: Final = 500
@@ -97,9 +97,20 @@ class RedisRunBook:
                     return story["id"], story["published_at"]
             start += _BATCH
 
+    def walks(self) -> tuple[SectionWalk, ...]:
+        """Every section's stop point, by section key."""
+        walks = self._call(self._server.hgetall, self._key("walks"))
+        return tuple(sorted((_walk(key, doc) for key, doc in walks.items()),
+                            key=lambda walk: walk.section))
+
     def _run(self, run_id: str) -> RunRecord | None:
         raw = self._call(self._server.hget, self._key("runs"), run_id)
         return _run(json.loads(raw)) if raw else None
+
+
+def _walk(section: bytes, raw: bytes) -> SectionWalk:
+    doc = json.loads(raw)
+    return SectionWalk(section.decode(), doc["run_id"], doc["finished_at"])
 
 
 def _run(doc: dict[str, Any]) -> RunRecord:

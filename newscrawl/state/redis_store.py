@@ -227,6 +227,7 @@ class RedisStateStore:
             pending=sum(1 for e in entries if e.given_up is None),
             given_up=tuple(sorted((e for e in entries if e.given_up is not None),
                                   key=lambda e: (e.given_up or "", e.id))),
+            walks=self._runs.walks(),
         )
 
     def reset(self) -> None:
@@ -288,4 +289,3 @@ def _story(doc: dict[str, Any], signature: bytes | None) -> StoredStory:
         modified_at=doc.get("modified_at"), first_seen=doc["first_seen"],
         last_seen=doc["last_seen"], version=int(doc["version"]),
     )
-
