@@ -14,14 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, Protocol
 
+from newscrawl.data_layout import DataLayout
 from newscrawl.others.learner import DEFAULT_CONFIRM_PAGES, DEFAULT_SAMPLE_EVERY
 
 # Where a crawl's data lives unless NEWSCRAWL_DATA_DIR (or a command's --data-dir) says otherwise:
 # the one definition that the settings, the feeds and every command's help read.
 DEFAULT_DATA_DIR: Final = "data/aseanplus"
-# Files in a data directory unless NEWSCRAWL_STATE / NEWSCRAWL_MONITOR_RESULTS name others.
-STATE_FILE: Final = "state.sqlite"
-MONITOR_RESULTS_FILE: Final = "monitors.json"
 
 
 class SettingsLike(Protocol):
@@ -52,7 +50,7 @@ class NewscrawlConfig:
     browser_args: tuple[str, ...] = ()
     # Operations (monitors, run control). Each default here is also the unset setting's
     # (``_default``), and keeps a bare NewscrawlConfig usable in tests.
-    monitor_results_path: Path = Path(DEFAULT_DATA_DIR) / MONITOR_RESULTS_FILE
+    monitor_results_path: Path = DataLayout(Path(DEFAULT_DATA_DIR)).monitor_results
     max_retry_rate: float = 0.2
     max_boilerplate_share: float = 0.0
     min_listing_coverage: float = 0.8
@@ -87,13 +85,18 @@ class NewscrawlConfig:
     others_sample_every: int = DEFAULT_SAMPLE_EVERY
     others_confirm_pages: int = DEFAULT_CONFIRM_PAGES
 
+    @property
+    def layout(self) -> DataLayout:
+        """Where runs, quarantine, logs and the dataset live in ``data_dir``."""
+        return DataLayout(self.data_dir)
+
     @classmethod
     def from_settings(cls, settings: SettingsLike) -> NewscrawlConfig:
         def number(name: str, default: float, lo: float, hi: float) -> float:
             return number_setting(settings, name, default, lo, hi)
 
         data_dir = Path(settings.get("NEWSCRAWL_DATA_DIR") or DEFAULT_DATA_DIR)
-        state = settings.get("NEWSCRAWL_STATE") or str(data_dir / STATE_FILE)
+        state = settings.get("NEWSCRAWL_STATE") or str(DataLayout(data_dir).state)
         browser = settings.get("NEWSCRAWL_BROWSER_PATH") or None
         return cls(
             data_dir=data_dir,
@@ -111,7 +114,7 @@ class NewscrawlConfig:
             stats_path=Path(stats) if (stats := settings.get("NEWSCRAWL_STATS_PATH")) else None,
             browser_args=_arguments(settings.get("NEWSCRAWL_BROWSER_ARGS")),
             monitor_results_path=Path(
-                settings.get("NEWSCRAWL_MONITOR_RESULTS") or data_dir / MONITOR_RESULTS_FILE
+                settings.get("NEWSCRAWL_MONITOR_RESULTS") or DataLayout(data_dir).monitor_results
             ),
             max_retry_rate=number("NEWSCRAWL_MAX_RETRY_RATE", _default("max_retry_rate"), 0.0, 1.0),
             max_boilerplate_share=number(

@@ -18,11 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import pyarrow.parquet as pq
 from jsonschema import Draft202012Validator
 
+from newscrawl.data_layout import FEED_SUFFIX, DataLayout
 from newscrawl.dataset.arrow_schema import to_table
 from newscrawl.feeds import write_atomically
 from newscrawl.items import RECORD_FIELDS
@@ -30,8 +31,6 @@ from newscrawl.schema import story_schema, upgraded
 
 logger = logging.getLogger(__name__)
 
-JSONL_NAME: Final = "dataset.jsonl"
-PARQUET_NAME: Final = "dataset.parquet"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +65,15 @@ class _Candidate:
 class DatasetBuilder:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
-        self.runs_dir = data_dir / "runs"
+        self.layout = DataLayout(data_dir)
+        self.runs_dir = self.layout.runs
         self._validator = Draft202012Validator(story_schema())
 
     def run_files(self) -> list[Path]:
         """Published run feeds only: part files of running or killed crawls are hidden names."""
         if not self.runs_dir.is_dir():
             return []
-        return sorted(p for p in self.runs_dir.glob("*.jsonl")
+        return sorted(p for p in self.runs_dir.glob(f"*{FEED_SUFFIX}")
                       if not p.name.startswith(".") and p.is_file())
 
     def build(self) -> BuildReport:
@@ -140,7 +140,7 @@ class DatasetBuilder:
                 for record in records:
                     file.write(json.dumps(record, ensure_ascii=False) + "\n")
 
-        return write_atomically(self.data_dir / JSONL_NAME, write, fsync=True)
+        return write_atomically(self.layout.dataset_jsonl, write, fsync=True)
 
     def write_parquet(self, records: list[dict[str, Any]]) -> Path:
         def write(temp: Path) -> None:
@@ -148,4 +148,4 @@ class DatasetBuilder:
             pq.write_table(to_table(records), temp, compression="zstd", compression_level=3,
                            use_dictionary=True, write_statistics=True, version="2.6")
 
-        return write_atomically(self.data_dir / PARQUET_NAME, write, fsync=True)
+        return write_atomically(self.layout.dataset_parquet, write, fsync=True)

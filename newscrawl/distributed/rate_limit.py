@@ -7,7 +7,13 @@ flight; the worker waits for its start time, sends, and frees the slot when the 
 the error) comes back. While one of its requests waits, the worker pops no other from the
 shared queue (``LeasedScheduler``): the budget is shared in turn among the workers instead of
 going to whichever leased the most requests. A worker that dies holds its slots until they
-expire, never forever. Times come from Redis's clock (``TIME``), so workers on several
+expire, never forever.
+
+Freeing a slot costs no round trip of its own when another reservation follows soon: the
+worker keeps the slots it freed for up to ``RELEASE_WINDOW_SECONDS`` and the next reservation
+for that domain releases them in the same script (a timer, or the spider's close, releases
+what no reservation took). A slot is held that much longer at most, never shorter: the budget
+only gets stricter. Times come from Redis's clock (``TIME``), so workers on several
 machines share one clock.
 
 Each reservation is appended to ``rate:<domain>:starts`` (the last ``AUDIT_LENGTH``) and each
@@ -23,7 +29,7 @@ import uuid
 from typing import Any, Final, Self
 from urllib.parse import urlsplit
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
@@ -36,12 +42,20 @@ SLOT_META: Final = "newscrawl_rate_slot"
 # A reserved slot outlives the request by this much at most when its worker dies.
 SLOT_MARGIN_SECONDS: Final = 10.0
 FULL_RETRY_SECONDS: Final = 0.02
+# How long a freed slot may wait for the next reservation to release it (see the module).
+RELEASE_WINDOW_SECONDS: Final = 0.05
 STATS_PREFIX: Final = "newscrawl/rate"
 
-# KEYS: in flight (zset token -> expiry ms), state (hash), starts (list).
-# ARGV: token, delay ms, concurrency, hold ms, audit length. Returns wait ms, or -1 when full.
+# KEYS: in flight (zset token -> expiry ms), state (hash), starts (list), sent (list).
+# ARGV: token, delay ms, concurrency, hold ms, audit length, then pairs of a freed slot's token
+# and "<sent ms> <returned ms>", released first. Returns wait ms, or -1 when full.
 # A call retried after its reply was lost (a Redis restart) finds its token and its start.
 _RESERVE: Final = """
+for i = 6, #ARGV, 2 do
+  redis.call('ZREM', KEYS[1], ARGV[i])
+  redis.call('RPUSH', KEYS[4], ARGV[i + 1])
+end
+if #ARGV >= 6 then redis.call('LTRIM', KEYS[4], -tonumber(ARGV[5]), -1) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
@@ -60,11 +74,14 @@ redis.call('RPUSH', KEYS[3], start)
 redis.call('LTRIM', KEYS[3], -tonumber(ARGV[5]), -1)
 return start - now
 """
-# KEYS: in flight, sent (list). ARGV: token, "<sent ms> <returned ms>", audit length.
+# KEYS: in flight, sent (list). ARGV: audit length, then pairs of token and
+# "<sent ms> <returned ms>".
 _RELEASE: Final = """
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('RPUSH', KEYS[2], ARGV[2])
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
+for i = 2, #ARGV, 2 do
+  redis.call('ZREM', KEYS[1], ARGV[i])
+  redis.call('RPUSH', KEYS[2], ARGV[i + 1])
+end
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[1]), -1)
 return 1
 """
 
@@ -81,12 +98,17 @@ class SharedRateLimitMiddleware:
         self.hold_ms = int((timeout + SLOT_MARGIN_SECONDS) * 1000)
         self._reserve = runtime.server.register_script(_RESERVE)
         self._release = runtime.server.register_script(_RELEASE)
+        # Per domain key: freed slots not released yet, as the scripts' ARGV pairs.
+        self._freed: dict[str, list[str]] = {}
+        self._flush_timer: asyncio.TimerHandle | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         assert crawler.stats is not None
-        return cls(crawler, runtime_for(crawler), crawler.stats,
-                   crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 180))
+        middleware = cls(crawler, runtime_for(crawler), crawler.stats,
+                         crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 180))
+        crawler.signals.connect(middleware.release_freed, signal=signals.spider_closed)
+        return middleware
 
     async def process_request(self, request: Request) -> None:
         if self.runtime.lost:
@@ -97,10 +119,11 @@ class SharedRateLimitMiddleware:
         token = uuid.uuid4().hex
         waited = 0.0
         while True:
+            freed = self._freed.pop(base, [])
             wait_ms = int(self._reserve(
-                keys=[f"{base}:flying", f"{base}:state", f"{base}:starts"],
+                keys=[f"{base}:flying", f"{base}:state", f"{base}:starts", f"{base}:sent"],
                 args=[token, self.delay_ms, self.concurrency,
-                      self.hold_ms + max(self.delay_ms, 0), AUDIT_LENGTH],
+                      self.hold_ms + max(self.delay_ms, 0), AUDIT_LENGTH, *freed],
             ))
             if wait_ms >= 0:
                 break
@@ -129,8 +152,23 @@ class SharedRateLimitMiddleware:
         if slot is None or self.runtime.lost:
             return
         base, token, sent = slot
-        self._release(keys=[f"{base}:flying", f"{base}:sent"],
-                      args=[token, f"{sent} {_now_ms()}", AUDIT_LENGTH])
+        self._freed.setdefault(base, []).extend((token, f"{sent} {_now_ms()}"))
+        if self._flush_timer is None:
+            self._flush_timer = asyncio.get_event_loop().call_later(RELEASE_WINDOW_SECONDS,
+                                                                    self.release_freed)
+
+    def release_freed(self) -> None:
+        """Release the freed slots that no reservation took along."""
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
+            self._flush_timer = None
+        freed, self._freed = self._freed, {}
+        if self.runtime.lost:
+            return
+        for base, pairs in freed.items():
+            if pairs:
+                self._release(keys=[f"{base}:flying", f"{base}:sent"],
+                              args=[AUDIT_LENGTH, *pairs])
 
 
 def _now_ms() -> int:

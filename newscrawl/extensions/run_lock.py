@@ -23,7 +23,7 @@ from scrapy.exceptions import NotConfigured
 from newscrawl.config import NewscrawlConfig
 from newscrawl.distributed.config import redis_url
 from newscrawl.runs.exit_codes import ExitCode
-from newscrawl.runs.lock import LOCK_FD_ENV, LOCK_NAME, RunLock, RunLockedError
+from newscrawl.runs.lock import LOCK_FD_ENV, RunLock, RunLockedError
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class RunLockExtension:
             # time by design, and Redis (leases, story claims) keeps them from publishing a
             # story twice; `newscrawl run --workers` holds the run lock for all of them.
             raise NotConfigured("a distributed worker: the run lock is its pool's")
-        lock = RunLock(NewscrawlConfig.from_settings(crawler.settings).data_dir / LOCK_NAME)
+        lock = RunLock(NewscrawlConfig.from_settings(crawler.settings).layout.lock)
         inherited = os.environ.get(LOCK_FD_ENV, "")
         if not (inherited.isdigit() and lock.inherit(int(inherited))):
             try:

@@ -42,7 +42,7 @@ class StorageCheckExtension:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         config = NewscrawlConfig.from_settings(crawler.settings)
-        directories = [config.data_dir / "runs", config.data_dir / "quarantine",
+        directories = [config.layout.runs, config.layout.quarantine,
                        config.state_path.parent, config.monitor_results_path.parent]
         if config.stats_path is not None:
             directories.append(config.stats_path.parent)

@@ -36,7 +36,7 @@ class QuarantinePipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         assert crawler.stats is not None
         state = crawl_state_for(crawler)
-        return cls(crawler.stats, state.config.data_dir / "quarantine" / state.run_id)
+        return cls(crawler.stats, state.config.layout.quarantine_pages(state.run_id))
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, QuarantineItem):

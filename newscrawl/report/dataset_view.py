@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newscrawl.dataset.builder import JSONL_NAME
+from newscrawl.data_layout import DATASET_JSONL, DataLayout
 
 NO_AGENCY = "(none: staff or unknown)"
 DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -33,9 +33,9 @@ class DatasetView:
 
     @classmethod
     def load(cls, data_dir: Path) -> DatasetView:
-        view = cls(data_dir / JSONL_NAME)
+        view = cls(DataLayout(data_dir).dataset_jsonl)
         if not view.path.is_file():
-            view.problem = (f"no dataset yet ({JSONL_NAME} is built after a run that "
+            view.problem = (f"no dataset yet ({DATASET_JSONL} is built after a run that "
                             "published stories, or by `newscrawl dataset build`)")
             return view
         try:

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from newscrawl.data_layout import MANIFEST_SUFFIX, DataLayout
 from newscrawl.pipelines.validate import reason_slug
 from newscrawl.runs.exit_codes import Verdict, judge
-from newscrawl.runs.manifest import MANIFEST_SUFFIX, RunManifest
+from newscrawl.runs.manifest import RunManifest
 from newscrawl.runs.monitor_report import MonitorOutcome
 
 # Counts named so are stories seen but not yet published (the state's retry list); older
@@ -88,7 +89,7 @@ class RunHistory:
 
     @classmethod
     def load(cls, data_dir: Path) -> RunHistory:
-        runs_dir = data_dir / "runs"
+        runs_dir = DataLayout(data_dir).runs
         paths = sorted(runs_dir.glob(f"*{MANIFEST_SUFFIX}")) if runs_dir.is_dir() else []
         found: list[tuple[RunManifest, Path]] = []
         unreadable: list[str] = []

@@ -6,12 +6,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
+from newscrawl.data_layout import REPORT_FILE, DataLayout
 from newscrawl.feeds import write_atomically
 from newscrawl.report.dataset_view import DatasetView
 from newscrawl.report.history import RunHistory
 from newscrawl.report.page import render_report
 
-REPORT_NAME: Final = "report.html"
+REPORT_NAME: Final = REPORT_FILE
 
 
 def write_report(data_dir: Path, output: Path | None = None,
@@ -25,5 +26,5 @@ def write_report(data_dir: Path, output: Path | None = None,
         raise NotADirectoryError(f"{data_dir} is not a data directory")
     text = render_report(RunHistory.load(data_dir), DatasetView.load(data_dir),
                          now or datetime.now(UTC))
-    target = output or data_dir / REPORT_NAME
+    target = output or DataLayout(data_dir).report
     return write_atomically(target, lambda temp: temp.write_text(text, encoding="utf-8"))

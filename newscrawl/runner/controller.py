@@ -20,13 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from newscrawl.data_layout import DataLayout
 from newscrawl.feeds import sweep_stale_parts, write_atomically
 from newscrawl.runner.console import RunConsole, summary_lines
 from newscrawl.runner.log_reason import last_error_line
 from newscrawl.runner.supervisor import CrawlOutcome, CrawlSupervisor
 from newscrawl.runs.exit_codes import ExitCode, Verdict, judge
-from newscrawl.runs.lock import LOCK_FD_ENV, LOCK_NAME, RunLock, RunLockedError
-from newscrawl.runs.manifest import RunManifest, manifest_path
+from newscrawl.runs.lock import LOCK_FD_ENV, RunLock, RunLockedError
+from newscrawl.runs.manifest import RunManifest
 from newscrawl.runs.run_id import RUN_ID_FORMAT
 
 if TYPE_CHECKING:  # the builder loads pyarrow, which the parent needs only after the crawl
@@ -67,11 +68,12 @@ class RunController:
         self.console = console or RunConsole(sys.stdout, sys.stderr,
                                              interactive=options.interactive)
         self.data_dir = self.options.data_dir
+        self.layout = DataLayout(self.data_dir)
         # The held run lock's descriptor, which every crawl child inherits and is told about.
         self.lock_fd: int | None = None
 
     def execute(self) -> ExitCode:
-        lock = RunLock(self.data_dir / LOCK_NAME)
+        lock = RunLock(self.layout.lock)
         try:
             lock.acquire()
         except RunLockedError as error:
@@ -86,7 +88,7 @@ class RunController:
 
     def run_locked(self, lock: RunLock) -> ExitCode:
         run_id = self.new_run_id()
-        log_path = self.data_dir / "logs" / f"{run_id}.log"
+        log_path = self.layout.run_log(run_id)
         log_path.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(log_path, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
@@ -118,7 +120,7 @@ class RunController:
             on_progress=self.console.progress,
         ).run()
         logger.info("crawl exited with code %d", outcome.returncode)
-        manifest = RunManifest.read(manifest_path(self.data_dir / "runs", run_id))
+        manifest = RunManifest.read(self.layout.manifest(run_id))
         verdict = judge(manifest, killed_after_deadline=outcome.killed_after_deadline)
         if verdict.code == ExitCode.FAILED:
             # Read now, before the runner logs its own errors about the failure.
@@ -140,7 +142,12 @@ class RunController:
     def run_workers(self, run_id: str, lock: RunLock, log_path: Path,
                     started_at: str) -> ExitCode:
         """``--workers N``: the crawl as N supervised workers (``newscrawl.distributed``)."""
-        from newscrawl.runner.workers import WorkerPool, join_manifests, worker_settings
+        from newscrawl.runner.workers import (
+            SharedPending,
+            WorkerPool,
+            join_manifests,
+            worker_settings,
+        )
 
         assert self.options.redis_url is not None
         logs = log_path.parent
@@ -165,9 +172,9 @@ class RunController:
             grace=self.options.kill_grace, restarts=self.options.worker_restarts,
             inherit_fds=(lock.fd,),
         ).run()
-        document, verdict = join_manifests(self.data_dir / "runs", run_id, outcome, started_at,
-                                           logs)
-        path = manifest_path(self.data_dir / "runs", run_id)
+        document, verdict = join_manifests(self.layout.runs, run_id, outcome, started_at,
+                                           logs, SharedPending.read(self.worker_state()))
+        path = self.layout.manifest(run_id)
         write_atomically(path, lambda temp: temp.write_text(
             json.dumps(document, indent=2) + "\n", encoding="utf-8"))
         dataset = None
@@ -180,6 +187,14 @@ class RunController:
             logger.info(line)
         self.console.finish(lines, verdict, log_path)
         return verdict.code
+
+    def worker_state(self) -> str | None:
+        """The state the workers share: ``-s NEWSCRAWL_STATE``, the environment's, or Redis."""
+        given = [s.partition("=")[2] for s in self.options.settings
+                 if s.startswith("NEWSCRAWL_STATE=")]
+        if os.environ.get("NEWSCRAWL_STATE"):
+            return given[-1] if given else os.environ["NEWSCRAWL_STATE"]
+        return self.options.redis_url
 
     def refresh_report(self) -> str:
         """Rewrite report.html; a report that cannot be written is logged, never fails a run."""
@@ -195,11 +210,11 @@ class RunController:
         """Remove what killed writers left: dataset parts in the data-dir root, run feeds and
         manifests in ``runs/``, quarantine feeds in ``quarantine/`` and saved pages in
         ``quarantine/<run_id>/``."""
-        quarantine = self.data_dir / "quarantine"
+        quarantine = self.layout.quarantine
         run_dirs: list[Path] = []
         if quarantine.is_dir():
             run_dirs = sorted(path for path in quarantine.iterdir() if path.is_dir())
-        for directory in (self.data_dir, self.data_dir / "runs", quarantine, *run_dirs):
+        for directory in (self.data_dir, self.layout.runs, quarantine, *run_dirs):
             sweep_stale_parts(directory)
 
     def new_run_id(self) -> str:
@@ -207,8 +222,8 @@ class RunController:
         while True:
             run_id = datetime.now(UTC).strftime(RUN_ID_FORMAT)
             taken = (
-                (self.data_dir / "logs" / f"{run_id}.log").exists()
-                or manifest_path(self.data_dir / "runs", run_id).exists()
+                self.layout.run_log(run_id).exists()
+                or self.layout.manifest(run_id).exists()
             )
             if not taken:
                 return run_id
@@ -247,7 +262,7 @@ class RunController:
         return env
 
     def stats_path(self, run_id: str) -> Path:
-        return self.data_dir / "logs" / f"{run_id}.stats.json"
+        return self.layout.run_stats(run_id)
 
     def record_death(self, run_id: str, started_at: str, outcome: CrawlOutcome) -> RunManifest:
         """The crawl died before writing its manifest: write one that says how, with whatever
@@ -262,7 +277,7 @@ class RunController:
             run_id=run_id, started_at=started_at, finished_at=datetime.now(UTC).isoformat(),
             finish_reason=reason, counts=run_counts(self.read_stats(run_id)),
         )
-        manifest.write(manifest_path(self.data_dir / "runs", run_id))
+        manifest.write(self.layout.manifest(run_id))
         logger.error("crawl left no manifest (%s); wrote one recording that", reason)
         return manifest
 

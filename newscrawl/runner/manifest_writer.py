@@ -29,7 +29,6 @@ from newscrawl.runs.manifest import (
     MANIFEST_SUFFIX,
     FeedFile,
     RunManifest,
-    manifest_path,
 )
 from newscrawl.runs.monitor_report import MonitorReport, iso
 from newscrawl.spiders.dropped import dropped_by_reason
@@ -98,7 +97,7 @@ class ManifestWriter:
         self.feeds.append(StoredFeed(path, slot.itemcount, QuarantineItem in classes))
 
     def feed_exporter_closed(self) -> None:
-        runs = (self.config.data_dir / "runs").absolute()
+        runs = self.config.layout.runs.absolute()
         # The run file under runs/ first: ``-O out.jsonl`` is a copy beside it (route_feeds).
         stories = next((f for f in self.feeds if not f.quarantine
                         and f.path.absolute().parent == runs), None) or next(
@@ -107,7 +106,7 @@ class ManifestWriter:
         run_id = self.run_id()
         # Beside the feed and named after it, even when ``-O out.jsonl`` named the feed.
         target = (stories.path.with_name(stories.path.stem + MANIFEST_SUFFIX) if stories
-                  else manifest_path(self.config.data_dir / "runs", run_id))
+                  else self.config.layout.manifest(run_id))
         manifest = self.build(run_id, target.parent, stories, quarantine)
         try:
             manifest.write(target)

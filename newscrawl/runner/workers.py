@@ -10,7 +10,10 @@ others, fetch them. The maximum run time ends all workers as it ends one crawl: 
 deadline, a second SIGTERM after ``grace``, SIGKILL after another.
 
 ``join_manifests`` writes the run manifest, ``runs/<run>.manifest.json``: the workers'
-manifests named and summed (the dataset builder reads the workers' feeds as it reads any run).
+manifests named and summed (the dataset builder reads the workers' feeds as it reads any run),
+except the pending and given-up stories: the workers share them (``distributed.pending``) and
+every worker reports the ones nobody fetched, so the run's figures are the shared store's
+(``SharedPending``), read once every worker has saved its part.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from newscrawl.data_layout import log_name, monitor_results_name, stats_name
 from newscrawl.distributed.config import UNQUEUED
 from newscrawl.runner.supervisor import ESCALATION, POLL_SECONDS
 from newscrawl.runs.exit_codes import ExitCode, Verdict, judge
@@ -42,6 +46,39 @@ _SEVERITY: Final = {ExitCode.HEALTHY: 0, ExitCode.DEGRADED: 1, ExitCode.FAILED: 
                     ExitCode.LOCKED: 3}
 
 WorkerCommand = Callable[[str, str], tuple[list[str], dict[str, str]]]
+# Manifest counts that the workers share rather than add up (see the module).
+SHARED_COUNTS: Final = ("pending", "given_up")
+
+
+@dataclass(frozen=True, slots=True)
+class SharedPending:
+    """The stories the shared store holds pending (not given up) and given up."""
+
+    pending: int
+    given_up: int
+
+    @classmethod
+    def read(cls, state_url: str | None) -> SharedPending | None:
+        """The counts in the workers' state at ``state_url``; None when it is not a shared store
+        (the workers kept no pending stories then) or cannot be read (said in the log)."""
+        # Imported here: ``newscrawl run`` without workers needs no Redis client.
+        from newscrawl.state.crawl import open_state_store
+        from newscrawl.state.redis_store import is_redis_url
+        from newscrawl.state.store import StateError
+
+        if not state_url or not is_redis_url(state_url):
+            return None
+        try:
+            store = open_state_store(Path(), state_url)
+            try:
+                stats = store.stats()
+            finally:
+                store.close()
+        except StateError as error:
+            logger.warning("pending stories not counted from the shared state (%s): the run "
+                           "manifest reports the most any worker saw", error)
+            return None
+        return cls(stats.pending, len(stats.given_up))
 
 
 @dataclass(slots=True)
@@ -100,7 +137,7 @@ class WorkerPool:
         incarnation = len(slot.run_ids)
         run_id = f"{self.run_id}-{slot.name}" + (f".{incarnation}" if incarnation else "")
         argv, env = self.command(slot.name, run_id)
-        with (self.logs / f"{run_id}.log").open("ab") as log:
+        with (self.logs / log_name(run_id)).open("ab") as log:
             slot.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log,
                                             stderr=subprocess.STDOUT, env=env,
                                             pass_fds=self.inherit_fds)
@@ -155,7 +192,7 @@ def worker_settings(*, redis_url: str, run_id: str, name: str, worker_run_id: st
         f"NEWSCRAWL_WORKER_NAME={name}",
         f"NEWSCRAWL_RUN_ID={worker_run_id}",
         # One monitor result per worker: they run side by side.
-        f"NEWSCRAWL_MONITOR_RESULTS={logs / (worker_run_id + '.monitors.json')}",
+        f"NEWSCRAWL_MONITOR_RESULTS={logs / monitor_results_name(worker_run_id)}",
     ]
     if state:
         settings.append(f"NEWSCRAWL_STATE={state}")
@@ -163,14 +200,19 @@ def worker_settings(*, redis_url: str, run_id: str, name: str, worker_run_id: st
 
 
 def join_manifests(runs_dir: Path, run_id: str, outcome: PoolOutcome, started_at: str,
-                   logs: Path | None = None) -> tuple[dict[str, Any], Verdict]:
+                   logs: Path | None = None, shared: SharedPending | None = None,
+                   ) -> tuple[dict[str, Any], Verdict]:
     """The run manifest that joins the workers' (to be written as ``runs/<run_id>.manifest.json``)
     and the run's verdict: the worst of the last workers' (each judged as a single crawl is),
     failed when a worker left no manifest, degraded when a worker was replaced or a request
-    could not be queued (``newscrawl/redis/unqueued`` in a worker's stats under ``logs``)."""
+    could not be queued (``newscrawl/redis/unqueued`` in a worker's stats under ``logs``).
+
+    Pending and given-up stories are ``shared``'s; without it, the most any worker reported
+    (every worker reports the stories nobody fetched, so a sum counts them once per worker)."""
     workers: list[dict[str, Any]] = []
     unqueued = 0
     counts: dict[str, int] = {}
+    most: dict[str, int] = {}
     verdicts: list[Verdict] = []
     finished: list[str] = []
     for slot in outcome.slots:
@@ -188,12 +230,16 @@ def join_manifests(runs_dir: Path, run_id: str, outcome: PoolOutcome, started_at
             if manifest is not None:
                 for name, value in manifest.counts.items():
                     counts[name] = counts.get(name, 0) + value
+                    most[name] = max(most.get(name, 0), value)
                 if manifest.finished_at:
                     finished.append(manifest.finished_at)
             if last:
                 verdicts.append(judge(manifest, killed_after_deadline=False)
                                 if manifest else Verdict(ExitCode.FAILED, (
                                     f"worker {slot.name} left no manifest",)))
+    for name in SHARED_COUNTS:
+        if name in counts or shared is not None:
+            counts[name] = getattr(shared, name) if shared is not None else most[name]
     # A worker finds only the stories it happened to fetch of the listing pages it happened to
     # read: listing coverage is judged on the run's sums, not per worker.
     reasons = [f"{slot.name}: {reason}" for slot, verdict in zip(outcome.slots, verdicts,
@@ -235,7 +281,7 @@ def _unqueued(logs: Path | None, worker_run: str) -> int:
     if logs is None:
         return 0
     try:
-        stats = json.loads((logs / f"{worker_run}.stats.json").read_text(encoding="utf-8"))
+        stats = json.loads((logs / stats_name(worker_run)).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return 0
     return int(stats.get(UNQUEUED, 0)) if isinstance(stats, dict) else 0

@@ -21,7 +21,6 @@ from typing import Final
 # The number of an inherited descriptor that holds the lock (set by ``newscrawl run``).
 LOCK_FD_ENV: Final = "NEWSCRAWL_RUN_LOCK_FD"
 # The lock file in a data directory, the same for `scrapy crawl`, `newscrawl run` and `state reset`.
-LOCK_NAME: Final = "run.lock"
 
 
 class RunLockedError(RuntimeError):

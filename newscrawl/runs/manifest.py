@@ -17,11 +17,14 @@ from pathlib import Path
 from typing import Any, Final, Self
 
 import newscrawl
+
+# Named here too: the run's values and where they are written go together for their readers.
+from newscrawl.data_layout import MANIFEST_SUFFIX as MANIFEST_SUFFIX
+from newscrawl.data_layout import manifest_path as manifest_path
 from newscrawl.feeds import write_atomically
 from newscrawl.items import SCHEMA_VERSION
 from newscrawl.runs.monitor_report import MonitorReport
 
-MANIFEST_SUFFIX: Final = ".manifest.json"
 # Counts named ``dropped/<reason>``: stories requested and neither published nor quarantined.
 DROPPED: Final = "dropped/"
 
@@ -146,10 +149,6 @@ class RunManifest:
             return cls.from_json(data) if isinstance(data, dict) else None
         except (OSError, ValueError, KeyError, TypeError):
             return None
-
-
-def manifest_path(runs_dir: Path, run_id: str) -> Path:
-    return runs_dir / f"{run_id}{MANIFEST_SUFFIX}"
 
 
 def recent_manifests(

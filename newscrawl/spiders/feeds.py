@@ -21,6 +21,7 @@ from typing import Any, Final
 from scrapy.settings import Settings
 
 from newscrawl.config import DEFAULT_DATA_DIR
+from newscrawl.data_layout import DataLayout
 from newscrawl.items import QuarantineItem, StoryItem
 from newscrawl.runs.run_id import process_run_id
 
@@ -37,10 +38,10 @@ def run_uri_params(params: dict[str, Any], spider: Any) -> dict[str, Any]:
 
 
 def default_feeds(data_dir: Path | str) -> dict[str, dict[str, Any]]:
-    root = Path(data_dir)
+    layout = DataLayout(Path(data_dir))
     return {
-        str(root / "runs" / "%(run_id)s.jsonl"): story_feed_options(),
-        str(root / "quarantine" / "%(run_id)s.jsonl"): quarantine_feed_options(),
+        str(layout.run_feed()): story_feed_options(),
+        str(layout.quarantine_feed()): quarantine_feed_options(),
     }
 
 
@@ -71,7 +72,7 @@ def route_feeds(settings: Settings, data_dir: Path) -> None:
         user[str(uri)] = options
     feeds = default_feeds(data_dir)
     if any(_names(c, QUARANTINE_CLASS) for o in user.values() for c in o["item_classes"]):
-        del feeds[str(data_dir / "quarantine" / "%(run_id)s.jsonl")]
+        del feeds[str(DataLayout(data_dir).quarantine_feed())]
     feeds.update(user)
     settings.set("FEEDS", feeds, priority=settings.getpriority("FEEDS") or "project")
 

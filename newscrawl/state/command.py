@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from newscrawl.config import DEFAULT_DATA_DIR, ConfigError, NewscrawlConfig
-from newscrawl.runs.lock import LOCK_NAME, RunLock, RunLockedError
+from newscrawl.data_layout import DataLayout
+from newscrawl.runs.lock import RunLock, RunLockedError
 from newscrawl.state.list_rules import ListRuleStore
 from newscrawl.state.sqlite_store import SqliteStateStore
 from newscrawl.state.store import StateError, StateStore, StoreStats
@@ -230,7 +231,7 @@ def _run_lock(args: argparse.Namespace) -> RunLock | int | None:
         return 1
     if not data_dir.is_dir():
         return None
-    lock = RunLock(data_dir / LOCK_NAME)
+    lock = RunLock(DataLayout(data_dir).lock)
     try:
         lock.acquire()
     except RunLockedError:

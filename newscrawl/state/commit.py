@@ -95,7 +95,7 @@ class StateCommitExtension:
         # Before the spider and the pipelines read the store: what a killed run published is
         # known to this run, and not emitted again.
         recovered = recover_published_feeds(
-            store, state.config.data_dir / "runs", state.config.minhash_permutations, utc_now()
+            store, state.config.layout.runs, state.config.minhash_permutations, utc_now()
         )
         if recovered.runs:
             crawler.stats.set_value(f"{STATS_PREFIX}/recovered_runs", len(recovered.runs))

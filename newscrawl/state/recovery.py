@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newscrawl.data_layout import feed_name
 from newscrawl.fingerprint import MinHashSigner, field_digests
 from newscrawl.state.store import StateStore, StoredStory
 
@@ -37,7 +38,7 @@ class Recovered:
 
 def run_feed(runs_dir: Path, run_id: str) -> Path:
     """Where a run's story feed is published (the default ``FEEDS`` of the project)."""
-    return runs_dir / f"{run_id}.jsonl"
+    return runs_dir / feed_name(run_id)
 
 
 def recover_published_feeds(store: StateStore, runs_dir: Path, permutations: int,

@@ -10,10 +10,10 @@ out an unreachable Redis before the crawl fails, default 60). Every key starts w
 - ``published`` (hash id -> published_at, read once per run), ``by_published`` (sorted set, for
   the catch-up story), ``hash:<content_hash>`` (hash id -> first_seen), ``revised`` and
   ``duplicates`` (sets, for stats);
-- ``runs`` (hash run id -> JSON), ``running`` (set), ``last_ok`` (the latest ``ok`` run);
-- ``walks`` (hash section key -> JSON run id and finish time): each section's stop-when-seen
-  point, the latest run that completed the section's listing walk (schema 2; a schema 1 store
-  had one section, whose point was ``last_ok``: opening it moves that over).
+- ``runs``, ``running``, ``last_ok`` and ``walks``: the runs and each section's stop-when-seen
+  point (``redis_runs``);
+- ``pending`` and its counters: pending stories (``redis_pending``); the learned list rules
+  (``redis_list_rules``).
 
 ``commit`` is one Lua script per batch: all of its stories and the run's counters, or none.
 It is idempotent: a story already stored at the same or a later version is skipped, so a story
@@ -35,26 +35,22 @@ from newscrawl.redis_connection import open_redis
 from newscrawl.sections import DEFAULT_SECTION, Section
 from newscrawl.state import redis_pending
 from newscrawl.state.redis_list_rules import RedisListRuleStore
-from newscrawl.state.redis_scripts import COMMIT, FINISH_RUN, GET, TOUCH
+from newscrawl.state.redis_runs import RedisRunBook
+from newscrawl.state.redis_scripts import COMMIT, GET, TOUCH
 from newscrawl.state.store import (
     PendingEntry,
     RunRecord,
     RunStatus,
-    SectionWalk,
     SignatureRow,
     StateError,
     StoredStory,
     StoreStats,
-    walked_sections,
 )
-from newscrawl.urls import story_url_prefix
 
 SCHEMA_VERSION: Final = 2
 DEFAULT_PREFIX: Final = "newscrawl:state"
 OUTAGE_TIMEOUT: Final = 60.0
 _BATCH: Final = 500
-_STATUSES: Final[dict[str, RunStatus]] = {"running": "running", "ok": "ok",
-                                          "incomplete": "incomplete"}
 
 def is_redis_url(location: str) -> bool:
     return location.startswith(("redis://", "rediss://", "unix://"))
@@ -70,30 +66,19 @@ class RedisStateStore:
         self._staged: dict[str, StoredStory] = {}
         self._commit = server.register_script(COMMIT)
         self._touch = server.register_script(TOUCH)
-        self._finish = server.register_script(FINISH_RUN)
         self._get = server.register_script(GET)
+        self._runs = RedisRunBook(server, prefix, self._call)
         try:
             found = server.hget(self._key("meta"), "schema_version")
             if found is None:
                 server.hset(self._key("meta"), "schema_version", SCHEMA_VERSION)
             elif int(found) == 1:
-                self._migrate_walks()
+                self._runs.migrate_walks("schema_version", SCHEMA_VERSION)
             elif int(found) != SCHEMA_VERSION:
                 raise StateError(f"state at {location} has schema {int(found)}, this code "
                                  f"reads {SCHEMA_VERSION}; `newscrawl state reset` empties it")
         except redis.RedisError as error:
             raise StateError(f"state at {location} cannot be reached: {error}") from error
-
-    def _migrate_walks(self) -> None:
-        """Schema 1 to 2 in one transaction: the latest ``ok`` run was the one section's point."""
-        pipe = self._server.pipeline(transaction=True)
-        last = self._server.get(self._key("last_ok"))
-        if last:
-            run = json.loads(last)
-            pipe.hset(self._key("walks"), DEFAULT_SECTION.key, json.dumps(
-                {"run_id": run["run_id"], "finished_at": run["finished_at"]}))
-        pipe.hset(self._key("meta"), "schema_version", SCHEMA_VERSION)
-        pipe.execute()
 
     @classmethod
     def from_url(cls, url: str, outage_timeout: float = OUTAGE_TIMEOUT) -> RedisStateStore:
@@ -147,30 +132,10 @@ class RedisStateStore:
             yield sid.decode(), published.decode()
 
     def catch_up_story(self, section: Section = DEFAULT_SECTION) -> tuple[str, str] | None:
-        walk = self._call(self._server.hget, self._key("walks"), section.key)
-        if not walk:
-            return None
-        finished_at = json.loads(walk)["finished_at"]
-        prefix = story_url_prefix(section)
-        start = 0
-        while True:
-            ids = self._call(self._server.zrevrange, self._key("by_published"), start,
-                             start + _BATCH - 1)
-            if not ids:
-                return None
-            docs = self._call(self._server.mget, [self._key(f"story:{i.decode()}") for i in ids])
-            for doc in docs:
-                if doc is None:
-                    continue
-                story = json.loads(doc)
-                if story["url"].startswith(prefix) and story["first_seen"] <= finished_at:
-                    return story["id"], story["published_at"]
-            start += _BATCH
+        return self._runs.catch_up_story(section)
 
     def unfinished_runs(self) -> list[str]:
-        ids = [i.decode() for i in self._call(self._server.smembers, self._key("running"))]
-        runs = [r for r in (self._run(i) for i in ids) if r is not None]
-        return [r.run_id for r in sorted(runs, key=lambda r: (r.started_at, r.run_id))]
+        return self._runs.unfinished()
 
     # --- writes -----------------------------------------------------------------------------
 
@@ -225,23 +190,14 @@ class RedisStateStore:
                        args=[self._prefix, seen_at, *ids[start:start + _BATCH]])
 
     def begin_run(self, run_id: str, started_at: str) -> None:
-        record = {"run_id": run_id, "started_at": started_at, "finished_at": None,
-                  "status": "running", "stories_committed": 0, "newest_published_at": None,
-                  "newest_story_id": None}
-        pipe = self._server.pipeline(transaction=True)
-        pipe.hset(self._key("runs"), run_id, json.dumps(record))
-        pipe.sadd(self._key("running"), run_id)
-        self._call(pipe.execute)
+        self._runs.begin(run_id, started_at)
 
     def finish_run(self, run_id: str, finished_at: str, status: RunStatus,
                    walked: Iterable[str] | None = None) -> None:
-        self._call(self._finish, keys=[self._prefix],
-                   args=[self._prefix, run_id, finished_at, status,
-                         *walked_sections(status, walked)])
+        self._runs.finish(run_id, finished_at, status, walked)
 
     def last_successful_run(self) -> RunRecord | None:
-        raw = self._call(self._server.get, self._key("last_ok"))
-        return _run(json.loads(raw)) if raw else None
+        return self._runs.last_successful()
 
     def stats(self) -> StoreStats:
         pipe = self._server.pipeline(transaction=False)
@@ -254,7 +210,6 @@ class RedisStateStore:
         pipe.info("memory")
         stories, revised, duplicates, oldest, newest, runs, memory = self._call(pipe.execute)
         entries = self._call(redis_pending.all_entries, self._server, self._key)
-        walks = self._call(self._server.hgetall, self._key("walks"))
 
         def published(ids: list[bytes]) -> str | None:
             if not ids:
@@ -272,8 +227,7 @@ class RedisStateStore:
             pending=sum(1 for e in entries if e.given_up is None),
             given_up=tuple(sorted((e for e in entries if e.given_up is not None),
                                   key=lambda e: (e.given_up or "", e.id))),
-            walks=tuple(sorted((_walk(key, doc) for key, doc in walks.items()),
-                               key=lambda walk: walk.section)),
+            walks=self._runs.walks(),
         )
 
     def reset(self) -> None:
@@ -289,10 +243,6 @@ class RedisStateStore:
         self._server.close()
 
     # --- helpers ----------------------------------------------------------------------------
-
-    def _run(self, run_id: str) -> RunRecord | None:
-        raw = self._call(self._server.hget, self._key("runs"), run_id)
-        return _run(json.loads(raw)) if raw else None
 
     def _call(self, function: Any, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -338,19 +288,4 @@ def _story(doc: dict[str, Any], signature: bytes | None) -> StoredStory:
         duplicate_of=doc.get("duplicate_of"), published_at=doc["published_at"],
         modified_at=doc.get("modified_at"), first_seen=doc["first_seen"],
         last_seen=doc["last_seen"], version=int(doc["version"]),
-    )
-
-
-def _walk(section: bytes, raw: bytes) -> SectionWalk:
-    doc = json.loads(raw)
-    return SectionWalk(section.decode(), doc["run_id"], doc["finished_at"])
-
-
-def _run(doc: dict[str, Any]) -> RunRecord:
-    return RunRecord(
-        run_id=doc["run_id"], started_at=doc["started_at"], finished_at=doc.get("finished_at"),
-        status=_STATUSES.get(doc.get("status") or "", "incomplete"),
-        stories_committed=int(doc.get("stories_committed") or 0),
-        newest_published_at=doc.get("newest_published_at"),
-        newest_story_id=doc.get("newest_story_id"),
     )

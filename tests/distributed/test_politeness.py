@@ -68,3 +68,21 @@ def test_a_reservation_retried_after_its_reply_was_lost_is_made_once(
     client = redis_server.client()
     assert int(client.hget("t:state", "granted") or 0) == 2
     assert client.llen("t:starts") == 2
+
+
+def test_a_reservation_releases_the_slots_its_worker_freed_first(
+        redis_server: RedisServer) -> None:
+    # One slot: taken by "a", so "b" finds the domain full until a reservation carries the
+    # release of "a" (the slot a worker freed since its last reservation).
+    reserve = redis_server.client().register_script(_RESERVE)
+    keys = ["t:flying", "t:state", "t:starts", "t:sent"]
+
+    def ask(token: str, *freed: str) -> int:
+        return int(reserve(keys=keys, args=[token, 0, 1, 60_000, 100, *freed]))
+
+    assert ask("a") == 0
+    assert ask("b") == -1
+    assert ask("b", "a", "1000 1200") == 0
+    client = redis_server.client()
+    assert client.zrange("t:flying", 0, -1) == [b"b"]
+    assert client.lrange("t:sent", 0, -1) == [b"1000 1200"]

@@ -19,6 +19,9 @@ from site_edits import add_story, copy_site
 from workers import REPO, Crawl, published_twice
 
 from newscrawl.replica import ReplicaServer, load_site, synthetic_site
+from newscrawl.state.redis_store import RedisStateStore
+from newscrawl.state.store import PendingEntry
+from newscrawl.urls import story_id
 
 pytestmark = pytest.mark.e2e
 
@@ -86,10 +89,29 @@ def test_a_worker_that_starts_after_its_crawl_finished_crawls_nothing(
     assert "crawl done has finished already" in crawl.log("late")
 
 
+def seed_pending(state_url: str, origin: str) -> None:
+    """One story given up and one waiting out a long backoff: no worker fetches either. (Its
+    page was quarantined: a page left over from an earlier run that failed to fetch would make
+    the run degraded, which this test does not look at.)"""
+    store = RedisStateStore.from_url(state_url)
+    run, _ = store.begin_pending()
+    urls = [f"{origin}/news/regional/2020/01/0{k}/a-story-nobody-could-fetch-{k}"
+            for k in (1, 2)]
+    store.save_pending([
+        PendingEntry(story_id(urls[0]), urls[0], "listing", origin, "2020-01-01T00:00:00+00:00",
+                     run, attempts=5, last_error="http-500", given_up="2020-01-09T00:00:00Z"),
+        PendingEntry(story_id(urls[1]), urls[1], "listing", origin, "2020-01-01T00:00:00+00:00",
+                     run, attempts=4, last_error="parse: no-body", due_run=run + 100,
+                     quarantined=True),
+    ], [])
+    store.close()
+
+
 def test_newscrawl_run_supervises_workers_and_joins_their_manifests(
         tmp_path: Path, redis_server: RedisServer) -> None:
     data = tmp_path / "data"
     with ReplicaServer(synthetic_site(150, 6)) as replica:
+        seed_pending(redis_server.url, replica.origin)
         done = subprocess.run(
             [sys.executable, "-m", "newscrawl.cli", "run", "--workers", "2", "--redis",
              redis_server.url, "--data-dir", str(data), "--base-url", replica.origin,
@@ -104,6 +126,11 @@ def test_newscrawl_run_supervises_workers_and_joins_their_manifests(
     document = json.loads(joined[0].read_text())
     assert [w["worker"] for w in document["workers"]] == ["w1", "w2"]
     assert document["verdict"]["label"] == "healthy"
+    # Both workers report the two stories nobody fetched; the run counts each once.
+    for worker in document["workers"]:
+        counts = json.loads((data / "runs" / worker["manifest"]).read_text())["counts"]
+        assert (counts["pending"], counts["given_up"]) == (1, 1)
+    assert (document["counts"]["pending"], document["counts"]["given_up"]) == (1, 1)
     feeds = [data / "runs" / w["feed"] for w in document["workers"] if w["feed"]]
     records = [json.loads(line) for feed in feeds for line in feed.read_text().splitlines()]
     assert records and document["counts"]["stories"] == len(records)

@@ -26,6 +26,8 @@ class Crawl:
     redis_url: str
     crawl_id: str
     settings: tuple[str, ...] = ()
+    spider: str = "aseanplus"
+    arguments: tuple[str, ...] = ()  # more ``-a NAME=VALUE``
 
     @property
     def data_dir(self) -> Path:
@@ -48,8 +50,10 @@ class Crawl:
             "NEWSCRAWL_REDIS_LEASE_TTL=5",
             *self.settings,
         ]
-        command = [sys.executable, "-m", "scrapy", "crawl", "aseanplus",
+        command = [sys.executable, "-m", "scrapy", "crawl", self.spider,
                    "-a", f"base_url={self.origin}", "-a", "render=never"]
+        for argument in self.arguments:
+            command += ["-a", argument]
         for setting in settings:
             command += ["-s", setting]
         log = (logs / f"{run_id}.log").open("w")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from newscrawl.replica import Site
+from newscrawl.replica.sections import section_label
 from newscrawl.urls import SECTION_LABEL
 
 REPO = Path(__file__).resolve().parents[2]
@@ -138,3 +139,11 @@ class SiteTruth:
             galleries=frozenset(a.url for a in site.articles
                                 if a.is_gallery and a.in_section and a.listed),
         )
+
+
+def listed_in(site: Site, section_path: str) -> set[str]:
+    """The stories a section's listing shows that a crawl of it must publish (no bad page, no
+    gallery, a kicker naming that section or the story's own)."""
+    return {a.url for a in site.in_section_path(section_path)
+            if a.fault is None and not a.is_gallery
+            and a.section in (section_label(section_path), section_label(a.section_path))}

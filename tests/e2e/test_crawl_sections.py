@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from crawling import CrawlResult, run_crawl
+from crawling import listed_in as site_listed_in
 
 from newscrawl.replica import ReplicaServer
-from newscrawl.replica.sections import section_label
 
 pytestmark = pytest.mark.e2e
 
@@ -22,11 +22,7 @@ VARYING = ("crawled_at",)
 
 
 def listed_in(replica: ReplicaServer, section_path: str) -> set[str]:
-    """The replica's truth: the stories a section's listing shows that the crawl must publish
-    (no bad page, no gallery, a kicker naming that section or the story's own)."""
-    return {a.url for a in replica.site.in_section_path(section_path)
-            if a.fault is None and not a.is_gallery
-            and a.section in (section_label(section_path), section_label(a.section_path))}
+    return site_listed_in(replica.site, section_path)
 
 
 def comparable(result: CrawlResult) -> dict[str, dict[str, Any]]:

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from newscrawl.replica import DEFAULT_DATA_DIR, SECTION_PATH
+from newscrawl.replica.sections import DEFAULT_SECTION, ReplicaSection
 
 _BODY = re.compile(r"\A(\+\+\+\n.*?\n\+\+\+\n)(.*)\Z", re.DOTALL)
 
@@ -17,17 +18,17 @@ def copy_site(dest: Path) -> Path:
     return dest
 
 
-def story_path(day: str, slug: str) -> str:
-    return f"{SECTION_PATH}/{day.replace('-', '/')}/{slug}"
+def story_path(day: str, slug: str, section_path: str = SECTION_PATH) -> str:
+    return f"{section_path}/{day.replace('-', '/')}/{slug}"
 
 
 def add_story(site: Path, slug: str, published: str, title: str,
-              paragraphs: list[str]) -> str:
-    """A new section story; ``published`` like ``2026-02-22T08:10:00+08:00``. Its path."""
-    path = story_path(published[:10], slug)
+              paragraphs: list[str], section: ReplicaSection = DEFAULT_SECTION) -> str:
+    """A new story of ``section``; ``published`` like ``2026-02-22T08:10:00+08:00``. Its path."""
+    path = story_path(published[:10], slug, section.path)
     front = "\n".join([
         f'path = "{path}"', f'title = "{title}"', f"published = {published}",
-        'section = "Aseanplus News"', "authors = []", 'tags = ["Asean"]', "premium = false",
+        f'section = "{section.label}"', "authors = []", 'tags = ["Asean"]', "premium = false",
         "jsonld = false", "listed = true",
     ])
     (site / "articles" / f"{slug}.md").write_text(
