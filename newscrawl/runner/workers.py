@@ -62,14 +62,13 @@ class SharedPending:
         """The counts in the workers' state at ``state_url``; None when it is not a shared store
         (the workers kept no pending stories then) or cannot be read (said in the log)."""
         # Imported here: ``newscrawl run`` without workers needs no Redis client.
-        from newscrawl.state.crawl import open_state_store
-        from newscrawl.state.redis_store import is_redis_url
+        from newscrawl.state.redis_store import RedisStateStore, is_redis_url
         from newscrawl.state.store import StateError
 
         if not state_url or not is_redis_url(state_url):
             return None
         try:
-            store = open_state_store(Path(), state_url)
+            store = RedisStateStore.from_url(state_url)
             try:
                 stats = store.stats()
             finally:
