@@ -8,7 +8,8 @@ The contract, which makes a run safe to kill at any point (exactly once for the 
    is the source of truth: its stories are committed from the file (records already stored at
    that version are skipped) and the run is closed as ``incomplete``.
 1. ``DedupePipeline`` and ``VersionPipeline`` read the store (indexed lookups) and
-   ``VersionPipeline`` *stages* each story it emits: in memory, nothing written.
+   ``VersionPipeline`` *stages* each story it emits: held for this run, nothing written to
+   the state.
 2. On ``item_scraped`` this extension notes, for every feed whose filter takes the item (the
    FeedExporter's own ``ItemFilter`` objects), that the feed now holds it.
 3. On ``feed_slot_closed`` (Scrapy sends it after the slot's storage ``store()`` returned, and

@@ -16,6 +16,7 @@ from newscrawl.sections import DEFAULT_SECTION, Section
 from newscrawl.state import sqlite_pending
 from newscrawl.state.list_rules import SqliteListRuleStore
 from newscrawl.state.sqlite_file import RESET_HINT, SCHEMA_VERSION, open_state_file
+from newscrawl.state.sqlite_staging import STORY_COLUMNS, SqliteStaging
 from newscrawl.state.store import (
     PendingEntry,
     RunRecord,
@@ -29,22 +30,6 @@ from newscrawl.state.store import (
 )
 from newscrawl.urls import story_url_prefix
 
-_COLUMNS: Final = (
-    "id, url, content_hash, signature, signature_kind, field_digests, duplicate_of, "
-    "published_at, modified_at, first_seen, last_seen, version"
-)
-_UPSERT: Final = f"""
-    INSERT INTO stories ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (id) DO UPDATE SET
-        url = excluded.url, content_hash = excluded.content_hash,
-        signature = excluded.signature, signature_kind = excluded.signature_kind,
-        field_digests = excluded.field_digests, duplicate_of = excluded.duplicate_of,
-        published_at = excluded.published_at, modified_at = excluded.modified_at,
-        last_seen = excluded.last_seen, version = excluded.version
-"""
-# Positions in a row of _COLUMNS.
-_ID: Final = 0
-_PUBLISHED_AT: Final = 7
 _RUN_COLUMNS: Final = (
     "run_id, started_at, finished_at, status, stories_committed, newest_published_at, "
     "newest_story_id"
@@ -61,11 +46,9 @@ class SqliteStateStore:
 
     def __init__(self, path: Path) -> None:
         self._path = path
-        # Staged stories as the rows commit writes: a first run holds every story it emits
-        # until its feed is stored, and the row (digests as one JSON string) is ~1.1 KB where
-        # the StoredStory with its digest dict was ~1.5 KB.
-        self._staged: dict[str, tuple[Any, ...]] = {}
         self._db = open_state_file(path)
+        # Out of Python's memory: a first run stages every story it emits (sqlite_staging).
+        self._staged = SqliteStaging(self._db)
 
     @property
     def location(self) -> str:
@@ -76,7 +59,8 @@ class SqliteStateStore:
         return self._path
 
     def get(self, story_id: str) -> StoredStory | None:
-        row = self._read(f"SELECT {_COLUMNS} FROM stories WHERE id = ?", (story_id,)).fetchone()
+        row = self._read(f"SELECT {STORY_COLUMNS} FROM stories WHERE id = ?",
+                         (story_id,)).fetchone()
         return _story(row) if row else None
 
     def ids_with_content_hash(self, content_hash: str) -> list[tuple[str, str]]:
@@ -118,19 +102,22 @@ class SqliteStateStore:
         return [str(r[0]) for r in rows]
 
     def stage(self, story: StoredStory) -> None:
-        self._staged[story.id] = _row(story)
+        try:
+            self._staged.stage(_row(story))
+        except sqlite3.DatabaseError as exc:
+            raise StateError(f"state file {self._path}: story {story.id} cannot be staged "
+                             f"(temporary storage: {exc})") from exc
 
     @property
     def staged_count(self) -> int:
         return len(self._staged)
 
     def commit(self, run_id: str, story_ids: Iterable[str]) -> int:
-        rows = [r for i in story_ids if (r := self._staged.pop(i, None)) is not None]
-        if not rows:
-            return 0
-        newest_published, newest_id = max((r[_PUBLISHED_AT], r[_ID]) for r in rows)
         with self._transaction():
-            self._db.executemany(_UPSERT, rows)
+            taken = self._staged.take(story_ids)
+            if taken is None:
+                return 0
+            newest_published, newest_id = taken.newest_published_at, taken.newest_id
             self._db.execute(
                 """UPDATE runs SET stories_committed = stories_committed + ?,
                        newest_story_id = CASE
@@ -138,10 +125,10 @@ class SqliteStateStore:
                            THEN ? ELSE newest_story_id END,
                        newest_published_at = max(coalesce(newest_published_at, ''), ?)
                    WHERE run_id = ?""",
-                (len(rows), newest_published, newest_id, newest_published, run_id),
+                (len(taken.ids), newest_published, newest_id, newest_published, run_id),
             )
-            sqlite_pending.remove(self._db, (r[_ID] for r in rows))
-        return len(rows)
+            sqlite_pending.remove(self._db, taken.ids)
+        return len(taken.ids)
 
     def begin_pending(self) -> tuple[int, list[PendingEntry]]:
         with self._transaction():
@@ -157,9 +144,7 @@ class SqliteStateStore:
             return sqlite_pending.requeue(self._db, urls)
 
     def discard_staged(self) -> int:
-        count = len(self._staged)
-        self._staged.clear()
-        return count
+        return self._staged.clear()
 
     def touch(self, story_ids: Iterable[str], seen_at: str) -> None:
         rows = [(seen_at, story_id) for story_id in story_ids]

@@ -6,7 +6,8 @@ index (content hash, recent signatures) or a batch write, with no SQL-only featu
 
 Writes follow the crawl's durability contract (see ``newscrawl.state.commit``): the pipelines
 ``stage`` a story while it travels to the feed, and ``commit`` makes it seen only once the feed
-holding it is stored. Until then a story is in memory only, so a killed run loses nothing.
+holding it is stored. Until then a story is only staged (in memory, or in space that dies with
+the run, such as SQLite's temporary database), so a killed run loses nothing.
 """
 
 from __future__ import annotations
@@ -153,7 +154,8 @@ class StateStore(Protocol):
         ...
 
     def stage(self, story: StoredStory) -> None:
-        """Hold ``story`` in memory until ``commit`` names it; a later stage replaces it."""
+        """Hold ``story``, for this run only, until ``commit`` names it; a later stage replaces
+        it."""
         ...
 
     def commit(self, run_id: str, story_ids: Iterable[str]) -> int:

@@ -58,6 +58,31 @@ def test_staged_stories_are_invisible_until_committed(store: SqliteStateStore) -
     assert store.commit(RUN, [story.id]) == 0  # a commit consumes the staged copy
 
 
+def test_a_story_staged_again_is_committed_as_last_staged(store: SqliteStateStore) -> None:
+    story = stored()
+    store.stage(story)
+    store.stage(replace(story, version=2, content_hash="e" * 64))
+    assert store.staged_count == 1
+    assert store.commit(RUN, [story.id, story.id]) == 1
+    assert store.get(story.id) == replace(story, version=2, content_hash="e" * 64)
+
+
+def test_staged_stories_stay_with_the_connection_that_staged_them(tmp_path: Path) -> None:
+    # Staged rows live in the connection's temporary database: another process sees none of
+    # them, and they do not outlive the store (a killed run's staged stories are not kept).
+    path = tmp_path / "state.sqlite"
+    first = SqliteStateStore(path)
+    first.stage(stored())
+    other = SqliteStateStore(path)
+    assert other.staged_count == 0
+    assert other.commit(RUN, [stored().id]) == 0
+    other.close()
+    first.close()
+    reopened = SqliteStateStore(path)
+    assert reopened.staged_count == 0 and reopened.get(stored().id) is None
+    reopened.close()
+
+
 def test_commit_writes_only_the_named_stories(store: SqliteStateStore) -> None:
     first, second = stored("1" * 16), stored("2" * 16)
     store.stage(first)
