@@ -70,8 +70,8 @@ ITEM_PIPELINES = {
 }
 # Published by rename when complete: readers never see a truncated feed of a killed run.
 FEED_STORAGES = {
-    "": "newscrawl.feeds.AtomicFileFeedStorage",
-    "file": "newscrawl.feeds.AtomicFileFeedStorage",
+    "": "newscrawl.feeds.storage.AtomicFileFeedStorage",
+    "file": "newscrawl.feeds.storage.AtomicFileFeedStorage",
 }
 
 # --- state between runs -----------------------------------------------------------------------
@@ -115,7 +115,7 @@ EXTENSIONS = {
     "spidermon.contrib.scrapy.extensions.Spidermon": 510,
     "newscrawl.runner.manifest_writer.ManifestWriter": 520,
     # Progress lines; off unless NEWSCRAWL_PROGRESS_INTERVAL > 0.
-    "newscrawl.runner.progress.ProgressLogExtension": 530,
+    "newscrawl.runner.progress_log.ProgressLogExtension": 530,
     # "0 new stories: N known …" at the end of a run that published nothing new.
     "newscrawl.extensions.nothing_new.NothingNewExtension": 540,
 }

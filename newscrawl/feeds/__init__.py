@@ -1,13 +1,9 @@
-"""Feed files that readers can trust: written under a hidden name, published whole or not at all."""
+"""Feed files that readers can trust: written under a hidden name, published whole or not at all.
 
-from newscrawl.feeds.storage import (
-    AtomicFileFeedStorage,
-    PartFile,
-    storage_error,
-    sweep_stale_parts,
-    write_atomically,
-)
+The Scrapy feed storage is ``newscrawl.feeds.storage.AtomicFileFeedStorage``; this package's
+top level is plain Python, so that ``newscrawl run``'s parent process does not load Scrapy.
+"""
 
-__all__ = [
-    "AtomicFileFeedStorage", "PartFile", "storage_error", "sweep_stale_parts", "write_atomically",
-]
+from newscrawl.feeds.files import PartFile, storage_error, sweep_stale_parts, write_atomically
+
+__all__ = ["PartFile", "storage_error", "sweep_stale_parts", "write_atomically"]

@@ -2,11 +2,7 @@
 
 Read from the run manifests, the quarantine feeds and the dataset of a data directory; written
 as ``report.html`` beside them (``newscrawl run`` refreshes it after every run). See
-``RunHistory`` for what is read, ``page`` for what is shown.
+``RunHistory`` for what is read, ``page`` for what is shown, ``writer.write_report`` for the
+entry point (not imported here: it loads pyarrow, which ``newscrawl run``'s parent needs only
+once the crawl has ended).
 """
-
-from __future__ import annotations
-
-from newscrawl.report.writer import REPORT_NAME, write_report
-
-__all__ = ["REPORT_NAME", "write_report"]

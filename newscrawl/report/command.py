@@ -27,7 +27,7 @@ def register(subparsers: Any) -> None:
 
 def report_command(args: argparse.Namespace) -> int:
     # Imported here: plotly is slow to load and only this command (and a run) needs it.
-    from newscrawl.report import write_report
+    from newscrawl.report.writer import write_report
 
     data_dir = existing_data_dir(args.data_dir, "newscrawl report")
     if isinstance(data_dir, int):

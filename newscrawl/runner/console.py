@@ -7,12 +7,14 @@ stderr when the run was not healthy (cron mails a job's output, so silence means
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from newscrawl.dataset.builder import BuildReport
 from newscrawl.runner.progress import Progress
 from newscrawl.runs.exit_codes import ExitCode, Verdict
 from newscrawl.runs.manifest import RunManifest
+
+if TYPE_CHECKING:  # the builder loads pyarrow, which the parent needs only after the crawl
+    from newscrawl.dataset.builder import BuildReport
 
 
 def summary_lines(

@@ -18,21 +18,19 @@ import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import pyarrow as pa
-
-from newscrawl.dataset.builder import BuildReport, DatasetBuilder
 from newscrawl.feeds import sweep_stale_parts, write_atomically
-from newscrawl.report import write_report
 from newscrawl.runner.console import RunConsole, summary_lines
 from newscrawl.runner.log_reason import last_error_line
-from newscrawl.runner.manifest_writer import run_counts
 from newscrawl.runner.supervisor import CrawlOutcome, CrawlSupervisor
 from newscrawl.runs.exit_codes import ExitCode, Verdict, judge
 from newscrawl.runs.lock import LOCK_FD_ENV, LOCK_NAME, RunLock, RunLockedError
 from newscrawl.runs.manifest import RunManifest, manifest_path
 from newscrawl.runs.run_id import RUN_ID_FORMAT
+
+if TYPE_CHECKING:  # the builder loads pyarrow, which the parent needs only after the crawl
+    from newscrawl.dataset.builder import BuildReport
 
 logger = logging.getLogger("newscrawl.runner")
 
@@ -185,6 +183,8 @@ class RunController:
 
     def refresh_report(self) -> str:
         """Rewrite report.html; a report that cannot be written is logged, never fails a run."""
+        from newscrawl.report.writer import write_report
+
         try:
             return str(write_report(self.data_dir))
         except Exception as error:  # a view of the data: its bug must not cost the run's verdict
@@ -252,6 +252,8 @@ class RunController:
     def record_death(self, run_id: str, started_at: str, outcome: CrawlOutcome) -> RunManifest:
         """The crawl died before writing its manifest: write one that says how, with whatever
         counts its stats dump holds, so every run leaves a manifest."""
+        from newscrawl.runner.manifest_writer import run_counts
+
         if outcome.returncode < 0:
             reason = f"killed by {_signal_name(-outcome.returncode)}"
         else:
@@ -272,6 +274,10 @@ class RunController:
         return data if isinstance(data, dict) else {}
 
     def rebuild_dataset(self, verdict: Verdict) -> tuple[BuildReport | None, Verdict]:
+        import pyarrow as pa
+
+        from newscrawl.dataset.builder import DatasetBuilder
+
         try:
             return DatasetBuilder(self.data_dir).build(), verdict
         except (OSError, ValueError, pa.ArrowException) as error:

@@ -20,7 +20,8 @@ from w3lib.url import file_uri_to_path
 
 from newscrawl.config import NewscrawlConfig
 from newscrawl.crawl_failure import fail, failures_of
-from newscrawl.feeds import AtomicFileFeedStorage, storage_error
+from newscrawl.feeds import storage_error
+from newscrawl.feeds.storage import AtomicFileFeedStorage
 from newscrawl.items import QuarantineItem
 from newscrawl.monitors import tally
 from newscrawl.runs.manifest import (

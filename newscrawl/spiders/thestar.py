@@ -1,8 +1,9 @@
 """The ``thestar`` spider: discovery and fetching for one or more sections of The Star
 (``-a section=news/nation``, or several: ``-a section=aseanplus/aseanplus-news,news/nation``).
 
-Each section gets its own listing walk and stop-when-seen point; a story belongs to the section
-whose URL it has, else to the one whose listing or feed showed it (``StoryFrontier.owner``).
+Each section gets its own listing walk (``ListingWalks``) and stop-when-seen point; a story
+belongs to the section whose URL it has, else to the one whose listing or feed showed it
+(``StoryFrontier.owner``).
 
 Glue only: page classes read the pages, ``build_story`` makes the record, ``newscrawl.urls``
 says what a URL means. Every URL is canonical inside the crawl and re-based onto
@@ -41,7 +42,7 @@ from newscrawl.pages import (
 )
 from newscrawl.pages.charset import decode_html
 from newscrawl.records import build_story
-from newscrawl.sections import Section, section_of_listing, section_of_path
+from newscrawl.sections import Section, section_of_path
 from newscrawl.spiders import stats as spider_stats
 from newscrawl.spiders.arguments import (
     EXIT_BAD_ARGUMENT,
@@ -54,6 +55,7 @@ from newscrawl.spiders.dropped import count_dropped
 from newscrawl.spiders.failures import FailureSorter, one_line
 from newscrawl.spiders.frontier import StoryFrontier
 from newscrawl.spiders.known_stories import KnownStories
+from newscrawl.spiders.listing_walk import ListingWalks
 from newscrawl.spiders.others_list import OthersLists
 from newscrawl.spiders.pending import retry_via
 from newscrawl.spiders.run_settings import fit_run_settings
@@ -61,7 +63,6 @@ from newscrawl.state.crawl import CrawlState, crawl_state_for, utc_now
 from newscrawl.state.pending import PendingStories
 from newscrawl.urls import (
     CANONICAL_HOST,
-    canonical_listing_url,
     canonical_url,
     feed_url,
     listing_url,
@@ -72,8 +73,6 @@ from newscrawl.urls import (
 
 logger = logging.getLogger(__name__)
 
-# Hrefs that are no URL at all (``http://[oops/``), skipped: the frontier's "bad-url" admission.
-BAD_URL_LINKS: Final = "newscrawl/links/bad-url"
 # Pages whose <base href> sends their relative links off the site: those links resolve there
 # (as in a browser) and the frontier drops them as off-section; no request goes there.
 FOREIGN_BASE_PAGES: Final = "newscrawl/pages/foreign_base"
@@ -117,7 +116,7 @@ class TheStarSpider(Spider):
         self.pending = PendingStories.detached()  # replaced by the store's when it starts
         self.run_id = ""
         self.rendering = False
-        self._listing_pages: dict[Section, int] = dict.fromkeys(self.sections, 0)
+        self.walks = ListingWalks(self)
         self._render_failures = 0
         # Bound once: Scrapy caches a check of each callback's source by weak reference, so a
         # bound method made anew for every request has its source parsed again and again.
@@ -155,7 +154,7 @@ class TheStarSpider(Spider):
             for request in self._follow(entry.url, retry_via(entry.via), entry.referrer):
                 yield request
         for section in self.sections:  # each walk pages on by itself, from its own page 1
-            yield self._listing_request(section, listing_url(section))
+            yield self.walks.request(section, listing_url(section))
         for section in self.sections:
             feed = feed_url(section)
             if feed is not None:
@@ -193,12 +192,7 @@ class TheStarSpider(Spider):
                           first_run=self.state.store.last_successful_run() is None)
         self.crawler.signals.connect(self._idle, signal=signals.spider_idle)
 
-    def _listing_request(self, section: Section, url: str) -> Request:
-        self._listing_pages[section] += 1
-        return Request(rebase(url, self.args.base_url), callback=self.parse_listing,
-                       errback=self.listing_failed, meta=self._page_meta())
-
-    def _page_meta(self, *, story: bool = False) -> dict[str, Any]:
+    def page_meta(self, *, story: bool = False) -> dict[str, Any]:
         """Plain fetch, unless render=always sends every HTML page through the browser."""
         if self.rendering and self.args.render == "always":
             return rendering.render_meta(read_list=story, session=self.others.session)
@@ -218,7 +212,7 @@ class TheStarSpider(Spider):
         stats.inc_value(spider_stats.discovered(via))
         self.pending.admitted(url, via, referrer, utc_now())
         request = Request(rebase(url, self.args.base_url), callback=self._on_article,
-                          errback=self.story_failed, meta=self._page_meta(story=True),
+                          errback=self.story_failed, meta=self.page_meta(story=True),
                           cb_kwargs={"via": via, "referrer": referrer})
         if self.others.defers():  # while the list's rule is being learned
             self.others.defer(request)
@@ -241,25 +235,10 @@ class TheStarSpider(Spider):
     # --- callbacks --------------------------------------------------------------------------
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
-        url = canonical_listing_url(unbase(response.url, self.args.base_url))
-        # The section of the page asked for: a redirect does not move a walk to another one.
-        hops = response.meta.get("redirect_urls")
-        asked = canonical_url(unbase(hops[0], self.args.base_url)) if hops else url
-        section = section_of_listing(site_path(asked) or "", self.sections)
-        try:
-            if section is None:  # not a page of a listing this crawl walks
-                raise PageError("not-a-listing")
-            if not isinstance(response, TextResponse):
-                raise PageError("not-html")
-            page = ListingPage(url, response.text)
-            data = page.to_data()
-        except PageError as error:
-            self.failures.count("listing", error.reason, url)
+        read = self.walks.read(response)
+        if read is None:
             return
-        self.crawler.stats.inc_value(spider_stats.LISTING_PAGES)
-        self._note_base(page, url)
-        if page.bad_hrefs:  # skipped by the page; counted like the ones ``_follow`` meets
-            self.crawler.stats.inc_value(BAD_URL_LINKS, page.bad_hrefs)
+        section, url, data = read
         stories = self.frontier.section_links(data.story_links)
         if not stories:  # every listing page shows stories: this one was not read
             self.failures.count("listing", "no-stories", url)
@@ -269,47 +248,16 @@ class TheStarSpider(Spider):
         all_known = self.known.note_listing(stories, section)
         for href in data.story_links:
             yield from self._follow(href, "listing", url)
-        stop = self._listing_stop(section, data.next_page, fresh, all_known)
-        if stop:
-            logger.info("listing ends at %s: %s", url, stop)
-            self._note_stop(section, stop)
-        elif data.next_page:
-            yield self._listing_request(section, canonical_listing_url(data.next_page))
+        next_page = self.walks.next_page(section, url, data.next_page, fresh=fresh,
+                                         all_known=all_known)
+        if next_page is not None:
+            yield next_page
 
-    def _note_stop(self, section: Section, stop: str) -> None:
-        stats = self.crawler.stats
-        if len(self.sections) == 1:  # the stat a single-section crawl always had
-            stats.set_value("newscrawl/listing_stop", stop)
-        stats.set_value(f"newscrawl/listing_stop/{section.key}", stop)
-
-    def _note_base(self, page: ListingPage | ArticlePage, url: str) -> None:
+    def note_base(self, page: ListingPage | ArticlePage, url: str) -> None:
         if page.has_foreign_base():
             self.crawler.stats.inc_value(FOREIGN_BASE_PAGES)
             logger.warning("<base href> %r leads off the site; links it resolves are not "
                            "followed: %s", page.base_url, url)
-
-    def _listing_stop(self, section: Section, next_page: str | None, fresh: int,
-                      all_known: bool) -> str | None:
-        """Why the section's walk ends here, if it does; the first three reasons mean it is
-        complete."""
-        if next_page is None:
-            return self._walked(section, "no next page")
-        if fresh == 0:
-            return self._walked(section, "no new story on this page")
-        if all_known:
-            if self.known.is_caught_up(section):
-                return self._walked(section, "only known stories")
-            self.crawler.stats.inc_value("newscrawl/listing/catch_up_pages")
-        if self.args.max_pages is not None and \
-                self._listing_pages[section] >= self.args.max_pages:
-            return f"max_pages={self.args.max_pages}"
-        if self.frontier.full:
-            return f"max_articles={self.args.max_articles}"
-        return None
-
-    def _walked(self, section: Section, reason: str) -> str:
-        self.state.walked(section.key)
-        return reason
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         url = canonical_url(unbase(response.url, self.args.base_url))
@@ -354,7 +302,7 @@ class TheStarSpider(Spider):
         try:
             page = ArticlePage.for_page(url, response.body if raw_html is None else raw_html,
                                         content_type)
-            self._note_base(page, url)
+            self.note_base(page, url)
             label = page.section_label()
             owner = self.frontier.owner(url, referrer)
             if owner is None or not _labelled(owner, url, label):

@@ -211,6 +211,11 @@ def format_stats(stats: StoreStats) -> str:
     ]
     lines += [f"  {entry.url}  failed in {entry.attempts} runs, last error: "
               f"{entry.last_error or '-'} (given up {entry.given_up})" for entry in stats.given_up]
+    lines.append(f"stop points      {len(stats.walks)} sections (a run walks each listing back "
+                 "to its point)" if stats.walks else "stop points      none (the next run walks "
+                 "each section's listing to the end)")
+    lines += [f"  {walk.section}  walked to the end by run {walk.run_id}, finished "
+              f"{walk.finished_at}" for walk in stats.walks]
     return "\n".join(lines)
 
 

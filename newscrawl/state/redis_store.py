@@ -40,6 +40,7 @@ from newscrawl.state.store import (
     PendingEntry,
     RunRecord,
     RunStatus,
+    SectionWalk,
     SignatureRow,
     StateError,
     StoredStory,
@@ -253,6 +254,7 @@ class RedisStateStore:
         pipe.info("memory")
         stories, revised, duplicates, oldest, newest, runs, memory = self._call(pipe.execute)
         entries = self._call(redis_pending.all_entries, self._server, self._key)
+        walks = self._call(self._server.hgetall, self._key("walks"))
 
         def published(ids: list[bytes]) -> str | None:
             if not ids:
@@ -270,6 +272,8 @@ class RedisStateStore:
             pending=sum(1 for e in entries if e.given_up is None),
             given_up=tuple(sorted((e for e in entries if e.given_up is not None),
                                   key=lambda e: (e.given_up or "", e.id))),
+            walks=tuple(sorted((_walk(key, doc) for key, doc in walks.items()),
+                               key=lambda walk: walk.section)),
         )
 
     def reset(self) -> None:
@@ -335,6 +339,11 @@ def _story(doc: dict[str, Any], signature: bytes | None) -> StoredStory:
         modified_at=doc.get("modified_at"), first_seen=doc["first_seen"],
         last_seen=doc["last_seen"], version=int(doc["version"]),
     )
+
+
+def _walk(section: bytes, raw: bytes) -> SectionWalk:
+    doc = json.loads(raw)
+    return SectionWalk(section.decode(), doc["run_id"], doc["finished_at"])
 
 
 def _run(doc: dict[str, Any]) -> RunRecord:

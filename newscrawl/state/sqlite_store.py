@@ -20,6 +20,7 @@ from newscrawl.state.store import (
     PendingEntry,
     RunRecord,
     RunStatus,
+    SectionWalk,
     SignatureRow,
     StateError,
     StoredStory,
@@ -217,6 +218,8 @@ class SqliteStateStore:
             size_bytes=size,
             pending=sqlite_pending.count_waiting(self._db),
             given_up=sqlite_pending.given_up(self._db),
+            walks=tuple(SectionWalk(*row) for row in self._read(
+                "SELECT section, run_id, finished_at FROM walks ORDER BY section")),
         )
 
     def reset(self) -> None:

@@ -83,6 +83,15 @@ class PendingEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class SectionWalk:
+    """A section's stop point: the latest run that walked its listing to the end."""
+
+    section: str
+    run_id: str
+    finished_at: str
+
+
+@dataclass(frozen=True, slots=True)
 class StoreStats:
     location: str
     schema_version: int
@@ -96,6 +105,7 @@ class StoreStats:
     size_bytes: int
     pending: int = 0  # not given up
     given_up: tuple[PendingEntry, ...] = ()
+    walks: tuple[SectionWalk, ...] = ()  # by section key
 
 
 @dataclass(frozen=True, slots=True)

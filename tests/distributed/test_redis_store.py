@@ -15,7 +15,7 @@ from state.test_sqlite_store import RUN, stored
 from newscrawl.state.crawl import open_state_store
 from newscrawl.state.redis_store import RedisStateStore
 from newscrawl.state.sqlite_store import SqliteStateStore
-from newscrawl.state.store import StateError, StateStore
+from newscrawl.state.store import SectionWalk, StateError, StateStore
 
 StoreFactory = Callable[[], StateStore]
 
@@ -266,6 +266,7 @@ def walks_scenario(store: StateStore) -> dict[str, object]:
     store.begin_run("r0", "2026-11-26T00:00:00+00:00")
     store.finish_run("r0", "2026-11-26T01:00:00+00:00", "ok", walked=[nation.key])
     answers["r0"] = store.catch_up_story(nation)
+    answers["walks"] = store.stats().walks
     store.reset()
     answers["reset"] = (store.catch_up_story(ASEANPLUS), store.catch_up_story(nation))
     return answers
@@ -286,6 +287,9 @@ def test_each_section_keeps_its_own_stop_point_alike_in_both_stores(
                            ("c" * 16, "2026-02-14T10:15:00+08:00"))
     assert found["r0"] == ("c" * 16, "2026-02-14T10:15:00+08:00")
     assert found["reset"] == (None, None)
+    assert found["walks"] == (
+        SectionWalk("aseanplus/aseanplus-news", "r2", "2026-11-28T01:00:00+00:00"),
+        SectionWalk("news/nation", "r2", "2026-11-28T01:00:00+00:00"))
     assert found == expected
 
 

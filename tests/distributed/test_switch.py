@@ -59,7 +59,7 @@ def test_every_request_of_the_spider_can_be_stored_in_redis() -> None:
     spider._set_crawler(crawler)
     assert crawler.stats is not None
     spider.failures = FailureSorter(crawler.stats, spider.args.base_url)
-    requests = [spider._listing_request(spider.sections[0], SECTION_URL),
+    requests = [spider.walks.request(spider.sections[0], SECTION_URL),
                 *spider._follow(STORY, "listing", SECTION_URL)]
     assert len(requests) == 2
     for request in requests:

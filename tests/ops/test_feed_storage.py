@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.feeds import (
+from newscrawl.feeds import PartFile, sweep_stale_parts, write_atomically
+from newscrawl.feeds.storage import (
     AtomicFileFeedStorage,
-    PartFile,
-    sweep_stale_parts,
-    write_atomically,
+    FeedNotStoredError,
+    ReportedStoreFilter,
 )
-from newscrawl.feeds.storage import FeedNotStoredError, ReportedStoreFilter
 
 
 def dead_pid() -> int:

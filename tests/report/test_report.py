@@ -12,10 +12,11 @@ from report_data import dataset, healthy_run, killed_run, story
 
 from newscrawl.cli import main
 from newscrawl.cli_parser import EX_USAGE
-from newscrawl.report import charts, write_report
+from newscrawl.report import charts
 from newscrawl.report import history as history_module
 from newscrawl.report.dataset_view import NO_AGENCY, DatasetView
 from newscrawl.report.history import RunHistory
+from newscrawl.report.writer import write_report
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 PLOTLY_CALL = "Plotly.newPlot"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from report_data import dataset, healthy_run, killed_run, story
 
-from newscrawl.report import write_report
+from newscrawl.report.writer import write_report
 
 pytestmark = pytest.mark.browser
 

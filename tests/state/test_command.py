@@ -48,6 +48,22 @@ def test_stats_prints_what_the_store_holds(
     assert "published        2026-02-10T10:00:00+08:00 .. 2026-02-12T10:00:00+08:00" in out
     assert "last good run    r1" in out
     assert f"newest story   {2:016x}" in out
+    assert "stop points      1 sections" in out
+    assert ("  aseanplus/aseanplus-news  walked to the end by run r1, finished "
+            "2026-11-27T01:00:00+00:00") in out
+
+
+def test_stats_says_when_no_section_has_a_stop_point(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "state.sqlite"
+    store = SqliteStateStore(path)
+    store.begin_run("r1", "2026-11-27T00:00:00+00:00")
+    store.finish_run("r1", "2026-11-27T01:00:00+00:00", "incomplete", walked=[])
+    store.close()
+    assert main(["state", "stats", "--state", str(path)]) == 0
+    assert "stop points      none (the next run walks each section's listing to the end)" \
+        in capsys.readouterr().out
 
 
 def test_stats_reads_newscrawl_state_from_the_environment(
