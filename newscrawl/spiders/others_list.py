@@ -36,10 +36,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# List requests go before new pages, so held stories leave memory early; renders (a few
-# learning, a sampled check now and then) before list requests: Scrapy's queue is last in,
-# first out within a priority, so a render queued among the stream of list requests would
-# wait for the whole crawl (measured: checks sent at 21 s answered at 107 s, at the tail).
+# List requests go before new pages, so held stories leave memory early; renders (a few to
+# learn, a sampled check now and then) before list requests: Scrapy's queue is last in, first
+# out within a priority, so a render queued among the stream of list requests would wait for
+# it to dry up. (That alone did not make checks come back mid-run: Playwright's own event loop
+# did, see rendering.THREADED_LOOP.)
 LIST_PRIORITY: Final = 10
 RENDER_PRIORITY: Final = 20
 LIST_SLOT: Final = "others-list"
