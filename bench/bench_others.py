@@ -9,7 +9,9 @@ For each way the replica delivers the list (``--others-source api|remote|inline`
    of the pairs' ratios (target: auto >= 0.67 x never) with their range, the share of stories
    the browser rendered (target <= 5 %), how the lists were obtained (direct request, inline,
    rendered), peak memory of the crawl (crawler RSS + browser and Playwright driver PSS), and
-   whether every list equals the replica's truth;
+   whether every list equals the replica's truth; then the next cron run's case, once: a
+   ``render=auto`` crawl from a state holding only the rule the first learned (no story known,
+   so the same 2,000 stories: no learning renders, only checks) beside one more ``never``;
 2. a smaller replica (``--small``, default 200 articles) crawled with ``render=auto`` and
    ``render=always``: stories found and every record's ``related.others_also_read`` compared
    one by one. ``render=always`` renders every page (~0.5 CPU-s each here), too slow on 2,000
@@ -41,6 +43,7 @@ from bench_spider import BIN, LOOPBACK_ONLY, REPO, ProcessMemorySampler, crawl
 from replica_process import replica
 
 from newscrawl.replica import synthetic_site
+from newscrawl.state.sqlite_store import SqliteStateStore
 from newscrawl.urls import canonical_url, is_site_article
 
 MODES = ("api", "remote", "inline")
@@ -58,6 +61,7 @@ class Crawl:
     seconds: float
     stats: dict[str, Any]
     memory_mb: float  # crawler RSS + browser PSS + driver PSS
+    state: Path
 
     @property
     def stories_per_second(self) -> float:
@@ -67,8 +71,13 @@ class Crawl:
         return int(self.stats.get(key, 0))
 
 
-def run(origin: str, render: str, workdir: Path, label: str) -> Crawl:
+def run(origin: str, render: str, workdir: Path, label: str,
+        rule_from: Path | None = None) -> Crawl:
+    """One crawl in a new state; ``rule_from``: a state whose list rule the new one starts
+    with (and nothing else: every story is new to it), as a cron run after the first."""
     run_dir = Path(tempfile.mkdtemp(prefix=f"{label}-", dir=workdir))
+    if rule_from is not None:
+        copy_rule(rule_from, run_dir / "state.sqlite")
     output = run_dir / "stories.jsonl"
     command = [str(BIN / "scrapy"), "crawl", "aseanplus", "-a", f"base_url={origin}",
                "-a", f"render={render}", "-O", str(output),
@@ -82,7 +91,18 @@ def run(origin: str, render: str, workdir: Path, label: str) -> Crawl:
         record = json.loads(line)
         records[record["url"]] = record["related"]["others_also_read"]
     memory = result.memory_mb + sampler.peak_mb["browser"] + sampler.peak_mb["driver"]
-    return Crawl(records, result.seconds, result.stats, memory)
+    return Crawl(records, result.seconds, result.stats, memory, run_dir / "state.sqlite")
+
+
+def copy_rule(state: Path, into: Path) -> None:
+    source = SqliteStateStore(state)
+    stored = source.list_rules().rule()
+    source.close()
+    if stored is None:
+        raise RuntimeError(f"no list rule stored in {state}")
+    target = SqliteStateStore(into)
+    target.list_rules().save_rule(stored)
+    target.close()
 
 
 def truth_lists(articles: int) -> dict[str, list[str]]:
@@ -117,6 +137,10 @@ def bench_mode(mode: str, articles: int, small: int, repeat: int, workdir: Path)
             for render in order:
                 result = run(origin, render, workdir, f"{mode}-{render}-{turn}")
                 (nevers if render == "never" else autos).append(result)
+        # The next cron run: the rule learned by the first, no story known yet; beside one
+        # more render=never crawl, in turn.
+        stored = run(origin, "auto", workdir, f"{mode}-stored", rule_from=autos[0].state)
+        stored_never = run(origin, "never", workdir, f"{mode}-stored-never")
     ratios = sorted(a.stories_per_second / n.stories_per_second
                     for a, n in zip(autos, nevers, strict=True))
     ratio = statistics.median(ratios)
@@ -143,13 +167,16 @@ def bench_mode(mode: str, articles: int, small: int, repeat: int, workdir: Path)
         "all equal" if wrong == 0 else f"{wrong} WRONG",
         versus_always,
         f"{max(n.memory_mb for n in nevers):.0f} / {max(a.memory_mb for a in autos):.0f}",
+        f"{stored.stories_per_second / stored_never.stories_per_second:.2f} "
+        f"({stored.stat('newscrawl/others/rendered')} rendered, "
+        f"{stored.stat('newscrawl/others/render/learn')} to learn)",
         f"{load_before:.1f} / {os.getloadavg()[0]:.1f}",
     ]
 
 
 HEADER = ["mode", "never st/s", "auto st/s", "auto/never (range)", "browser (rendered, max)",
           "direct/inline", "lists vs truth", "auto vs always (small)", "peak MB never/auto",
-          "load before/after"]
+          "stored rule: auto/never", "load before/after"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,10 +27,10 @@ class EarlyPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: 
     async def _maybe_launch_in_thread(self) -> None:
         """engine_started (connected by the stock handler): the driver, then the browser."""
         await super()._maybe_launch_in_thread()
-        if self.config.use_threaded_loop or not hasattr(self, "browser_provider"):
-            return  # Windows' loop thread, or no driver: the stock handler's way
+        if not hasattr(self, "browser_provider"):
+            return  # no driver: the stock handler's way
         try:
-            await self._maybe_launch_browser()
+            await self._maybe_future_from_coro(self._maybe_launch_browser())
         except Exception as error:  # the first render launches it again and meets the error
             # Worded apart from the spider's one warning that the browser did not start, which
             # is the line users look for (and the only one, if the first render fails too).

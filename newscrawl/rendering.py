@@ -31,6 +31,14 @@ LIST_QUIET_MS: Final = 1_500
 LIST_TIMEOUT_MS: Final = 8_000
 # Key of the page-method result in Request.meta["playwright_page_methods"].
 LIST_WAIT: Final = "others_also_read"
+# scrapy-playwright's own switch (0.0.48) for running Playwright in an event loop of its own,
+# in a thread: always on for Windows; private, so ``configure`` sets it and a test checks the
+# handler still reads it. On the crawl's loop, each of a render's ~30 round trips with the
+# Playwright driver waits for a turn of a loop busy parsing dozens of story responses: at full
+# crawl speed no render finished until the plain crawl was over (measured: renders sent at
+# 12 s timed out at 56 s, checks sent at 66 s came back at 100 s). In its own thread it gets
+# the interpreter every few ms (the GIL's switch interval), and renders take ~1.5 s again.
+THREADED_LOOP: Final = "_PLAYWRIGHT_THREADED_LOOP"
 
 # Resolves to "filled" (the list holds a link), "empty" (the page went quiet with the list
 # empty), "missing" (quiet, and no heading) or "timeout". It never throws, so a slow or odd
@@ -149,6 +157,7 @@ def configure(settings: Settings, *, enabled: bool, scheme: str, executable: str
     settings.set("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", max_pages, priority="spider")
     settings.set("PLAYWRIGHT_ABORT_REQUEST", BrowserRequestGate(policy or BrowserPolicy()),
                  priority="spider")
+    settings.set(THREADED_LOOP, True, priority="spider")
 
 
 def blocked_counts(settings: Settings) -> dict[str, int]:

@@ -27,6 +27,7 @@ from newscrawl.others.learner import ListSourceLearner, Plan, Purpose
 from newscrawl.others.outcomes import EARLIER_RUNS_FILLED, FIRST_RUN, PREFIX, outcome_key
 from newscrawl.others.page_values import PageValues, read_page_values
 from newscrawl.others.rule import ListRule, RuleFormatError
+from newscrawl.spiders.held_stories import HeldStories
 from newscrawl.state.list_rules import ListRuleStore, StoredListRule
 from newscrawl.urls import rebase
 
@@ -35,18 +36,14 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# List requests go before new pages, so held records leave memory early.
+# List requests go before new pages, so held stories leave memory early; renders (a few to
+# learn, a sampled check now and then) before list requests: Scrapy's queue is last in, first
+# out within a priority, so a render queued among the stream of list requests would wait for
+# it to dry up. (That alone did not make checks come back mid-run: Playwright's own event loop
+# did, see rendering.THREADED_LOOP.)
 LIST_PRIORITY: Final = 10
+RENDER_PRIORITY: Final = 20
 LIST_SLOT: Final = "others-list"
-# While the rule is learned the crawl goes on, at a walk. Scrapy and Playwright share one
-# event loop: a plain crawl at full speed starves the few renders that learn the rule
-# (measured: the rule came only after the whole 2,000-story crawl, renders timing out), and a
-# full stop left the crawler idle for the 10-20 s learning takes on a busy machine. So at most
-# LEARNING_STORY_REQUESTS story requests are out at once, and at most HOLD_LIMIT stories wait
-# for the rule with their page in memory (~64 MB at 250 KB a page); new story requests beyond
-# either wait too, as requests (small).
-LEARNING_STORY_REQUESTS: Final = 4
-HOLD_LIMIT: Final = 256
 
 
 class OthersLists:
@@ -57,11 +54,12 @@ class OthersLists:
         self.learner: ListSourceLearner | None = None
         self.session: BrowserSession | None = None
         self._rules: ListRuleStore | None = None
-        self._held: deque[tuple[PendingStory, PageValues]] = deque()
+        # While the rule is learned the plain crawl goes on at full speed; the stories read
+        # meanwhile wait here, compressed and within a byte budget (see held_stories).
+        self._held = HeldStories()
         # Stories whose render failed once (each gets one more try).
         self._retried: set[str] = set()
         self._deferred: deque[Request] = deque()
-        self._stories_out = 0  # story requests sent and not answered yet
         self._noted_filled = False
         self._direct_meta: dict[str, Any] = {}
 
@@ -115,7 +113,7 @@ class OthersLists:
     def _carry_out(self, story: PendingStory, page: PageValues, plan: Plan) -> Iterator[Any]:
         if plan.action == "hold":
             self._count("held")
-            self._held.append((story, page))
+            self._held.add(story, page)
         elif plan.action == "inline":
             self._count("inline")
             yield from self._emit(story, plan.links)
@@ -141,7 +139,7 @@ class OthersLists:
         yield Request(rebase(story.url, self.spider.args.base_url),
                       callback=self.spider.parse_rendered, errback=self.spider.render_failed,
                       meta=meta, cb_kwargs={"story": story, "purpose": purpose},
-                      priority=LIST_PRIORITY, dont_filter=True)
+                      priority=RENDER_PRIORITY, dont_filter=True)
 
     # --- results -------------------------------------------------------------------------
 
@@ -216,7 +214,7 @@ class OthersLists:
         if not learner.learning and not (learner.gave_up and self.spider.rendering):
             return None
         self._count("again/held")
-        self._held.append((story, page))
+        self._held.add(story, page)
         return iter(())
 
     def direct(self, story: PendingStory, response: Response, rule: ListRule) -> Iterator[Any]:
@@ -241,30 +239,18 @@ class OthersLists:
         yield from self._render(story, "fallback")
 
     def defers(self) -> bool:
-        """Whether a new story request must wait for the rule (see HOLD_LIMIT)."""
+        """Whether a new story request must wait for the rule: only when the stories held
+        for it fill their budget (see held_stories)."""
         # render=always reads every list from its own render: nothing to wait for.
         return (self.learner is not None and self.learner.learning
-                and self.spider.args.render == "auto"
-                and (len(self._held) >= HOLD_LIMIT
-                     or self._stories_out >= LEARNING_STORY_REQUESTS))
+                and self.spider.args.render == "auto" and self._held.full)
 
     def defer(self, request: Request) -> None:
         self._count("deferred")
         self._deferred.append(request)
 
-    def story_requested(self) -> None:
-        """A story request goes out (``defers`` said it may)."""
-        self._stories_out += 1
-
-    def story_answered(self) -> Iterator[Request]:
-        """A story request came back (its page or its failure): while learning, the next
-        deferred one may go."""
-        self._stories_out = max(0, self._stories_out - 1)
-        yield from self._undefer()
-
     def _undefer(self) -> Iterator[Request]:
         while self._deferred and not self.defers():
-            self._stories_out += 1
             yield self._deferred.popleft()
 
     @property
@@ -276,9 +262,8 @@ class OthersLists:
         """Held stories with nothing left in flight to release them: render them now."""
         requests: list[Request] = []
         while self._held:
-            story, _ = self._held.popleft()
+            story = self._held.pop().whole()
             requests.extend(r for r in self._render(story, "fallback") if isinstance(r, Request))
-        self._stories_out += len(self._deferred)
         requests.extend(self._deferred)
         self._deferred.clear()
         return requests
@@ -288,12 +273,12 @@ class OthersLists:
     def _release(self) -> Iterator[Any]:
         learner = self.learner
         while self._held and learner is not None:
-            story, page = self._held[0]
-            plan = learner.plan(page, story.url)
+            held = self._held.first()
+            plan = learner.plan(held.page, held.story.url)
             if plan.action == "hold":
                 break
-            self._held.popleft()
-            yield from self._carry_out(story, page, plan)
+            self._held.pop()
+            yield from self._carry_out(held.whole(), held.page, plan)
         yield from self._undefer()
 
     def _emit(self, story: PendingStory, links: tuple[str, ...], *,

@@ -185,7 +185,9 @@ class TheStarSpider(Spider):
         self.failures = FailureSorter(self.crawler.stats, self.args.base_url,
                                       on_story_failure=self.pending.failed)
         config = self.state.config
-        self.others.start(self.state.store.list_rules(), learn=config.others_learn,
+        # render=never reads no list (README): not even by a rule stored by an earlier run.
+        learn = config.others_learn and self.args.render != "never"
+        self.others.start(self.state.store.list_rules(), learn=learn,
                           sample_every=config.others_sample_every,
                           confirm_pages=config.others_confirm_pages,
                           first_run=self.state.store.last_successful_run() is None)
@@ -216,7 +218,6 @@ class TheStarSpider(Spider):
         if self.others.defers():  # while the list's rule is being learned
             self.others.defer(request)
             return
-        self.others.story_requested()
         yield request
 
     # --- errbacks ---------------------------------------------------------------------------
@@ -224,7 +225,6 @@ class TheStarSpider(Spider):
     # stored with ``Request.to_dict(spider)``, which can only name the spider's own methods.
 
     def story_failed(self, failure: Failure) -> Iterator[Request | QuarantineItem]:
-        yield from self.others.story_answered()
         yield from self.failures.story_failed(failure)
 
     def listing_failed(self, failure: Failure) -> None:
@@ -288,7 +288,6 @@ class TheStarSpider(Spider):
     def parse_article(self, response: Response, via: DiscoveredVia,
                       referrer: str | None) -> Iterator[Request | StoryItem | QuarantineItem]:
         crawled_at = datetime.now(UTC)
-        yield from self.others.story_answered()
         url = canonical_url(unbase(response.url, self.args.base_url))
         if not self._settled(url, response):
             return

@@ -160,6 +160,15 @@ def test_the_next_run_starts_from_the_stored_rule_on_a_service_at_another_port(
     assert_complete(broken, SiteTruth.of(second.site))
     assert others(broken, "rendered") == 0 and others(broken, "direct") >= 1
     assert "the browser did not start" in broken.stderr
+    # render=never reads no list (README), even with a stored rule: no list request at all.
+    copy_rule(tmp_path / "third" / "state.sqlite", tmp_path / "fourth")
+    asked = sum(second.service.requests().values())
+    plain = run_crawl(tmp_path / "fourth", {"base_url": second.origin, "render": "never"})
+    assert plain.returncode == 0, plain.stderr[-2000:]
+    assert plain.records
+    assert all(r["related"]["others_also_read"] == [] for r in plain.records)
+    assert others(plain, "direct") == 0 and others(plain, "stored_rule") == 0
+    assert sum(second.service.requests().values()) == asked
 
 
 def copy_rule(state: Path, into: Path) -> None:

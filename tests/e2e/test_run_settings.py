@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from scrapy.crawler import Crawler
 from scrapy.settings import Settings
+from scrapy_playwright.handler import Config
 
 from newscrawl import rendering
 from newscrawl.spiders.aseanplus import AseanplusSpider
@@ -73,6 +74,14 @@ def test_rendering_uses_one_handler_for_the_scheme_fetched(monkeypatch: pytest.M
     assert options["executable_path"] == "/bin/true"
     assert options["args"][-2:] == ["--lang=ms", "--foo=a, b"]
     assert not any(arg.startswith("--disable-features") for arg in options["args"])
+
+
+def test_playwright_runs_in_a_loop_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Renders must not wait on the crawl's busy event loop (rendering.THREADED_LOOP): the
+    handler's config reads the private setting (a scrapy-playwright upgrade may drop it)."""
+    monkeypatch.setattr("newscrawl.spiders.run_settings.find_browser", lambda _path: "/bin/true")
+    settings = fitted(base_url="http://127.0.0.1:8080")
+    assert Config.from_settings(settings).use_threaded_loop
 
 
 def test_default_feeds_split_stories_and_quarantine() -> None:
