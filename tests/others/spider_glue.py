@@ -29,6 +29,7 @@ from newscrawl.others.inference import CapturedResponse
 from newscrawl.replica import Site
 from newscrawl.replica.others_source import OthersDelivery
 from newscrawl.replica.router import SiteRouter
+from newscrawl.spiders.held_stories import HeldStories
 from newscrawl.spiders.thestar import TheStarSpider
 
 ORIGIN = "http://127.0.0.1:8000"
@@ -36,7 +37,8 @@ EMPTY_LIST = re.compile(r'(<ul id="reco-list"[^>]*>)(</ul>)')
 
 
 class GlueRun:
-    def __init__(self, site: Site, workdir: Path, browser: str) -> None:
+    def __init__(self, site: Site, workdir: Path, browser: str,
+                 held: HeldStories | None = None) -> None:
         self.site = site
         self.router = SiteRouter(site, OthersDelivery("api"))
         settings = Settings()
@@ -54,6 +56,8 @@ class GlueRun:
         self.crawler._apply_settings()
         assert isinstance(spider, TheStarSpider)
         self.spider = spider
+        if held is not None:  # a budget a test can reach with a small site
+            spider.others._held = held
         self.plain: deque[Request] = deque()
         self.renders: deque[Request] = deque()
         self.items: list[StoryItem] = []
