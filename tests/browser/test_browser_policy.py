@@ -180,7 +180,8 @@ async def render(url: str, gate: BrowserRequestGate, session: BrowserSession) ->
 
         await page.route("**", route)
         await session.prepare_page(page, SimpleNamespace(meta={}))  # type: ignore[arg-type]
-        await page.goto(url)
+        # A generous load timeout: Playwright's 30 s default was hit on a machine at load 10+.
+        await page.goto(url, timeout=120_000)
         await page.wait_for_timeout(1500)
         assert page.url == url
         await browser.close()
