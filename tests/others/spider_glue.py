@@ -22,6 +22,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
+from scrapy.utils.reactor import is_reactor_installed
 
 from newscrawl.browser_session import CAPTURED
 from newscrawl.items import StoryItem
@@ -44,7 +45,10 @@ class GlueRun:
         settings = Settings()
         settings.setmodule("newscrawl.settings", priority="project")
         settings.setdict({
-            "TWISTED_REACTOR_ENABLED": False,  # nothing here runs on a reactor
+            # Nothing here runs on a reactor, but an earlier test of the same process may have
+            # installed one, and Scrapy refuses a reactor-less crawler then: take it as it is.
+            "TWISTED_REACTOR_ENABLED": is_reactor_installed(),
+            "TWISTED_REACTOR": None,
             "NEWSCRAWL_STATE": str(workdir / "state.sqlite"),
             "NEWSCRAWL_DATA_DIR": str(workdir / "data"),
             "NEWSCRAWL_STATS_PATH": str(workdir / "stats.json"),
