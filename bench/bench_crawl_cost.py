@@ -12,12 +12,17 @@ the production / bare ratio of pages per second (goal >= 0.8) and of CPU per pag
 memory at the largest size over the smallest (goal <= 1.2). A missed goal is printed (MISSED),
 not turned into an exit status: the machine is shared and the ratios move from run to run.
 
-Run: ``.venv/bin/python bench/bench_crawl_cost.py [--rounds 3] [--sizes 1000 10000]``.
+``--compare-tree DIR`` adds the production crawl run with another checkout's code (e.g. the
+main branch) as the variant ``compared``, in the same rounds: a before/after in one run.
+
+Run: ``.venv/bin/python bench/bench_crawl_cost.py [--rounds 3] [--sizes 1000 10000]
+[--compare-tree DIR]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import sys
@@ -25,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import bench_spider
@@ -61,14 +67,21 @@ def measured(crawl: Callable[[], Run]) -> Measured:
     return Measured(run, children_cpu() - before)
 
 
-def size_rounds(articles: int, rounds: int, workdir: Path) -> dict[str, list[Measured]]:
-    runs: dict[str, list[Measured]] = {"bare": [], "production": []}
+def size_rounds(articles: int, rounds: int, workdir: Path,
+                compare_tree: Path | None = None) -> dict[str, list[Measured]]:
+    variants = ["bare", "production"] + (["compared"] if compare_tree else [])
+    runs: dict[str, list[Measured]] = {variant: [] for variant in variants}
     with replica(articles) as origin:
         for n in range(rounds):
-            order = ["bare", "production"] if n % 2 == 0 else ["production", "bare"]
+            # The order rotates, so that no variant always runs first or last.
+            order = variants[n % len(variants):] + variants[:n % len(variants)]
             for variant in order:
                 if variant == "bare":
                     result = measured(lambda: bare_run(origin, workdir))
+                elif variant == "compared":
+                    assert compare_tree is not None
+                    result = measured(partial(aseanplus_run, origin, workdir, "never",
+                                              tree=compare_tree))
                 else:
                     result = measured(lambda: aseanplus_run(origin, workdir, "never"))
                 runs[variant].append(result)
@@ -96,23 +109,24 @@ def report(results: dict[int, dict[str, list[Measured]]]) -> None:
                   f"{median([m.run.memory_mb for m in measured_runs]):>9.0f}")
     print()
     for articles, runs in results.items():
-        ratios = [p.run.pages_per_second / b.run.pages_per_second
-                  for p, b in zip(runs["production"], runs["bare"], strict=True)]
-        cpu = [b.cpu_ms_per_page / p.cpu_ms_per_page
-               for p, b in zip(runs["production"], runs["bare"], strict=True)]
-        verdict = "MET" if median(ratios) >= RATIO_GOAL else "MISSED"
-        print(f"{articles} articles: production / bare pages/s {median(ratios):.2f} "
-              f"(rounds {min(ratios):.2f}-{max(ratios):.2f}; goal >= {RATIO_GOAL}: {verdict}); "
-              f"by CPU per page {median(cpu):.2f}")
+        for variant in [v for v in runs if v != "bare"]:
+            ratios = [p.run.pages_per_second / b.run.pages_per_second
+                      for p, b in zip(runs[variant], runs["bare"], strict=True)]
+            cpu = [b.cpu_ms_per_page / p.cpu_ms_per_page
+                   for p, b in zip(runs[variant], runs["bare"], strict=True)]
+            verdict = "MET" if median(ratios) >= RATIO_GOAL else "MISSED"
+            print(f"{articles} articles: {variant} / bare pages/s {median(ratios):.2f} "
+                  f"(rounds {min(ratios):.2f}-{max(ratios):.2f}; goal >= {RATIO_GOAL}: "
+                  f"{verdict}); by CPU per page {median(cpu):.2f}")
     sizes = sorted(results)
     if len(sizes) > 1:
         small, large = sizes[0], sizes[-1]
-        for variant in ("production", "bare"):
+        for variant in results[small]:
             low = median([m.run.memory_mb for m in results[small][variant]])
             high = median([m.run.memory_mb for m in results[large][variant]])
             ratio = high / low if low else 0.0
             goal = (f" (goal <= {MEMORY_GOAL}: {'MET' if ratio <= MEMORY_GOAL else 'MISSED'})"
-                    if variant == "production" else "")
+                    if variant != "bare" else "")
             print(f"{variant} peak memory {small} -> {large} articles: {low:.0f} -> {high:.0f} MB, "
                   f"{ratio:.2f}x{goal}")
 
@@ -122,14 +136,17 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--compare-tree", type=Path, metavar="DIR",
+                        help="also run the production crawl with this checkout's code")
     args = parser.parse_args(argv)
     started = time.monotonic()
     results: dict[int, dict[str, list[Measured]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-crawl-cost-") as tmp:
         for articles in args.sizes:
-            results[articles] = size_rounds(articles, args.rounds, Path(tmp))
+            results[articles] = size_rounds(articles, args.rounds, Path(tmp), args.compare_tree)
     report(results)
-    print(f"bench took {time.monotonic() - started:.0f} s")
+    print(f"bench took {time.monotonic() - started:.0f} s; load average at the end "
+          f"{' '.join(f'{v:.1f}' for v in os.getloadavg())}")
     return 0
 
 

@@ -37,6 +37,11 @@ class ArticleBody(ArticleParts):
 
         Raises PageError(body-incomplete) when the page says there is more but not where.
         """
+        return self._continuation_url
+
+    @cached_property
+    def _continuation_url(self) -> str | None:
+        # Once per page: the spider asks before reading the story, and the story asks again.
         guid = parsely.text(self._parsely.get("guid") or self._parsely.get("post_id"))
         return continuation_url(self.doc, self.url, link_css=self.CONTINUATION_CSS,
                                 path_template=self.CONTINUATION_PATH, guid=guid)
