@@ -6,7 +6,6 @@ import re
 from collections.abc import Collection, Iterable
 from functools import lru_cache
 
-import cssselect
 from cssselect import HTMLTranslator
 from lxml import etree
 from lxml.html import HtmlElement
@@ -23,37 +22,7 @@ _SLOW_TAGS = _NEVER_TEXT | {"br"}
 @lru_cache(maxsize=1024)
 def compiled(css: str) -> etree.XPath:
     """The XPath of a CSS selector; cached so each selector is translated once per process."""
-    return etree.XPath(one_walk_xpath(css) or _TRANSLATOR.css_to_xpath(css))
-
-
-def one_walk_xpath(css: str) -> str | None:
-    """A group of simple selectors (``a, div.x, [id^=y]``: no combinator) as one walk of the
-    tree testing each element against all of them, or None when ``css`` is not such a group.
-
-    cssselect translates a group to a union of paths: libxml2 walks the tree once per member,
-    then merges the node sets. One walk with an ``or`` of the members' tests finds the same
-    elements, in document order, each once (tests/pages/test_css_groups.py). A test that
-    depends on the element's position among the member's matches (``position()``, ``last()``)
-    would change meaning, so such a group keeps the union.
-    """
-    try:
-        selectors = cssselect.parse(css)
-    except cssselect.SelectorError:
-        return None
-    if len(selectors) < 2:
-        return None
-    tests: list[str] = []
-    for selector in selectors:
-        if selector.pseudo_element is not None:
-            return None
-        expr = _TRANSLATOR.xpath(selector.parsed_tree)
-        if expr.path or "position()" in expr.condition or "last()" in expr.condition:
-            return None
-        parts = [f"self::{expr.element}"] if expr.element != "*" else []
-        if expr.condition:
-            parts.append(f"({expr.condition})")
-        tests.append(" and ".join(parts) or "true()")
-    return "descendant-or-self::*[" + " or ".join(f"({test})" for test in tests) + "]"
+    return etree.XPath(_TRANSLATOR.css_to_xpath(css))
 
 
 def select(node: HtmlElement, css: str) -> list[HtmlElement]:
