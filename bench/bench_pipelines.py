@@ -243,7 +243,7 @@ def measure(
 
 def saved_pages() -> list[tuple[str, str]]:
     """(url, html) of the saved replica pages the site parser reads."""
-    from newscrawl.pages import ArticlePage, PageError
+    from newscrawl.pages import ArticlePage, NotAStoryError, PageError
 
     index_path = PAGES / "index.json"
     if not index_path.exists():
@@ -255,7 +255,7 @@ def saved_pages() -> list[tuple[str, str]]:
             html = page.read_bytes().decode("utf-8", "replace")
             try:
                 ArticlePage.for_page(entry["url"], html).to_data()
-            except PageError:
+            except (PageError, NotAStoryError):  # bad pages and the saved photo gallery
                 continue
             pages.append((entry["url"], html))
     return pages
