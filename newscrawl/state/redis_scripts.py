@@ -129,3 +129,17 @@ local kind = cjson.decode(raw)['signature_kind']
 if kind == cjson.null or kind == nil then return {raw} end
 return {raw, redis.call('HGET', KEYS[1] .. ':sig:' .. kind, ARGV[1])}
 """
+
+# A story read now: ``GET``'s answer (false when not stored) and its content hash's stored ids.
+LOOKUP: Final = """
+local p, id = KEYS[1], ARGV[1]
+local raw = redis.call('GET', p .. ':story:' .. id)
+local signature = false
+if raw then
+  local kind = cjson.decode(raw)['signature_kind']
+  if kind ~= cjson.null and kind ~= nil then
+    signature = redis.call('HGET', p .. ':sig:' .. kind, id)
+  end
+end
+return {raw, signature, redis.call('HGETALL', p .. ':hash:' .. ARGV[2])}
+"""

@@ -47,7 +47,7 @@ from newscrawl.sections import DEFAULT_SECTION, Section
 from newscrawl.state import redis_pending
 from newscrawl.state.redis_list_rules import RedisListRuleStore
 from newscrawl.state.redis_runs import RedisRunBook
-from newscrawl.state.redis_scripts import COMMIT, GET, TOUCH
+from newscrawl.state.redis_scripts import COMMIT, GET, LOOKUP, TOUCH
 from newscrawl.state.store import (
     PendingEntry,
     RunRecord,
@@ -56,6 +56,7 @@ from newscrawl.state.store import (
     StateError,
     StoredStory,
     StoreStats,
+    StoryLookup,
 )
 
 SCHEMA_VERSION: Final = 2
@@ -82,6 +83,7 @@ class RedisStateStore:
         self._commit = server.register_script(COMMIT)
         self._touch = server.register_script(TOUCH)
         self._get = server.register_script(GET)
+        self._lookup = server.register_script(LOOKUP)
         self._runs = RedisRunBook(server, prefix, self._call)
         try:
             found = server.hget(self._key("meta"), "schema_version")
@@ -126,9 +128,15 @@ class RedisStateStore:
         return _story(json.loads(found[0]), signature)
 
     def ids_with_content_hash(self, content_hash: str) -> list[tuple[str, str]]:
-        rows = self._call(self._server.hgetall, self._key(f"hash:{content_hash}"))
-        found = sorted((first.decode(), sid.decode()) for sid, first in rows.items())
-        return [(sid, first) for first, sid in found]
+        return _same_content(self._call(self._server.hgetall, self._key(f"hash:{content_hash}")))
+
+    def lookup(self, story_id: str, content_hash: str) -> StoryLookup:
+        found: Any = self._call(self._lookup, keys=[self._prefix],
+                                args=[story_id, content_hash])
+        raw, signature, rows = found
+        stored = _story(json.loads(raw), _signature_part(signature) if signature else None) \
+            if raw else None
+        return StoryLookup(stored, _same_content(dict(zip(rows[::2], rows[1::2], strict=True))))
 
     def signatures(self, kind: str, published_since: str) -> Iterator[SignatureRow]:
         ids = self._call(self._server.zrangebyscore, self._key(f"sigtime:{kind}"),
@@ -306,6 +314,12 @@ def _commit_args(story: StoredStory) -> list[Any]:
         story.signature or b"", story.version, "1" if story.duplicate_of else "0",
         story.first_seen,
     ]
+
+
+def _same_content(rows: dict[bytes, bytes]) -> list[tuple[str, str]]:
+    """``(id, first_seen)`` from a ``hash:<content_hash>`` hash, oldest first."""
+    found = sorted((first.decode(), sid.decode()) for sid, first in rows.items())
+    return [(sid, first) for first, sid in found]
 
 
 def _signature_part(value: bytes) -> bytes:

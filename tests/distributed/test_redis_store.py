@@ -20,7 +20,7 @@ from state.test_sqlite_store import RUN, stored
 from newscrawl.state.crawl import open_state_store
 from newscrawl.state.redis_store import STAGING_TTL, RedisStateStore
 from newscrawl.state.sqlite_store import SqliteStateStore
-from newscrawl.state.store import SectionWalk, StateError, StateStore, StoredStory
+from newscrawl.state.store import SectionWalk, StateError, StateStore, StoredStory, StoryLookup
 
 StoreFactory = Callable[[], StateStore]
 
@@ -53,12 +53,15 @@ def scenario(store: StateStore) -> dict[str, object]:
     c = stored("c" * 16, signature=b"\x09" * 8, published_at="2026-01-01T00:00:00+08:00")
     for story in (a, b, c):
         store.stage(story)
-    answers: dict[str, object] = {"before": store.get(a.id)}
+    answers: dict[str, object] = {"before": store.get(a.id),
+                                  "lookup_before": store.lookup(a.id, a.content_hash)}
     answers["committed"] = store.commit(RUN, [a.id, b.id])
     answers["again"] = store.commit(RUN, [a.id])  # staged copy consumed
     answers["discarded"] = store.discard_staged()
     answers["get"] = store.get(a.id)
     answers["hash"] = store.ids_with_content_hash("c" * 64)
+    answers["lookup"] = [store.lookup(a.id, "c" * 64), store.lookup(b.id, b.content_hash),
+                         store.lookup("f" * 16, "c" * 64)]
     answers["signatures"] = [(r.id, r.first_seen, r.signature)
                              for r in store.signatures("minhash/test", "2026-02-01T00:00:00+08:00")]
     answers["known"] = sorted(store.known_stories())
@@ -96,6 +99,8 @@ def test_the_redis_store_answers_as_the_sqlite_store(tmp_path: Path,
         sqlite.close()
         shared.close()
     assert found["committed"] == 2  # the scenario did something
+    # One lookup answers what get and ids_with_content_hash answer.
+    assert found["lookup"][0] == StoryLookup(found["get"], found["hash"])  # type: ignore[index]
     assert found == expected
 
 
