@@ -33,6 +33,7 @@ feed is written once.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import uuid
 from collections.abc import Iterable, Iterator
@@ -58,6 +59,8 @@ from newscrawl.state.store import (
     StoreStats,
     StoryLookup,
 )
+
+logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION: Final = 2
 DEFAULT_PREFIX: Final = "newscrawl:state"
@@ -182,6 +185,12 @@ class RedisStateStore:
                 args=[self._prefix, run_id, self._staging, *ids[start:start + _BATCH]])
             written += int(count)
             taken += [bytes(i).decode() for i in took]
+        if len(taken) < len(ids):
+            # Every id the crawl commits was staged by this client: missing ones were lost in
+            # Redis (a restart without persistence). Their feed is published; the next run
+            # emits them again rather than losing them, and says so here.
+            logger.warning("State: %d of %d stories to record were no longer staged in %s",
+                           len(ids) - len(taken), len(ids), self._location)
         # Published is not pending. After the commit script, not inside it: a crash in between
         # leaves an entry that the next run's save_pending drops, since the story is stored.
         self._call(redis_pending.remove, self._server, self._key, taken)

@@ -404,3 +404,18 @@ def test_a_killed_workers_staged_stories_are_never_published(
     assert store.discard_staged() == 1 and store.staged_count == 0
     assert client.hlen(staging) == 5
     store.close()
+
+
+def test_staged_stories_redis_lost_are_said_not_passed_over(
+        redis_server: RedisServer, caplog: pytest.LogCaptureFixture) -> None:
+    # A Redis restarted without persistence forgets what a worker staged: its feed is
+    # published, the stories are not recorded (the next run emits them again), and it says so.
+    store = RedisStateStore.from_url(f"{redis_server.url}?prefix=t")
+    store.stage(stored())
+    store.stage(stored("b" * 16))
+    client = redis_server.client()
+    [staging] = client.keys("t:staged:*")
+    client.hdel(staging, "b" * 16)
+    assert store.commit(RUN, ["a" * 16, "b" * 16]) == 1
+    assert "1 of 2 stories to record were no longer staged" in caplog.text
+    store.close()
