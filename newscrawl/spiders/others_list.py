@@ -1,17 +1,18 @@
 """How the spider gets each story's "Others Also Read" list: glue around ``ListSourceLearner``.
 
 For each story read from its plain page, the learner says: read the list from the page
-(inline data), fetch it with a plain request (a learned rule), render the page (to learn, to
-check, or because nothing else works), or hold the story until a rule is learned. This module
-turns that into Scrapy requests with the spider's callbacks, counts everything under
-``newscrawl/others/…`` and keeps the learned rule in the state store.
+(inline data), fetch it with a plain request (a learned rule: a ``ListFetch``, which the
+story's own callback awaits, see list_fetch), render the page (to learn, to check, or because
+nothing else works), or hold the story until a rule is learned. This module turns that into
+Scrapy requests with the spider's callbacks, counts everything under ``newscrawl/others/…``
+and keeps the learned rule in the state store.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -28,6 +29,7 @@ from newscrawl.others.outcomes import EARLIER_RUNS_FILLED, FIRST_RUN, PREFIX, ou
 from newscrawl.others.page_values import PageValues, read_page_values
 from newscrawl.others.rule import ListRule, RuleFormatError
 from newscrawl.spiders.held_stories import HeldStories
+from newscrawl.spiders.list_fetch import Fetch, ListFetch, ListFetcher
 from newscrawl.state.list_rules import ListRuleStore, StoredListRule
 from newscrawl.urls import rebase
 
@@ -36,12 +38,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# List requests go before new pages, so held stories leave memory early; renders (a few to
-# learn, a sampled check now and then) before list requests: Scrapy's queue is last in, first
-# out within a priority, so a render queued among the stream of list requests would wait for
-# it to dry up. (That alone did not make checks come back mid-run: Playwright's own event loop
-# did, see rendering.THREADED_LOOP.)
-LIST_PRIORITY: Final = 10
+# Renders (a few to learn, a sampled check now and then) before new pages, so held stories
+# leave memory early. (That alone did not make checks come back mid-run: Playwright's own event
+# loop did, see rendering.THREADED_LOOP.)
 RENDER_PRIORITY: Final = 20
 LIST_SLOT: Final = "others-list"
 
@@ -62,6 +61,20 @@ class OthersLists:
         self._deferred: deque[Request] = deque()
         self._noted_filled = False
         self._direct_meta: dict[str, Any] = {}
+        self._list_services: set[str] = set()
+        self._fetcher: ListFetcher | None = None
+
+    def resolve(self, outputs: Iterable[Any]) -> AsyncIterator[Any]:
+        """A callback's output with each list fetch replaced by what it gives (list_fetch)."""
+        if self._fetcher is None:
+            engine = self.spider.crawler.engine
+            assert engine is not None, "lists are fetched only while the crawl runs"
+            self._fetcher = ListFetcher(self, engine.download_async)
+        return self._fetcher.resolve(outputs)
+
+    def fetch_with(self, fetch: Fetch) -> None:
+        """Fetch lists with ``fetch`` instead of the engine's downloader (a test's network)."""
+        self._fetcher = ListFetcher(self, fetch)
 
     def start(self, rules: ListRuleStore, *, learn: bool, sample_every: int,
               confirm_pages: int, first_run: bool) -> None:
@@ -117,14 +130,11 @@ class OthersLists:
         elif plan.action == "inline":
             self._count("inline")
             yield from self._emit(story, plan.links)
-        elif plan.action == "direct" and plan.url is not None and self.learner is not None:
-            rule = self.learner.rule
-            self.spider.origins.add_list_service(plan.url)
-            yield Request(plan.url, callback=self.spider.parse_others_direct,
-                          errback=self.spider.others_direct_failed,
-                          cb_kwargs={"story": story, "rule": rule},
-                          meta=dict(self._direct_meta),
-                          priority=LIST_PRIORITY, dont_filter=True)
+        elif (plan.action == "direct" and plan.url is not None and self.learner is not None
+              and self.learner.rule is not None):
+            self._note_service(plan.url)
+            yield ListFetch(story, self.learner.rule,
+                            Request(plan.url, meta=dict(self._direct_meta), dont_filter=True))
         else:
             yield from self._render(story, plan.purpose)
 
@@ -309,6 +319,14 @@ class OthersLists:
             change.rule.to_json(), change.rule.describe(), self.spider.run_id,
             datetime.now(UTC).isoformat()))
         logger.info('"Others Also Read" rule learned: %s', change.rule.describe())
+
+    def _note_service(self, url: str) -> None:
+        # Once per origin, not per list: a rule's lists all go to one service, or a few.
+        end = url.find("/", url.find("//") + 2)
+        origin = url if end < 0 else url[:end]
+        if origin not in self._list_services:
+            self._list_services.add(origin)
+            self.spider.origins.add_list_service(url)
 
     def _copy_blocked(self) -> None:
         stats = self.spider.crawler.stats
