@@ -55,9 +55,11 @@ class ListFetcher:
     """Turns the glue's output into the spider's: each ``ListFetch`` becomes what its
     response gives (the story's record, or a render when the list could not be had)."""
 
-    def __init__(self, others: OthersLists, fetch: Fetch) -> None:
+    def __init__(self, others: OthersLists) -> None:
         self.others = others
-        self.fetch = fetch
+        # None: the engine's downloader; a test may answer from elsewhere.
+        self.fetch: Fetch | None = None
+        self._services: set[str] = set()
 
     async def resolve(self, outputs: Iterable[Any]) -> AsyncIterator[Any]:
         pending: set[asyncio.Future[Iterator[Any]]] = set()
@@ -82,9 +84,25 @@ class ListFetcher:
             for task in pending:  # the crawl is stopping: nothing will read them
                 task.cancel()
 
+    async def _download(self, request: Request) -> Response:
+        self._note_service(request.url)
+        if self.fetch is not None:
+            return await self.fetch(request)
+        engine = self.others.spider.crawler.engine
+        assert engine is not None, "lists are fetched only while the crawl runs"
+        return await engine.download_async(request)
+
+    def _note_service(self, url: str) -> None:
+        # Once per origin, not per list: a rule's lists all go to one service, or a few.
+        end = url.find("/", url.find("//") + 2)
+        origin = url if end < 0 else url[:end]
+        if origin not in self._services:
+            self._services.add(origin)
+            self.others.spider.origins.add_list_service(url)
+
     async def _fetched(self, fetch: ListFetch) -> Iterator[Any]:
         try:
-            response = await self.fetch(fetch.request)
+            response = await self._download(fetch.request)
         except Exception as error:  # retries spent, robots.txt, the origin guard, …
             logger.info("list request failed (%s): %s", one_line(error), fetch.request.url)
             return self.others.direct_failed(fetch.story, type(error).__name__, fetch.rule)

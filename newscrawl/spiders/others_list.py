@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Final
 
 from lxml.html import HtmlElement
@@ -27,10 +26,11 @@ from newscrawl.others.inference import CapturedResponse, Observation
 from newscrawl.others.learner import ListSourceLearner, Plan, Purpose
 from newscrawl.others.outcomes import EARLIER_RUNS_FILLED, FIRST_RUN, PREFIX, outcome_key
 from newscrawl.others.page_values import PageValues, read_page_values
-from newscrawl.others.rule import ListRule, RuleFormatError
+from newscrawl.others.rule import ListRule
 from newscrawl.spiders.held_stories import HeldStories
-from newscrawl.spiders.list_fetch import Fetch, ListFetch, ListFetcher
-from newscrawl.state.list_rules import ListRuleStore, StoredListRule
+from newscrawl.spiders.kept_list_rule import KeptListRule
+from newscrawl.spiders.list_fetch import ListFetch, ListFetcher
+from newscrawl.state.list_rules import ListRuleStore
 from newscrawl.urls import rebase
 
 if TYPE_CHECKING:
@@ -52,35 +52,22 @@ class OthersLists:
         self.spider = spider
         self.learner: ListSourceLearner | None = None
         self.session: BrowserSession | None = None
-        self._rules: ListRuleStore | None = None
+        self._kept: KeptListRule | None = None
         # While the rule is learned the plain crawl goes on at full speed; the stories read
         # meanwhile wait here, compressed and within a byte budget (see held_stories).
         self._held = HeldStories()
         # Stories whose render failed once (each gets one more try).
         self._retried: set[str] = set()
         self._deferred: deque[Request] = deque()
-        self._noted_filled = False
         self._direct_meta: dict[str, Any] = {}
-        self._list_services: set[str] = set()
-        self._fetcher: ListFetcher | None = None
-
-    def resolve(self, outputs: Iterable[Any]) -> AsyncIterator[Any]:
-        """A callback's output with each list fetch replaced by what it gives (list_fetch)."""
-        if self._fetcher is None:
-            engine = self.spider.crawler.engine
-            assert engine is not None, "lists are fetched only while the crawl runs"
-            self._fetcher = ListFetcher(self, engine.download_async)
-        return self._fetcher.resolve(outputs)
-
-    def fetch_with(self, fetch: Fetch) -> None:
-        """Fetch lists with ``fetch`` instead of the engine's downloader (a test's network)."""
-        self._fetcher = ListFetcher(self, fetch)
+        # Awaits the lists' requests in the spider's callbacks.
+        self.fetcher = ListFetcher(self)
 
     def start(self, rules: ListRuleStore, *, learn: bool, sample_every: int,
               confirm_pages: int, first_run: bool) -> None:
         stats = self.spider.crawler.stats
         self.session = BrowserSession(stats)
-        self._rules = rules
+        self._kept = KeptListRule(rules, self.spider.run_id, self._count)
         history = rules.history()
         stats.set_value(EARLIER_RUNS_FILLED, history.runs_with_lists)
         stats.set_value(FIRST_RUN, int(first_run))
@@ -91,23 +78,12 @@ class OthersLists:
             self._direct_meta["download_slot"] = LIST_SLOT
         if not learn:
             return
-        rule = self._stored_rule(rules)
+        rule = self._kept.stored()
         self.learner = ListSourceLearner(
             rule, count=self._count, browser=self.spider.rendering,
             sample_every=sample_every, confirm_pages=confirm_pages)
         if rule is not None:
             logger.info('"Others Also Read" from the stored rule: %s', rule.describe())
-
-    def _stored_rule(self, rules: ListRuleStore) -> ListRule | None:
-        stored = rules.rule()
-        if stored is None:
-            return None
-        try:
-            return ListRule.from_json(stored.rule)
-        except RuleFormatError as error:
-            self._count("stored_rule_unreadable")
-            logger.warning("stored list rule ignored (%s): learning it again", error)
-            return None
 
     # --- a story read from its plain page ---------------------------------------------------
 
@@ -132,7 +108,6 @@ class OthersLists:
             yield from self._emit(story, plan.links)
         elif (plan.action == "direct" and plan.url is not None and self.learner is not None
               and self.learner.rule is not None):
-            self._note_service(plan.url)
             yield ListFetch(story, self.learner.rule,
                             Request(plan.url, meta=dict(self._direct_meta), dont_filter=True))
         else:
@@ -303,30 +278,12 @@ class OthersLists:
 
     def _note_outcome(self, outcome: str) -> None:
         self.spider.crawler.stats.inc_value(outcome_key(outcome))
-        if outcome == "filled" and not self._noted_filled and self._rules is not None:
-            self._noted_filled = True
-            self._rules.note_filled(self.spider.run_id, datetime.now(UTC).isoformat())
+        if outcome == "filled" and self._kept is not None:
+            self._kept.note_filled()
 
     def _save_change(self) -> None:
-        change = self.learner.take_change() if self.learner is not None else None
-        if change is None or self._rules is None:
-            return
-        if change.rule is None:
-            self._rules.forget_rule()
-            logger.info('"Others Also Read" rule dropped: rendering until it is learned again')
-            return
-        self._rules.save_rule(StoredListRule(
-            change.rule.to_json(), change.rule.describe(), self.spider.run_id,
-            datetime.now(UTC).isoformat()))
-        logger.info('"Others Also Read" rule learned: %s', change.rule.describe())
-
-    def _note_service(self, url: str) -> None:
-        # Once per origin, not per list: a rule's lists all go to one service, or a few.
-        end = url.find("/", url.find("//") + 2)
-        origin = url if end < 0 else url[:end]
-        if origin not in self._list_services:
-            self._list_services.add(origin)
-            self.spider.origins.add_list_service(url)
+        if self.learner is not None and self._kept is not None:
+            self._kept.save(self.learner.take_change())
 
     def _copy_blocked(self) -> None:
         stats = self.spider.crawler.stats

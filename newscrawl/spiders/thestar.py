@@ -291,20 +291,22 @@ class TheStarSpider(Spider):
 
     async def parse_story(self, response: Response, via: DiscoveredVia,
                           referrer: str | None) -> AsyncIterator[Any]:
-        async for output in self.others.resolve(self.parse_article(response, via, referrer)):
+        outputs = self.parse_article(response, via, referrer)
+        async for output in self.others.fetcher.resolve(outputs):
             yield output
 
     async def parse_story_rest(self, response: Response, story: CutStory) -> AsyncIterator[Any]:
-        async for output in self.others.resolve(self.parse_continuation(response, story)):
+        async for output in self.others.fetcher.resolve(self.parse_continuation(response, story)):
             yield output
 
     async def parse_rendered(self, response: Response, story: PendingStory,
                              purpose: Purpose = "fallback") -> AsyncIterator[Any]:
-        async for output in self.others.resolve(self.read_rendered(response, story, purpose)):
+        outputs = self.read_rendered(response, story, purpose)
+        async for output in self.others.fetcher.resolve(outputs):
             yield output
 
     async def render_failed(self, failure: Failure) -> AsyncIterator[Any]:
-        async for output in self.others.resolve(self._render_failed(failure)):
+        async for output in self.others.fetcher.resolve(self._render_failed(failure)):
             yield output
 
     def parse_article(self, response: Response, via: DiscoveredVia,

@@ -64,7 +64,7 @@ class GlueRun:
         self.spider = spider
         if held is not None:  # a budget a test can reach with a small site
             spider.others._held = held
-        spider.others.fetch_with(self._fetch_list)
+        spider.others.fetcher.fetch = self._fetch_list
         self.list_requests: list[Request] = []
         self.plain: deque[Request] = deque()
         self.renders: deque[Request] = deque()

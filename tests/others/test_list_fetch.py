@@ -94,7 +94,7 @@ def test_lists_come_by_the_rule_through_the_fetch_as_list_requests(run: GlueRun)
 def test_a_list_fetch_that_fails_falls_back_to_a_render_and_loses_no_story(
         run: GlueRun, answer: Callable[[Request], Response], reason: str) -> None:
     learn(run)
-    run.spider.others.fetch_with(failing(run, 3, answer))
+    run.spider.others.fetcher.fetch = failing(run, 3, answer)
     run.settle()
     assert run.stat(f"newscrawl/others/direct_failed/{reason}") >= 1
     assert run.stat("newscrawl/others/render/fallback") >= 1
@@ -113,7 +113,7 @@ def test_held_stories_get_their_lists_side_by_side(run: GlueRun) -> None:
         in_flight[0] -= 1
         return await served(request)
 
-    run.spider.others.fetch_with(fetch)
+    run.spider.others.fetcher.fetch = fetch
     while run.plain:  # every story read and held: the browser has not answered yet
         run.fetch_plain()
     held = run.held()
