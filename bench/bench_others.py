@@ -47,6 +47,7 @@ from typing import Any
 import bench_spider
 from bench_spider import BIN, LOOPBACK_ONLY, REPO, ProcessMemorySampler, crawl
 from replica_process import replica
+from table import print_table
 
 from newscrawl.replica import synthetic_site
 from newscrawl.state.sqlite_store import SqliteStateStore
@@ -257,12 +258,8 @@ def main(argv: list[str] | None = None) -> int:
                                        trees):
                 rows.append(mode_row)
                 print(" | ".join(mode_row), file=sys.stderr, flush=True)
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
-    print(f"\n{args.articles}-article replica, {args.repeat} never/auto pairs per mode, medians"
-          f" (auto vs always: {args.small or 'not run'} articles)")
-    for row in rows:
-        print("| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths,
-                                                                         strict=True)) + " |")
+    print_table(f"{args.articles}-article replica, {args.repeat} never/auto pairs per mode, "
+                f"medians (auto vs always: {args.small or 'not run'} articles)", rows)
     print(f"bench took {time.monotonic() - started:.0f} s")
     return 0
 

@@ -33,7 +33,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,6 +40,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from process_tree import ProcessMemorySampler
 from replica_process import replica
 from scrapy.http import Response
 
@@ -166,76 +166,6 @@ def aseanplus_run(origin: str, workdir: Path, render: str, variant: str = PRODUC
         # Ahead of the editable install of this checkout, which Python finds last.
         env = {**os.environ, "PYTHONPATH": str(tree)}
     return crawl(label, command, workdir, tree, sampler, env)
-
-
-class ProcessMemorySampler:
-    """Peak PSS of a crawl's child processes, by kind: Chromium's processes and the Playwright
-    driver (node). Descendants only, so another program's browser on the machine is not counted."""
-
-    def __init__(self) -> None:
-        self.peak_mb: dict[str, float] = {"browser": 0.0, "driver": 0.0}
-        self.peak_processes = 0
-        self._root = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def watch(self, pid: int) -> None:
-        self._root = pid
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.25):
-            totals = {"browser": 0.0, "driver": 0.0}
-            browsers = 0
-            for pid, name in _descendants(self._root):
-                kind = "browser" if ("chrom" in name or "headless" in name) else (
-                    "driver" if name.startswith("node") else None)
-                if kind is not None:
-                    totals[kind] += _pss_kb(pid) / 1024
-                    browsers += kind == "browser"
-            if totals["browser"] > self.peak_mb["browser"]:
-                self.peak_processes = browsers
-            for kind, value in totals.items():
-                self.peak_mb[kind] = max(self.peak_mb[kind], value)
-
-
-def _descendants(root: int) -> list[tuple[int, str]]:
-    parents: dict[int, int] = {}
-    names: dict[int, str] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # "pid (comm) state ppid …": comm may hold spaces, so split after the last ")".
-        name = stat[stat.index("(") + 1:stat.rindex(")")]
-        parents[int(entry.name)] = int(stat[stat.rindex(")") + 2:].split()[1])
-        names[int(entry.name)] = name
-    found: list[tuple[int, str]] = []
-    frontier = [root]
-    while frontier:
-        parent = frontier.pop()
-        for pid, ppid in parents.items():
-            if ppid == parent:
-                found.append((pid, names[pid]))
-                frontier.append(pid)
-    return found
-
-
-def _pss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
 
 
 def spread(values: list[float]) -> str:

@@ -46,22 +46,33 @@ LIST_SLOT: Final = "others-list"
 
 
 class OthersLists:
-    """One per spider; ``start`` once the crawl's stats and state exist."""
+    """One per spider; ``start`` once the crawl's stats and state exist. ``held`` bounds the
+    stories held while learning (default: the production budget of ``held_stories``)."""
 
-    def __init__(self, spider: TheStarSpider) -> None:
+    def __init__(self, spider: TheStarSpider, held: HeldStories | None = None) -> None:
         self.spider = spider
         self.learner: ListSourceLearner | None = None
         self.session: BrowserSession | None = None
         self._kept: KeptListRule | None = None
         # While the rule is learned the plain crawl goes on at full speed; the stories read
         # meanwhile wait here, compressed and within a byte budget (see held_stories).
-        self._held = HeldStories()
+        self._held = held if held is not None else HeldStories()
         # Stories whose render failed once (each gets one more try).
         self._retried: set[str] = set()
         self._deferred: deque[Request] = deque()
         self._direct_meta: dict[str, Any] = {}
         # Awaits the lists' requests in the spider's callbacks.
         self.fetcher = ListFetcher(self)
+
+    @property
+    def held_count(self) -> int:
+        """Stories read and waiting for the rule, their pages in memory."""
+        return len(self._held)
+
+    @property
+    def deferred_count(self) -> int:
+        """Story requests waiting to be sent (small: no page yet)."""
+        return len(self._deferred)
 
     def start(self, rules: ListRuleStore, *, learn: bool, sample_every: int,
               confirm_pages: int, first_run: bool) -> None:
@@ -115,7 +126,7 @@ class OthersLists:
 
     def _render(self, story: PendingStory, purpose: Purpose) -> Iterator[Any]:
         if not self.spider.rendering:  # the browser is gone: the record goes without its list
-            self._note_outcome("missing")
+            self.note_outcome("missing")
             yield from self._emit(story, (), counted=True)
             return
         self._count(f"render/{purpose}")
@@ -153,7 +164,7 @@ class OthersLists:
                 if release or self._held:
                     yield from self._release()
                 return
-        self._note_outcome(outcome)
+        self.note_outcome(outcome)
         yield from self._emit(story, links, counted=True)
         if release:
             yield from self._release()
@@ -165,7 +176,7 @@ class OthersLists:
         self._copy_blocked()
         learner = self.learner
         if learner is None:
-            self._note_outcome("missing")
+            self.note_outcome("missing")
             yield from self._emit(story, (), counted=True)
             return
         if browser_gone:
@@ -180,7 +191,7 @@ class OthersLists:
             yield from again
             release = True
         else:
-            self._note_outcome("missing")
+            self.note_outcome("missing")
             yield from self._emit(story, (), counted=True)
         if release:
             yield from self._release()
@@ -253,8 +264,6 @@ class OthersLists:
         self._deferred.clear()
         return requests
 
-    # --- internals -----------------------------------------------------------------------
-
     def _release(self) -> Iterator[Any]:
         learner = self.learner
         while self._held and learner is not None:
@@ -269,14 +278,11 @@ class OthersLists:
     def _emit(self, story: PendingStory, links: tuple[str, ...], *,
               counted: bool = False) -> Iterator[Any]:
         if not counted:
-            self._note_outcome("filled" if links else "empty")
+            self.note_outcome("filled" if links else "empty")
         yield from self.spider._with_list(story, links)
 
     def note_outcome(self, outcome: str) -> None:
-        """Count a list read elsewhere (render=always renders every page itself)."""
-        self._note_outcome(outcome)
-
-    def _note_outcome(self, outcome: str) -> None:
+        """Count a story's list outcome (render=always reads every list from its own page)."""
         self.spider.crawler.stats.inc_value(outcome_key(outcome))
         if outcome == "filled" and self._kept is not None:
             self._kept.note_filled()

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from scrapy.settings import Settings
 
 from newscrawl import rendering
-from newscrawl.browser import find_browser
+from newscrawl.browser import find_browser, is_headless_shell
 from newscrawl.browser_policy import BrowserPolicy
 from newscrawl.config import NewscrawlConfig
 from newscrawl.distributed.settings import apply_distributed_settings
@@ -60,6 +60,10 @@ def fit_run_settings(settings: Settings, args: SpiderArguments) -> RunSetup:
         raise ArgumentError("render='always' needs a browser and none was found")
     if args.render == "auto" and browser is None:
         logger.warning('no browser found: crawling without the "Others Also Read" lists')
+    if browser is not None:
+        # Full Chromium costs several times a headless shell's CPU per render (newscrawl.browser).
+        logger.info("rendering with %s (%s)", browser,
+                    "headless shell" if is_headless_shell(browser) else "full Chromium")
     rendering.configure(settings, enabled=browser is not None,
                         scheme=urlsplit(args.base_url or SITE_ORIGIN).scheme,
                         executable=browser, extra_args=config.browser_args,

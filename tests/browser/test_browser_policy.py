@@ -180,8 +180,11 @@ async def render(url: str, gate: BrowserRequestGate, session: BrowserSession) ->
 
         await page.route("**", route)
         await session.prepare_page(page, SimpleNamespace(meta={}))  # type: ignore[arg-type]
-        # A generous load timeout: Playwright's 30 s default was hit on a machine at load 10+.
-        await page.goto(url, timeout=120_000)
+        # Up to DOMContentLoaded, as the crawl's renders (rendering.render_meta): the headless
+        # shell never reports "load" to Playwright once the page's own navigation got its 204
+        # (the document itself does reach readyState "complete"). A generous timeout:
+        # Playwright's 30 s default was hit on a machine at load 10+.
+        await page.goto(url, timeout=120_000, wait_until="domcontentloaded")
         await page.wait_for_timeout(1500)
         assert page.url == url
         await browser.close()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from crawling import CrawlResult, SiteTruth, crawl_result, run_crawl, start_crawl
 
-from newscrawl.browser import find_browser
+from newscrawl.browser import SYSTEM_FULL_BROWSERS, find_browser, is_headless_shell
 from newscrawl.replica import ReplicaServer, synthetic_site
 from newscrawl.replica.others_source import OthersSource
 from newscrawl.state.sqlite_store import SqliteStateStore
@@ -204,3 +204,23 @@ def test_lists_that_never_fill_make_the_run_degraded(
     assert '"others-also-read/empty"' in report
     manifests = list(tmp_path.rglob("*manifest*.json"))
     assert manifests and any("others-also-read/empty" in m.read_text() for m in manifests)
+
+
+FULL_CHROMIUM = next((path for path in SYSTEM_FULL_BROWSERS if Path(path).is_file()), None)
+
+
+@pytest.mark.skipif(FULL_CHROMIUM is None or not is_headless_shell(find_browser() or ""),
+                    reason="needs both a headless shell (the default) and full Chromium")
+def test_full_chromium_the_fallback_still_learns_every_list(
+        replica_of: list[ReplicaServer], tmp_path: Path) -> None:
+    """Every other crawl here renders with the headless shell that newscrawl.browser prefers;
+    this one with full Chromium, which machines without the shell use."""
+    replica = serve("remote", articles=60)
+    replica_of.append(replica)
+    result = run_crawl(tmp_path, {"base_url": replica.origin, "render": "auto"},
+                       settings=[SAMPLE, f"NEWSCRAWL_BROWSER_PATH={FULL_CHROMIUM}",
+                                 "LOG_LEVEL=INFO"])
+    assert_complete(result, SiteTruth.of(replica.site))
+    assert f"rendering with {FULL_CHROMIUM} (full Chromium)" in result.stderr
+    assert others(result, "learned") == 1 and others(result, "direct") > 0
+    assert others(result, "disagree") == 0
