@@ -1,10 +1,11 @@
 """How the spider gets each story's "Others Also Read" list: glue around ``ListSourceLearner``.
 
 For each story read from its plain page, the learner says: read the list from the page
-(inline data), fetch it with a plain request (a learned rule), render the page (to learn, to
-check, or because nothing else works), or hold the story until a rule is learned. This module
-turns that into Scrapy requests with the spider's callbacks, counts everything under
-``newscrawl/others/…`` and keeps the learned rule in the state store.
+(inline data), fetch it with a plain request (a learned rule: a ``ListFetch``, which the
+story's own callback awaits, see list_fetch), render the page (to learn, to check, or because
+nothing else works), or hold the story until a rule is learned. This module turns that into
+Scrapy requests with the spider's callbacks, counts everything under ``newscrawl/others/…``
+and keeps the learned rule in the state store.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from lxml.html import HtmlElement
@@ -26,9 +26,11 @@ from newscrawl.others.inference import CapturedResponse, Observation
 from newscrawl.others.learner import ListSourceLearner, Plan, Purpose
 from newscrawl.others.outcomes import EARLIER_RUNS_FILLED, FIRST_RUN, PREFIX, outcome_key
 from newscrawl.others.page_values import PageValues, read_page_values
-from newscrawl.others.rule import ListRule, RuleFormatError
+from newscrawl.others.rule import ListRule
 from newscrawl.spiders.held_stories import HeldStories
-from newscrawl.state.list_rules import ListRuleStore, StoredListRule
+from newscrawl.spiders.kept_list_rule import KeptListRule
+from newscrawl.spiders.list_fetch import ListFetch, ListFetcher
+from newscrawl.state.list_rules import ListRuleStore
 from newscrawl.urls import rebase
 
 if TYPE_CHECKING:
@@ -36,12 +38,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# List requests go before new pages, so held stories leave memory early; renders (a few to
-# learn, a sampled check now and then) before list requests: Scrapy's queue is last in, first
-# out within a priority, so a render queued among the stream of list requests would wait for
-# it to dry up. (That alone did not make checks come back mid-run: Playwright's own event loop
-# did, see rendering.THREADED_LOOP.)
-LIST_PRIORITY: Final = 10
+# Renders (a few to learn, a sampled check now and then) before new pages, so held stories
+# leave memory early. (That alone did not make checks come back mid-run: Playwright's own event
+# loop did, see rendering.THREADED_LOOP.)
 RENDER_PRIORITY: Final = 20
 LIST_SLOT: Final = "others-list"
 
@@ -54,15 +53,16 @@ class OthersLists:
         self.spider = spider
         self.learner: ListSourceLearner | None = None
         self.session: BrowserSession | None = None
-        self._rules: ListRuleStore | None = None
+        self._kept: KeptListRule | None = None
         # While the rule is learned the plain crawl goes on at full speed; the stories read
         # meanwhile wait here, compressed and within a byte budget (see held_stories).
         self._held = held if held is not None else HeldStories()
         # Stories whose render failed once (each gets one more try).
         self._retried: set[str] = set()
         self._deferred: deque[Request] = deque()
-        self._noted_filled = False
         self._direct_meta: dict[str, Any] = {}
+        # Awaits the lists' requests in the spider's callbacks.
+        self.fetcher = ListFetcher(self)
 
     @property
     def held_count(self) -> int:
@@ -78,7 +78,7 @@ class OthersLists:
               confirm_pages: int, first_run: bool) -> None:
         stats = self.spider.crawler.stats
         self.session = BrowserSession(stats)
-        self._rules = rules
+        self._kept = KeptListRule(rules, self.spider.run_id, self._count)
         history = rules.history()
         stats.set_value(EARLIER_RUNS_FILLED, history.runs_with_lists)
         stats.set_value(FIRST_RUN, int(first_run))
@@ -89,23 +89,12 @@ class OthersLists:
             self._direct_meta["download_slot"] = LIST_SLOT
         if not learn:
             return
-        rule = self._stored_rule(rules)
+        rule = self._kept.stored()
         self.learner = ListSourceLearner(
             rule, count=self._count, browser=self.spider.rendering,
             sample_every=sample_every, confirm_pages=confirm_pages)
         if rule is not None:
             logger.info('"Others Also Read" from the stored rule: %s', rule.describe())
-
-    def _stored_rule(self, rules: ListRuleStore) -> ListRule | None:
-        stored = rules.rule()
-        if stored is None:
-            return None
-        try:
-            return ListRule.from_json(stored.rule)
-        except RuleFormatError as error:
-            self._count("stored_rule_unreadable")
-            logger.warning("stored list rule ignored (%s): learning it again", error)
-            return None
 
     # --- a story read from its plain page ---------------------------------------------------
 
@@ -128,20 +117,16 @@ class OthersLists:
         elif plan.action == "inline":
             self._count("inline")
             yield from self._emit(story, plan.links)
-        elif plan.action == "direct" and plan.url is not None and self.learner is not None:
-            rule = self.learner.rule
-            self.spider.origins.add_list_service(plan.url)
-            yield Request(plan.url, callback=self.spider.parse_others_direct,
-                          errback=self.spider.others_direct_failed,
-                          cb_kwargs={"story": story, "rule": rule},
-                          meta=dict(self._direct_meta),
-                          priority=LIST_PRIORITY, dont_filter=True)
+        elif (plan.action == "direct" and plan.url is not None and self.learner is not None
+              and self.learner.rule is not None):
+            yield ListFetch(story, self.learner.rule,
+                            Request(plan.url, meta=dict(self._direct_meta), dont_filter=True))
         else:
             yield from self._render(story, plan.purpose)
 
     def _render(self, story: PendingStory, purpose: Purpose) -> Iterator[Any]:
         if not self.spider.rendering:  # the browser is gone: the record goes without its list
-            self._note_outcome("missing")
+            self.note_outcome("missing")
             yield from self._emit(story, (), counted=True)
             return
         self._count(f"render/{purpose}")
@@ -179,7 +164,7 @@ class OthersLists:
                 if release or self._held:
                     yield from self._release()
                 return
-        self._note_outcome(outcome)
+        self.note_outcome(outcome)
         yield from self._emit(story, links, counted=True)
         if release:
             yield from self._release()
@@ -191,7 +176,7 @@ class OthersLists:
         self._copy_blocked()
         learner = self.learner
         if learner is None:
-            self._note_outcome("missing")
+            self.note_outcome("missing")
             yield from self._emit(story, (), counted=True)
             return
         if browser_gone:
@@ -206,7 +191,7 @@ class OthersLists:
             yield from again
             release = True
         else:
-            self._note_outcome("missing")
+            self.note_outcome("missing")
             yield from self._emit(story, (), counted=True)
         if release:
             yield from self._release()
@@ -279,8 +264,6 @@ class OthersLists:
         self._deferred.clear()
         return requests
 
-    # --- internals -----------------------------------------------------------------------
-
     def _release(self) -> Iterator[Any]:
         learner = self.learner
         while self._held and learner is not None:
@@ -295,31 +278,18 @@ class OthersLists:
     def _emit(self, story: PendingStory, links: tuple[str, ...], *,
               counted: bool = False) -> Iterator[Any]:
         if not counted:
-            self._note_outcome("filled" if links else "empty")
+            self.note_outcome("filled" if links else "empty")
         yield from self.spider._with_list(story, links)
 
     def note_outcome(self, outcome: str) -> None:
-        """Count a list read elsewhere (render=always renders every page itself)."""
-        self._note_outcome(outcome)
-
-    def _note_outcome(self, outcome: str) -> None:
+        """Count a story's list outcome (render=always reads every list from its own page)."""
         self.spider.crawler.stats.inc_value(outcome_key(outcome))
-        if outcome == "filled" and not self._noted_filled and self._rules is not None:
-            self._noted_filled = True
-            self._rules.note_filled(self.spider.run_id, datetime.now(UTC).isoformat())
+        if outcome == "filled" and self._kept is not None:
+            self._kept.note_filled()
 
     def _save_change(self) -> None:
-        change = self.learner.take_change() if self.learner is not None else None
-        if change is None or self._rules is None:
-            return
-        if change.rule is None:
-            self._rules.forget_rule()
-            logger.info('"Others Also Read" rule dropped: rendering until it is learned again')
-            return
-        self._rules.save_rule(StoredListRule(
-            change.rule.to_json(), change.rule.describe(), self.spider.run_id,
-            datetime.now(UTC).isoformat()))
-        logger.info('"Others Also Read" rule learned: %s', change.rule.describe())
+        if self.learner is not None and self._kept is not None:
+            self._kept.save(self.learner.take_change())
 
     def _copy_blocked(self) -> None:
         stats = self.spider.crawler.stats

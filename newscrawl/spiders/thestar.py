@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -32,7 +32,6 @@ from newscrawl.distributed.config import redis_url
 from newscrawl.items import DiscoveredVia, QuarantineItem, StoryItem
 from newscrawl.origins import OriginPolicy
 from newscrawl.others.learner import Purpose
-from newscrawl.others.rule import ListRule
 from newscrawl.pages import (
     ArticleData,
     ArticlePage,
@@ -56,6 +55,7 @@ from newscrawl.spiders.dropped import count_dropped
 from newscrawl.spiders.failures import FailureSorter, one_line
 from newscrawl.spiders.frontier import StoryFrontier
 from newscrawl.spiders.known_stories import KnownStories
+from newscrawl.spiders.list_fetch import ListFetch
 from newscrawl.spiders.listing_walk import ListingWalks
 from newscrawl.spiders.others_list import OthersLists
 from newscrawl.spiders.pending import retry_via
@@ -121,8 +121,8 @@ class TheStarSpider(Spider):
         self._render_failures = 0
         # Bound once: Scrapy caches a check of each callback's source by weak reference, so a
         # bound method made anew for every request has its source parsed again and again.
-        self._on_article = self.parse_article
-        self._on_continuation = self.parse_continuation
+        self._on_article = self.parse_story
+        self._on_continuation = self.parse_story_rest
         self.others = OthersLists(self)
         # Where requests may go; the origin guard asks it, "Others Also Read" registers the
         # list services its learned rules fetch from.
@@ -279,11 +279,35 @@ class TheStarSpider(Spider):
         "Others Also Read" list is empty (``newscrawl parse --render URL`` shows the list)."""
         self._open_run()
         for output in self.parse_article(response, "start", None):
-            story = output.cb_kwargs.get("story") if isinstance(output, Request) else None
-            if isinstance(story, PendingStory):  # the render request: not waited for here
+            story = (output.story if isinstance(output, ListFetch)
+                     else output.cb_kwargs.get("story") if isinstance(output, Request) else None)
+            if isinstance(story, PendingStory):  # its list's request: not waited for here
                 yield from self._with_list(story, story.data.others_also_read)
             else:
                 yield output
+
+    # The callbacks of story pages, their continuations and renders: the glue's output with its
+    # list fetches awaited (see list_fetch). The sync readers below them stay plain generators.
+
+    async def parse_story(self, response: Response, via: DiscoveredVia,
+                          referrer: str | None) -> AsyncIterator[Any]:
+        outputs = self.parse_article(response, via, referrer)
+        async for output in self.others.fetcher.resolve(outputs):
+            yield output
+
+    async def parse_story_rest(self, response: Response, story: CutStory) -> AsyncIterator[Any]:
+        async for output in self.others.fetcher.resolve(self.parse_continuation(response, story)):
+            yield output
+
+    async def parse_rendered(self, response: Response, story: PendingStory,
+                             purpose: Purpose = "fallback") -> AsyncIterator[Any]:
+        outputs = self.read_rendered(response, story, purpose)
+        async for output in self.others.fetcher.resolve(outputs):
+            yield output
+
+    async def render_failed(self, failure: Failure) -> AsyncIterator[Any]:
+        async for output in self.others.fetcher.resolve(self._render_failed(failure)):
+            yield output
 
     def parse_article(self, response: Response, via: DiscoveredVia,
                       referrer: str | None) -> Iterator[Request | StoryItem | QuarantineItem]:
@@ -401,8 +425,8 @@ class TheStarSpider(Spider):
         logger.warning("redirected from %s to %s: skipped (%s)", requested, url, reason)
         return False
 
-    def parse_rendered(self, response: Response, story: PendingStory,
-                       purpose: Purpose = "fallback") -> Iterator[Request | StoryItem]:
+    def read_rendered(self, response: Response, story: PendingStory,
+                      purpose: Purpose = "fallback") -> Iterable[Any]:
         self._render_failures = 0
         stats = self.crawler.stats
         stats.inc_value("newscrawl/rendered")
@@ -416,23 +440,11 @@ class TheStarSpider(Spider):
         stats.inc_value(f"newscrawl/render/list_{rendering.list_outcome(response.meta, links)}")
         yield from self.others.rendered(story, response, links, purpose)
 
-    def parse_others_direct(self, response: Response, story: PendingStory,
-                            rule: ListRule) -> Iterator[Request | StoryItem]:
-        """The list fetched with a plain request, by the learned rule."""
-        yield from self.others.direct(story, response, rule)
-
-    def others_direct_failed(self, failure: Failure) -> Iterator[Request | StoryItem]:
-        request = failure.request  # type: ignore[attr-defined]
-        logger.info("list request failed (%s): %s", one_line(failure.value), request.url)
-        reason = type(failure.value).__name__
-        yield from self.others.direct_failed(request.cb_kwargs["story"], reason,
-                                             request.cb_kwargs["rule"])
-
     def _idle(self) -> None:
         for request in self.others.spider_idle():
             self.crawler.engine.crawl(request)
 
-    def render_failed(self, failure: Failure) -> Iterator[Request | StoryItem]:
+    def _render_failed(self, failure: Failure) -> Iterable[Any]:
         """The record goes out without the list; a browser that cannot start is given up."""
         stats = self.crawler.stats
         stats.inc_value("newscrawl/render_failed")

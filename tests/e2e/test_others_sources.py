@@ -153,6 +153,12 @@ def test_the_next_run_starts_from_the_stored_rule_on_a_service_at_another_port(
     # Rendered: the first story (to check the stored rule), then one in 50.
     assert others(result, "rendered") == others(result, "check/agree") >= 1
     assert others(result, "rendered") <= 1 + len(result.records) // 50
+    # The lists' requests (awaited in the stories' callbacks) went through the downloader and
+    # its middlewares: the service's robots.txt was asked for, once, before its first list,
+    # and every list is a downloaded request.
+    assert second.service.requests().get("/robots.txt") == 1
+    assert result.stat("downloader/request_count") >= (
+        len(result.records) + others(result, "direct"))
     # Broken browser, same rule: the lists still come, by plain requests.
     copy_rule(tmp_path / "second" / "state.sqlite", tmp_path / "third")
     broken = run_crawl(tmp_path / "third", {"base_url": second.origin, "render": "auto"},

@@ -4,8 +4,10 @@
 requests from the replica's own router: plain pages at once, in the order they were asked for
 (Scrapy's FIFO, one page at a time), and render requests only when the test says the browser
 answers, with the page as its script would fill it (the list the page's request returns) and
-the list's response captured, as ``browser_session`` captures it. So a test decides when
-learning can end, and watches what the spider holds back meanwhile, with no timing involved.
+the list's response captured, as ``browser_session`` captures it. The lists a learned rule
+fetches (which the spider's callbacks await from the engine's downloader) come from the router
+too, at once. So a test decides when learning can end, and watches what the spider holds back
+meanwhile, with no timing involved.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.settings import Settings
 from scrapy.utils.reactor import is_reactor_installed
 
@@ -63,6 +65,8 @@ class GlueRun:
         self.spider = spider
         if held is not None:  # a budget a test can reach with a small site
             spider.others = OthersLists(spider, held)
+        spider.others.fetcher.fetch = self._fetch_list
+        self.list_requests: list[Request] = []
         self.plain: deque[Request] = deque()
         self.renders: deque[Request] = deque()
         self.items: list[StoryItem] = []
@@ -76,7 +80,7 @@ class GlueRun:
     @property
     def stories_out(self) -> int:
         """Story requests the spider sent that have not come back."""
-        return sum(1 for r in self.plain if r.callback == self.spider.parse_article)
+        return sum(1 for r in self.plain if r.callback == self.spider.parse_story)
 
     def stat(self, key: str) -> int:
         value = self.crawler.stats.get_value(key, 0)
@@ -152,7 +156,17 @@ class GlueRun:
         answer = self.router.resolve(parts.path + (f"?{parts.query}" if parts.query else ""))
         return answer.body, answer.content_type
 
-    def _take(self, outputs: Iterable[Any] | None) -> None:
+    async def _fetch_list(self, request: Request) -> Response:
+        self.list_requests.append(request)
+        body, content_type = self._serve(request.url)
+        return TextResponse(request.url, body=body, request=request, encoding="utf-8",
+                            headers={"Content-Type": content_type})
+
+    def _take(self, outputs: Iterable[Any] | AsyncIterator[Any] | None) -> None:
+        if isinstance(outputs, AsyncIterator):  # a callback that awaits its list's request
+            async def drain(results: AsyncIterator[Any]) -> list[Any]:
+                return [result async for result in results]
+            outputs = asyncio.run(drain(outputs))
         for output in outputs or ():
             if isinstance(output, Request):
                 (self.renders if output.meta.get("playwright") else self.plain).append(output)
