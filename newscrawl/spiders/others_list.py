@@ -259,10 +259,24 @@ class OthersLists:
         requests: list[Request] = []
         while self._held:
             story = self._held.pop().whole()
-            requests.extend(r for r in self._render(story, "fallback") if isinstance(r, Request))
+            if self.spider.rendering:
+                requests.extend(self._render(story, "fallback"))
+                continue
+            # The browser's loss releases every held story, so this is a safety net: a record
+            # leaves a spider only from a callback, and an idle handler can send requests
+            # only. One more plain fetch of the story carries it out, without its list.
+            self._count("released_at_idle")
+            requests.append(Request(rebase(story.url, self.spider.args.base_url),
+                                    callback=self.spider.release_held,
+                                    errback=self.spider.story_failed,
+                                    cb_kwargs={"story": story}, dont_filter=True))
         requests.extend(self._deferred)
         self._deferred.clear()
         return requests
+
+    def released_at_idle(self, story: PendingStory) -> Iterator[Any]:
+        """A story ``spider_idle`` carried out of the hold with the browser gone."""
+        yield from self._render(story, "fallback")
 
     def _release(self) -> Iterator[Any]:
         learner = self.learner

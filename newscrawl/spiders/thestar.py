@@ -440,6 +440,10 @@ class TheStarSpider(Spider):
         stats.inc_value(f"newscrawl/render/list_{rendering.list_outcome(response.meta, links)}")
         yield from self.others.rendered(story, response, links, purpose)
 
+    def release_held(self, response: Response, story: PendingStory) -> Iterator[Any]:
+        """A held story sent out at idle without its list (the browser is gone)."""
+        yield from self.others.released_at_idle(story)
+
     def _idle(self) -> None:
         for request in self.others.spider_idle():
             self.crawler.engine.crawl(request)

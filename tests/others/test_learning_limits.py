@@ -106,3 +106,28 @@ def test_no_list_is_lost_when_nothing_can_be_learned_at_the_limit(run: GlueRun) 
     assert run.stat("newscrawl/others/direct") == 0
     assert run.stat("newscrawl/others/rendered") >= len(SITE.in_section())
     assert_every_list_whole(run)
+
+
+def test_held_stories_go_out_at_idle_when_the_browser_went_away(run: GlueRun) -> None:
+    """A browser lost with stories held and no render left to answer: at idle every held story
+    still goes out (without its list, counted), none is dropped by the idle handler, which can
+    only send requests."""
+    learn_until_the_limit(run)
+    held = run.held()
+    assert held > 0
+    # The browser answers nothing more; its renders in flight are not this test's concern
+    # (their failure is, elsewhere).
+    in_browser = {request.cb_kwargs["story"].url for request in run.renders}
+    run.renders.clear()
+    run.spider.rendering = False
+    assert run.spider.others.learner is not None
+    run.spider.others.learner.browser_lost()
+    run.idle()  # nothing in flight: the spider is idle
+    run.settle()
+    assert run.stat("newscrawl/others/released_at_idle") == held
+    records = [ItemAdapter(item).asdict() for item in run.items]
+    urls = [record["url"] for record in records]
+    assert len(urls) == len(set(urls))
+    assert set(urls) >= {a.url for a in SITE.in_section() if not a.is_gallery} - in_browser
+    assert all(r["related"]["others_also_read"] == [] for r in records)
+    assert run.held() == 0 and run.deferred() == 0
