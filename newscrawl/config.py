@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Final, Protocol
 
 from newscrawl.data_layout import DataLayout
-from newscrawl.others.learner import DEFAULT_CONFIRM_PAGES, DEFAULT_SAMPLE_EVERY
+from newscrawl.others.defaults import DEFAULT_CONFIRM_PAGES, DEFAULT_SAMPLE_EVERY
 
 # Where a crawl's data lives unless NEWSCRAWL_DATA_DIR (or a command's --data-dir) says otherwise:
 # the one definition that the settings, the feeds and every command's help read.

@@ -25,7 +25,7 @@ DATASET_JSONL: Final = "dataset.jsonl"
 DATASET_PARQUET: Final = "dataset.parquet"
 REPORT_FILE: Final = "report.html"
 FEED_SUFFIX: Final = ".jsonl"
-MANIFEST_SUFFIX: Final = ".manifest.json"
+_MANIFEST_SUFFIX: Final = ".manifest.json"
 # Scrapy's FEEDS take a URI template: the spider's run id fills it in.
 RUN_ID_PARAM: Final = "%(run_id)s"
 
@@ -82,7 +82,16 @@ class DataLayout:
         return self.quarantine / run_id
 
     def manifest(self, run_id: str) -> Path:
-        return manifest_path(self.runs, run_id)
+        return self.runs / f"{run_id}{_MANIFEST_SUFFIX}"
+
+    def manifests(self) -> list[Path]:
+        """Every run's manifest under ``runs/``, oldest first (run ids sort by time)."""
+        return sorted(self.runs.glob(f"*{_MANIFEST_SUFFIX}")) if self.runs.is_dir() else []
+
+    @staticmethod
+    def manifest_beside(feed: Path) -> Path:
+        """The manifest of a feed ``-O`` put outside ``runs/``: beside it, named after it."""
+        return feed.with_name(feed.stem + _MANIFEST_SUFFIX)
 
     def run_log(self, run_id: str) -> Path:
         return self.logs / log_name(run_id)
@@ -108,7 +117,3 @@ def monitor_results_name(run_id: str) -> str:
     """A worker's monitor results, beside its log (workers of one run judge side by side)."""
     return f"{run_id}.monitors.json"
 
-
-def manifest_path(runs_dir: Path, run_id: str) -> Path:
-    """A run's manifest in ``runs_dir`` (``runs/``, or beside a feed ``-O`` named)."""
-    return runs_dir / f"{run_id}{MANIFEST_SUFFIX}"

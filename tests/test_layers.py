@@ -62,3 +62,14 @@ def test_every_package_of_newscrawl_has_a_layer() -> None:
                 or (path / "__init__.py").is_file()}
     assert children - placed == {"newscrawl.replica"}
     assert placed <= children
+
+
+def test_the_typed_config_loads_no_parsing_and_no_crawler() -> None:
+    # The ``newscrawl run`` parent reads the config and never parses nor crawls: the config once
+    # imported the "Others Also Read" learner (and lxml with it) for two default numbers.
+    heavy = ("lxml", "parsel", "scrapy", "twisted", "newscrawl.others.learner")
+    probe = ("import sys, newscrawl.config; "
+             f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "[]"

@@ -1,10 +1,11 @@
 """SharedDedupePipeline: near-duplicate and exact-copy decisions that every worker makes alike.
 
 A single process judges each story against those seen before it, in its order of arrival.
-Workers share that order: before judging a story, a worker appends it (id, content hash,
-signature, first-seen time if stored) to the run's log in Redis and receives, in the same
-script, every entry the others appended since its last look. It judges those first, in log
-order and exactly as their workers did, then its own story against all that came before it.
+Workers share that order: before judging a story, a worker appends it (id, content hash, the
+oldest stored story with that content hash, signature) to the run's log in Redis and receives,
+in the same script, every entry the others appended since its last look. It judges those first,
+in log order and exactly as their workers did (with the stored story their worker found: no
+lookup of its own), then its own story against all that came before it.
 So every worker holds the same history and the same verdicts: ``duplicate_of`` always names the
 story first in the log (or stored before the run), whichever worker fetched which.
 
@@ -14,6 +15,7 @@ distributed (``apply_distributed_settings``); one more Redis round trip per stor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Final, Self
 
 from datasketch import MinHash
@@ -65,10 +67,13 @@ class SharedDedupePipeline(DedupePipeline):
             raise DropItem(f"Redis is lost: {item.url} is left to a resumed run")
         return super().process_item(item)
 
-    def _run_order(self, story_id: str, digest: str, minhash: MinHash) -> Order:
-        # Only stories not stored before get here: they stand in the run's order.
-        entry = _SEPARATOR.join((story_id.encode(), digest.encode(),
-                                 self._signer.to_bytes(minhash)))
+    def _run_order(self, story_id: str, digest: str, minhash: MinHash,
+                   same_content: Sequence[tuple[str, str]]) -> Order:
+        # Only stories not stored before get here: they stand in the run's order. Every
+        # stored story comes before the run's, so only the oldest can be the one copied.
+        oldest = min(((first, sid) for sid, first in same_content), default=("", ""))
+        entry = _SEPARATOR.join((story_id.encode(), digest.encode(), oldest[0].encode(),
+                                 oldest[1].encode(), self._signer.to_bytes(minhash)))
         prefix = self.runtime.keys.prefix
         found: Any = self._exchange(keys=[f"{prefix}:dedupe-log", f"{prefix}:dedupe-at"],
                                     args=[entry, self._cursor,
@@ -81,11 +86,12 @@ class SharedDedupePipeline(DedupePipeline):
 
     def _judge_other(self, raw: bytes, position: int) -> None:
         """Another worker's story, judged as that worker judged it (same log, same order)."""
-        story_id_raw, digest_raw, signature = raw.split(_SEPARATOR, 2)
+        story_id_raw, digest_raw, first_raw, stored_raw, signature = raw.split(_SEPARATOR, 4)
         story_id = story_id_raw.decode()
+        stored = [(stored_raw.decode(), first_raw.decode())] if stored_raw else []
         minhash = self._signer.from_bytes(signature)
         if minhash is None or story_id in self._duplicate_of:
             return
         order: Order = (RUN_ORDER, position)
         self._others_duplicate_of[story_id] = self._judge(
-            story_id, digest_raw.decode(), minhash, order, counted=False)
+            story_id, digest_raw.decode(), minhash, order, stored, counted=False)

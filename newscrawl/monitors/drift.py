@@ -24,7 +24,7 @@ MIN_HISTORY: Final = 3
 class DriftMonitor(NewscrawlMonitor):
     def history(self) -> list[RunManifest]:
         config = self.config
-        runs = recent_manifests(config.layout.runs, config.drift_window * 2,
+        runs = recent_manifests(config.layout, config.drift_window * 2,
                                 exclude=config.run_id)
         finished = [run for run in runs if run.finish_reason == "finished"]
         return finished[: config.drift_window]

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from newscrawl.others.defaults import DEFAULT_CONFIRM_PAGES, DEFAULT_SAMPLE_EVERY
 from newscrawl.others.inference import Candidate, Observation, candidates, narrow
 from newscrawl.others.page_values import PageValues
 from newscrawl.others.rule import ListRule
@@ -24,8 +25,6 @@ Action = Literal["inline", "direct", "render", "hold"]
 # Why a story is rendered: to learn, to check the rule, because there is no usable rule, or
 # because its direct fetch failed or came back empty.
 Purpose = Literal["learn", "check", "fallback"]
-DEFAULT_CONFIRM_PAGES: Final = 3
-DEFAULT_SAMPLE_EVERY: Final = 50
 # Rendered pages with a filled list that may pass without a rule before learning gives up.
 DEFAULT_LEARN_BUDGET: Final = 12
 # Rules dropped in one run before the run stops learning and renders every story.

@@ -13,12 +13,14 @@
 
 A copy is still emitted (it is a page of the site) with ``duplicate_of`` = the id of the story
 seen first, counted as ``newscrawl/dedupe/exact`` or ``newscrawl/dedupe/near``. Per item the
-work is an indexed store lookup or two plus in-memory LSH; the store is never scanned.
+work is one indexed store lookup (by id and by content hash at once) plus in-memory LSH;
+the store is never scanned.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from itertools import count
 from typing import Any, Final, Self
@@ -87,11 +89,15 @@ class DedupePipeline:
             raise DropItem(f"URL already emitted in this run: {item.url}", log_level="DEBUG")
         if not item.content_hash:
             item.content_hash = content_hash(item.title, item.body)
-        stored = self._store.get(item.id)
+        # One lookup (one round trip to a shared store) for both things the store is asked.
+        found = self._store.lookup(item.id, item.content_hash)
+        stored = found.stored
         minhash = self._signer.sign(item.body)
         order: Order = ((stored.first_seen, 0) if stored
-                        else self._run_order(item.id, item.content_hash, minhash))
-        item.duplicate_of = self._judge(item.id, item.content_hash, minhash, order)
+                        else self._run_order(item.id, item.content_hash, minhash,
+                                             found.same_content))
+        item.duplicate_of = self._judge(item.id, item.content_hash, minhash, order,
+                                        found.same_content)
         if item.duplicate_of:
             logger.debug("%s is a duplicate of %s", item.url, item.duplicate_of)
         self._duplicate_of[item.id] = item.duplicate_of
@@ -100,14 +106,16 @@ class DedupePipeline:
         )
         return item
 
-    def _run_order(self, story_id: str, digest: str, minhash: MinHash) -> Order:
+    def _run_order(self, story_id: str, digest: str, minhash: MinHash,
+                   same_content: Sequence[tuple[str, str]]) -> Order:
         """Where a story not stored before stands among this run's: in order of arrival."""
         return (self._run_start, next(self._sequence))
 
-    def _judge(self, story_id: str, digest: str, minhash: MinHash, order: Order, *,
-               counted: bool = True) -> str | None:
-        """The story ``story_id`` is a copy of (seen before ``order``), or None; indexed."""
-        exact = self._first_exact(digest, story_id, order)
+    def _judge(self, story_id: str, digest: str, minhash: MinHash, order: Order,
+               same_content: Sequence[tuple[str, str]], *, counted: bool = True) -> str | None:
+        """The story ``story_id`` is a copy of (seen before ``order``), or None; indexed.
+        ``same_content``: ``(id, first_seen)`` of stored stories with its content hash."""
+        exact = self._first_exact(digest, story_id, order, same_content)
         near = self._index.first_match(minhash, before=order, exclude=story_id)
         candidates = [(o, i, "exact") for o, i in ([exact] if exact else [])]
         if near is not None:
@@ -124,11 +132,9 @@ class DedupePipeline:
             self._first_by_hash[digest] = (order, story_id)
         return duplicate_of
 
-    def _first_exact(self, digest: str, own_id: str, before: Order) -> tuple[Order, str] | None:
-        found = [
-            ((first_seen, 0), story_id)
-            for story_id, first_seen in self._store.ids_with_content_hash(digest)
-        ]
+    def _first_exact(self, digest: str, own_id: str, before: Order,
+                     same_content: Sequence[tuple[str, str]]) -> tuple[Order, str] | None:
+        found = [((first_seen, 0), story_id) for story_id, first_seen in same_content]
         if digest in self._first_by_hash:
             found.append(self._first_by_hash[digest])
         earlier = [(o, i) for o, i in found if i != own_id and o < before]

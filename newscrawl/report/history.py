@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from newscrawl.data_layout import MANIFEST_SUFFIX, DataLayout
+from newscrawl.data_layout import DataLayout
 from newscrawl.pipelines.validate import reason_slug
 from newscrawl.runs.exit_codes import Verdict, judge
 from newscrawl.runs.manifest import RunManifest
@@ -89,8 +89,7 @@ class RunHistory:
 
     @classmethod
     def load(cls, data_dir: Path) -> RunHistory:
-        runs_dir = DataLayout(data_dir).runs
-        paths = sorted(runs_dir.glob(f"*{MANIFEST_SUFFIX}")) if runs_dir.is_dir() else []
+        paths = DataLayout(data_dir).manifests()
         found: list[tuple[RunManifest, Path]] = []
         unreadable: list[str] = []
         for path in paths:

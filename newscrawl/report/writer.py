@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
 
-from newscrawl.data_layout import REPORT_FILE, DataLayout
+from newscrawl.data_layout import DataLayout
 from newscrawl.feeds import write_atomically
 from newscrawl.report.dataset_view import DatasetView
 from newscrawl.report.history import RunHistory
 from newscrawl.report.page import render_report
-
-REPORT_NAME: Final = REPORT_FILE
 
 
 def write_report(data_dir: Path, output: Path | None = None,

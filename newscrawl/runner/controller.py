@@ -172,7 +172,7 @@ class RunController:
             grace=self.options.kill_grace, restarts=self.options.worker_restarts,
             inherit_fds=(lock.fd,),
         ).run()
-        document, verdict = join_manifests(self.layout.runs, run_id, outcome, started_at,
+        document, verdict = join_manifests(self.layout, run_id, outcome, started_at,
                                            logs, SharedPending.read(self.worker_state()))
         path = self.layout.manifest(run_id)
         write_atomically(path, lambda temp: temp.write_text(

@@ -26,7 +26,6 @@ from newscrawl.items import QuarantineItem
 from newscrawl.monitors import tally
 from newscrawl.runs.manifest import (
     DROPPED,
-    MANIFEST_SUFFIX,
     FeedFile,
     RunManifest,
 )
@@ -105,7 +104,7 @@ class ManifestWriter:
         quarantine = next((f for f in self.feeds if f.quarantine), None)
         run_id = self.run_id()
         # Beside the feed and named after it, even when ``-O out.jsonl`` named the feed.
-        target = (stories.path.with_name(stories.path.stem + MANIFEST_SUFFIX) if stories
+        target = (self.config.layout.manifest_beside(stories.path) if stories
                   else self.config.layout.manifest(run_id))
         manifest = self.build(run_id, target.parent, stories, quarantine)
         try:

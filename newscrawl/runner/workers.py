@@ -29,11 +29,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from newscrawl.data_layout import log_name, monitor_results_name, stats_name
+from newscrawl.data_layout import DataLayout, log_name, monitor_results_name, stats_name
 from newscrawl.distributed.config import UNQUEUED
 from newscrawl.runner.supervisor import ESCALATION, POLL_SECONDS
 from newscrawl.runs.exit_codes import ExitCode, Verdict, judge
-from newscrawl.runs.manifest import RunManifest, manifest_path
+from newscrawl.runs.manifest import RunManifest
 
 logger = logging.getLogger(__name__)
 
@@ -198,7 +198,7 @@ def worker_settings(*, redis_url: str, run_id: str, name: str, worker_run_id: st
     return settings
 
 
-def join_manifests(runs_dir: Path, run_id: str, outcome: PoolOutcome, started_at: str,
+def join_manifests(layout: DataLayout, run_id: str, outcome: PoolOutcome, started_at: str,
                    logs: Path | None = None, shared: SharedPending | None = None,
                    ) -> tuple[dict[str, Any], Verdict]:
     """The run manifest that joins the workers' (to be written as ``runs/<run_id>.manifest.json``)
@@ -216,12 +216,12 @@ def join_manifests(runs_dir: Path, run_id: str, outcome: PoolOutcome, started_at
     finished: list[str] = []
     for slot in outcome.slots:
         for index, worker_run in enumerate(slot.run_ids):
-            manifest = RunManifest.read(manifest_path(runs_dir, worker_run))
+            manifest = RunManifest.read(layout.manifest(worker_run))
             code = slot.returncodes[index] if index < len(slot.returncodes) else None
             last = index == len(slot.run_ids) - 1
             workers.append({
                 "worker": slot.name, "run_id": worker_run, "returncode": code,
-                "manifest": manifest_path(runs_dir, worker_run).name if manifest else None,
+                "manifest": layout.manifest(worker_run).name if manifest else None,
                 "feed": manifest.feed.path if manifest and manifest.feed else None,
                 "finish_reason": manifest.finish_reason if manifest else None,
             })

@@ -17,10 +17,7 @@ from pathlib import Path
 from typing import Any, Final, Self
 
 import newscrawl
-
-# Named here too: the run's values and where they are written go together for their readers.
-from newscrawl.data_layout import MANIFEST_SUFFIX as MANIFEST_SUFFIX
-from newscrawl.data_layout import manifest_path as manifest_path
+from newscrawl.data_layout import DataLayout
 from newscrawl.feeds import write_atomically
 from newscrawl.items import SCHEMA_VERSION
 from newscrawl.runs.monitor_report import MonitorReport
@@ -152,11 +149,11 @@ class RunManifest:
 
 
 def recent_manifests(
-    runs_dir: Path, limit: int, *, exclude: str | None = None
+    layout: DataLayout, limit: int, *, exclude: str | None = None
 ) -> list[RunManifest]:
     """The newest ``limit`` readable manifests, newest first (run ids sort by time)."""
     found: list[RunManifest] = []
-    for path in sorted(runs_dir.glob(f"*{MANIFEST_SUFFIX}"), reverse=True):
+    for path in reversed(layout.manifests()):
         manifest = RunManifest.read(path)
         if manifest is None or manifest.run_id == exclude:
             continue

@@ -47,21 +47,32 @@ LIST_SLOT: Final = "others-list"
 
 
 class OthersLists:
-    """One per spider; ``start`` once the crawl's stats and state exist."""
+    """One per spider; ``start`` once the crawl's stats and state exist. ``held`` bounds the
+    stories held while learning (default: the production budget of ``held_stories``)."""
 
-    def __init__(self, spider: TheStarSpider) -> None:
+    def __init__(self, spider: TheStarSpider, held: HeldStories | None = None) -> None:
         self.spider = spider
         self.learner: ListSourceLearner | None = None
         self.session: BrowserSession | None = None
         self._rules: ListRuleStore | None = None
         # While the rule is learned the plain crawl goes on at full speed; the stories read
         # meanwhile wait here, compressed and within a byte budget (see held_stories).
-        self._held = HeldStories()
+        self._held = held if held is not None else HeldStories()
         # Stories whose render failed once (each gets one more try).
         self._retried: set[str] = set()
         self._deferred: deque[Request] = deque()
         self._noted_filled = False
         self._direct_meta: dict[str, Any] = {}
+
+    @property
+    def held_count(self) -> int:
+        """Stories read and waiting for the rule, their pages in memory."""
+        return len(self._held)
+
+    @property
+    def deferred_count(self) -> int:
+        """Story requests waiting to be sent (small: no page yet)."""
+        return len(self._deferred)
 
     def start(self, rules: ListRuleStore, *, learn: bool, sample_every: int,
               confirm_pages: int, first_run: bool) -> None:

@@ -1,8 +1,9 @@
 """The Lua scripts of ``RedisStateStore``: each is one atomic step on the shared state.
 
-``COMMIT`` takes, after the prefix and the run id, ten values per story (see
-``redis_store._commit_args``) and skips a story stored at the same or a later version, so
-committing twice writes once.
+``COMMIT`` takes, after the prefix, the run id and the worker's staging hash, the ids to commit:
+it moves each one staged there (ten values, see ``redis_store._staged_value``) into the store
+and out of the staging hash, and skips a story stored at the same or a later version, so
+committing twice writes once. It returns how many it wrote and the ids it took.
 """
 
 from __future__ import annotations
@@ -10,42 +11,58 @@ from __future__ import annotations
 from typing import Final
 
 COMMIT: Final = """
-local p, run_id = ARGV[1], ARGV[2]
-local written, newest_at, newest_id = 0, nil, nil
-for i = 3, #ARGV, 10 do
-  local id, doc, chash, pub, score = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4]
-  local kind, sig, version, dup, first = ARGV[i+5], ARGV[i+6], tonumber(ARGV[i+7]),
-                                         ARGV[i+8], ARGV[i+9]
-  local old = redis.call('GET', p .. ':story:' .. id)
-  local skip = false
-  if old then
-    local stored = cjson.decode(old)
-    if tonumber(stored['version']) >= version then
-      skip = true
-    else
-      redis.call('HDEL', p .. ':hash:' .. stored['content_hash'], id)
-      local old_kind = stored['signature_kind']
-      if old_kind ~= cjson.null and old_kind ~= nil then
-        redis.call('HDEL', p .. ':sig:' .. old_kind, id)
-        redis.call('ZREM', p .. ':sigtime:' .. old_kind, id)
+local p, run_id, staging = ARGV[1], ARGV[2], ARGV[3]
+-- A staged story is its ten values as netstrings ("<bytes>:<value>"): the signature is binary.
+local function values(packed)
+  local out, pos = {}, 1
+  while pos <= #packed do
+    local colon = string.find(packed, ':', pos, true)
+    local n = tonumber(string.sub(packed, pos, colon - 1))
+    out[#out + 1] = string.sub(packed, colon + 1, colon + n)
+    pos = colon + n + 1
+  end
+  return out
+end
+local written, taken, newest_at, newest_id = 0, {}, nil, nil
+for i = 4, #ARGV do
+  local packed = redis.call('HGET', staging, ARGV[i])
+  if packed then
+    redis.call('HDEL', staging, ARGV[i])
+    taken[#taken + 1] = ARGV[i]
+    local v = values(packed)
+    local id, doc, chash, pub, score = v[1], v[2], v[3], v[4], v[5]
+    local kind, sig, version, dup, first = v[6], v[7], tonumber(v[8]), v[9], v[10]
+    local old = redis.call('GET', p .. ':story:' .. id)
+    local skip = false
+    if old then
+      local stored = cjson.decode(old)
+      if tonumber(stored['version']) >= version then
+        skip = true
+      else
+        redis.call('HDEL', p .. ':hash:' .. stored['content_hash'], id)
+        local old_kind = stored['signature_kind']
+        if old_kind ~= cjson.null and old_kind ~= nil then
+          redis.call('HDEL', p .. ':sig:' .. old_kind, id)
+          redis.call('ZREM', p .. ':sigtime:' .. old_kind, id)
+        end
       end
     end
-  end
-  if not skip then
-    redis.call('SET', p .. ':story:' .. id, doc)
-    redis.call('HSET', p .. ':hash:' .. chash, id, first)
-    redis.call('HSET', p .. ':published', id, pub)
-    redis.call('ZADD', p .. ':by_published', score, id)
-    if kind ~= '' then
-      redis.call('HSET', p .. ':sig:' .. kind, id, first .. '\\n' .. sig)
-      redis.call('ZADD', p .. ':sigtime:' .. kind, score, id)
-    end
-    if version > 1 then redis.call('SADD', p .. ':revised', id) end
-    if dup == '1' then redis.call('SADD', p .. ':duplicates', id)
-    else redis.call('SREM', p .. ':duplicates', id) end
-    written = written + 1
-    if newest_at == nil or pub > newest_at or (pub == newest_at and id > newest_id) then
-      newest_at, newest_id = pub, id
+    if not skip then
+      redis.call('SET', p .. ':story:' .. id, doc)
+      redis.call('HSET', p .. ':hash:' .. chash, id, first)
+      redis.call('HSET', p .. ':published', id, pub)
+      redis.call('ZADD', p .. ':by_published', score, id)
+      if kind ~= '' then
+        redis.call('HSET', p .. ':sig:' .. kind, id, first .. '\\n' .. sig)
+        redis.call('ZADD', p .. ':sigtime:' .. kind, score, id)
+      end
+      if version > 1 then redis.call('SADD', p .. ':revised', id) end
+      if dup == '1' then redis.call('SADD', p .. ':duplicates', id)
+      else redis.call('SREM', p .. ':duplicates', id) end
+      written = written + 1
+      if newest_at == nil or pub > newest_at or (pub == newest_at and id > newest_id) then
+        newest_at, newest_id = pub, id
+      end
     end
   end
 end
@@ -60,7 +77,7 @@ if written > 0 and raw then
   end
   redis.call('HSET', p .. ':runs', run_id, cjson.encode(run))
 end
-return written
+return {written, taken}
 """
 
 TOUCH: Final = """
@@ -111,4 +128,18 @@ if not raw then return false end
 local kind = cjson.decode(raw)['signature_kind']
 if kind == cjson.null or kind == nil then return {raw} end
 return {raw, redis.call('HGET', KEYS[1] .. ':sig:' .. kind, ARGV[1])}
+"""
+
+# A story read now: ``GET``'s answer (false when not stored) and its content hash's stored ids.
+LOOKUP: Final = """
+local p, id = KEYS[1], ARGV[1]
+local raw = redis.call('GET', p .. ':story:' .. id)
+local signature = false
+if raw then
+  local kind = cjson.decode(raw)['signature_kind']
+  if kind ~= cjson.null and kind ~= nil then
+    signature = redis.call('HGET', p .. ':sig:' .. kind, id)
+  end
+end
+return {raw, signature, redis.call('HGETALL', p .. ':hash:' .. ARGV[2])}
 """

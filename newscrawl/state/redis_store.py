@@ -13,17 +13,29 @@ out an unreachable Redis before the crawl fails, default 60). Every key starts w
 - ``runs``, ``running``, ``last_ok`` and ``walks``: the runs and each section's stop-when-seen
   point (``redis_runs``);
 - ``pending`` and its counters: pending stories (``redis_pending``); the learned list rules
-  (``redis_list_rules``).
+  (``redis_list_rules``);
+- ``staged:<token>``: the stories one store client (one worker) staged and has not committed
+  (hash id -> the story's values), the token new for every client.
 
-``commit`` is one Lua script per batch: all of its stories and the run's counters, or none.
-It is idempotent: a story already stored at the same or a later version is skipped, so a story
-two workers fetched (a lease that lapsed) or a recovered feed is written once.
+Staged stories wait in Redis, not in the worker's memory: a first run stages every story it
+emits until its feed is stored, usually at the end of the run, and what each story costs there
+every worker pays (the SQLite store keeps them in a TEMP table for the same reason, see
+``sqlite_staging``). Only the client that staged a story knows its token, so only it commits or
+discards it: a killed worker's staged stories are never committed (its feed was not published
+either, see ``newscrawl.state.commit``) and expire with their hash (``STAGING_TTL``).
+
+``commit`` is one Lua script per batch: its stories move from the staging hash into the store
+with the run's counters, all or none. It is idempotent: a story already stored at the same or a
+later version is skipped, so a story two workers fetched (a lease that lapsed) or a recovered
+feed is written once.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import math
+import uuid
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, Final
@@ -36,7 +48,7 @@ from newscrawl.sections import DEFAULT_SECTION, Section
 from newscrawl.state import redis_pending
 from newscrawl.state.redis_list_rules import RedisListRuleStore
 from newscrawl.state.redis_runs import RedisRunBook
-from newscrawl.state.redis_scripts import COMMIT, GET, TOUCH
+from newscrawl.state.redis_scripts import COMMIT, GET, LOOKUP, TOUCH
 from newscrawl.state.store import (
     PendingEntry,
     RunRecord,
@@ -45,12 +57,19 @@ from newscrawl.state.store import (
     StateError,
     StoredStory,
     StoreStats,
+    StoryLookup,
 )
+
+logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION: Final = 2
 DEFAULT_PREFIX: Final = "newscrawl:state"
 OUTAGE_TIMEOUT: Final = 60.0
 _BATCH: Final = 500
+# How long a staging hash outlives its client's last stage: far past any run (``newscrawl
+# run`` stops a crawl after an hour by default), so a live worker never loses a staged story,
+# while a killed worker's are removed in the end.
+STAGING_TTL: Final = 7 * 24 * 3600
 
 def is_redis_url(location: str) -> bool:
     return location.startswith(("redis://", "rediss://", "unix://"))
@@ -63,10 +82,11 @@ class RedisStateStore:
         self._server = server
         self._prefix = prefix
         self._location = location
-        self._staged: dict[str, StoredStory] = {}
+        self._staging = self._key(f"staged:{uuid.uuid4().hex}")
         self._commit = server.register_script(COMMIT)
         self._touch = server.register_script(TOUCH)
         self._get = server.register_script(GET)
+        self._lookup = server.register_script(LOOKUP)
         self._runs = RedisRunBook(server, prefix, self._call)
         try:
             found = server.hget(self._key("meta"), "schema_version")
@@ -111,9 +131,15 @@ class RedisStateStore:
         return _story(json.loads(found[0]), signature)
 
     def ids_with_content_hash(self, content_hash: str) -> list[tuple[str, str]]:
-        rows = self._call(self._server.hgetall, self._key(f"hash:{content_hash}"))
-        found = sorted((first.decode(), sid.decode()) for sid, first in rows.items())
-        return [(sid, first) for first, sid in found]
+        return _same_content(self._call(self._server.hgetall, self._key(f"hash:{content_hash}")))
+
+    def lookup(self, story_id: str, content_hash: str) -> StoryLookup:
+        found: Any = self._call(self._lookup, keys=[self._prefix],
+                                args=[story_id, content_hash])
+        raw, signature, rows = found
+        stored = _story(json.loads(raw), _signature_part(signature) if signature else None) \
+            if raw else None
+        return StoryLookup(stored, _same_content(dict(zip(rows[::2], rows[1::2], strict=True))))
 
     def signatures(self, kind: str, published_since: str) -> Iterator[SignatureRow]:
         ids = self._call(self._server.zrangebyscore, self._key(f"sigtime:{kind}"),
@@ -140,19 +166,34 @@ class RedisStateStore:
     # --- writes -----------------------------------------------------------------------------
 
     def stage(self, story: StoredStory) -> None:
-        self._staged[story.id] = story
+        pipe = self._server.pipeline(transaction=False)
+        pipe.hset(self._staging, story.id, _staged_value(story))
+        pipe.expire(self._staging, STAGING_TTL)
+        self._call(pipe.execute)
+
+    @property
+    def staged_count(self) -> int:
+        return int(self._call(self._server.hlen, self._staging))
 
     def commit(self, run_id: str, story_ids: Iterable[str]) -> int:
-        stories = [s for i in story_ids if (s := self._staged.pop(i, None)) is not None]
+        ids = list(dict.fromkeys(story_ids))
         written = 0
-        for start in range(0, len(stories), _BATCH):
-            args: list[Any] = [self._prefix, run_id]
-            for story in stories[start:start + _BATCH]:
-                args += _commit_args(story)
-            written += int(self._call(self._commit, keys=[self._prefix], args=args))
+        taken: list[str] = []
+        for start in range(0, len(ids), _BATCH):
+            count, took = self._call(
+                self._commit, keys=[self._prefix, self._staging],
+                args=[self._prefix, run_id, self._staging, *ids[start:start + _BATCH]])
+            written += int(count)
+            taken += [bytes(i).decode() for i in took]
+        if len(taken) < len(ids):
+            # Every id the crawl commits was staged by this client: missing ones were lost in
+            # Redis (a restart without persistence). Their feed is published; the next run
+            # emits them again rather than losing them, and says so here.
+            logger.warning("State: %d of %d stories to record were no longer staged in %s",
+                           len(ids) - len(taken), len(ids), self._location)
         # Published is not pending. After the commit script, not inside it: a crash in between
         # leaves an entry that the next run's save_pending drops, since the story is stored.
-        self._call(redis_pending.remove, self._server, self._key, [s.id for s in stories])
+        self._call(redis_pending.remove, self._server, self._key, taken)
         return written
 
     def begin_pending(self) -> tuple[int, list[PendingEntry]]:
@@ -179,9 +220,11 @@ class RedisStateStore:
         return int(self._call(redis_pending.requeue, self._server, self._key, urls))
 
     def discard_staged(self) -> int:
-        count = len(self._staged)
-        self._staged.clear()
-        return count
+        pipe = self._server.pipeline(transaction=True)
+        pipe.hlen(self._staging)
+        pipe.delete(self._staging)
+        count, _ = self._call(pipe.execute)
+        return int(count)
 
     def touch(self, story_ids: Iterable[str], seen_at: str) -> None:
         ids = list(story_ids)
@@ -231,7 +274,6 @@ class RedisStateStore:
         )
 
     def reset(self) -> None:
-        self._staged.clear()
         for key in self._call(self._server.scan_iter, match=f"{self._prefix}:*", count=1000):
             self._call(self._server.delete, key)
         self._call(self._server.hset, self._key("meta"), "schema_version", SCHEMA_VERSION)
@@ -258,6 +300,13 @@ def _score(published_at: str) -> float:
         return math.inf  # unreadable: treated as recent, as KnownStories does
 
 
+def _staged_value(story: StoredStory) -> bytes:
+    """The story's values for ``COMMIT``, each as a netstring (``<bytes>:<value>``)."""
+    parts = [value if isinstance(value, bytes) else str(value).encode()
+             for value in _commit_args(story)]
+    return b"".join(b"%d:%b" % (len(part), part) for part in parts)
+
+
 def _commit_args(story: StoredStory) -> list[Any]:
     doc = {
         "id": story.id, "url": story.url, "content_hash": story.content_hash,
@@ -274,6 +323,12 @@ def _commit_args(story: StoredStory) -> list[Any]:
         story.signature or b"", story.version, "1" if story.duplicate_of else "0",
         story.first_seen,
     ]
+
+
+def _same_content(rows: dict[bytes, bytes]) -> list[tuple[str, str]]:
+    """``(id, first_seen)`` from a ``hash:<content_hash>`` hash, oldest first."""
+    found = sorted((first.decode(), sid.decode()) for sid, first in rows.items())
+    return [(sid, first) for first, sid in found]
 
 
 def _signature_part(value: bytes) -> bytes:

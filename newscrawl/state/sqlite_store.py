@@ -26,6 +26,7 @@ from newscrawl.state.store import (
     StateError,
     StoredStory,
     StoreStats,
+    StoryLookup,
     walked_sections,
 )
 from newscrawl.urls import story_url_prefix
@@ -69,6 +70,9 @@ class SqliteStateStore:
             (content_hash,),
         ).fetchall()
         return [(r[0], r[1]) for r in rows]
+
+    def lookup(self, story_id: str, content_hash: str) -> StoryLookup:
+        return StoryLookup(self.get(story_id), self.ids_with_content_hash(content_hash))
 
     def signatures(self, kind: str, published_since: str) -> Iterator[SignatureRow]:
         cursor = self._read(

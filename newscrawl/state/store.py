@@ -116,6 +116,15 @@ class SignatureRow:
     signature: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class StoryLookup:
+    """What the store knows of a story read now: its stored version, and ``(id, first_seen)``
+    of the stored stories with its content hash, oldest first."""
+
+    stored: StoredStory | None
+    same_content: list[tuple[str, str]]
+
+
 class StateStore(Protocol):
     @property
     def location(self) -> str:
@@ -126,6 +135,11 @@ class StateStore(Protocol):
 
     def ids_with_content_hash(self, content_hash: str) -> list[tuple[str, str]]:
         """``(id, first_seen)`` of the stored stories with this content hash, oldest first."""
+        ...
+
+    def lookup(self, story_id: str, content_hash: str) -> StoryLookup:
+        """``get`` and ``ids_with_content_hash`` together: one round trip to a shared store,
+        for every story a crawl reads."""
         ...
 
     def signatures(self, kind: str, published_since: str) -> Iterator[SignatureRow]:

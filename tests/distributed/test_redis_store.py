@@ -4,6 +4,11 @@ commits for stories fetched twice, many clients)."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import tracemalloc
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -13,9 +18,9 @@ from redis_server import RedisServer
 from state.test_sqlite_store import RUN, stored
 
 from newscrawl.state.crawl import open_state_store
-from newscrawl.state.redis_store import RedisStateStore
+from newscrawl.state.redis_store import STAGING_TTL, RedisStateStore
 from newscrawl.state.sqlite_store import SqliteStateStore
-from newscrawl.state.store import SectionWalk, StateError, StateStore
+from newscrawl.state.store import SectionWalk, StateError, StateStore, StoredStory, StoryLookup
 
 StoreFactory = Callable[[], StateStore]
 
@@ -48,12 +53,15 @@ def scenario(store: StateStore) -> dict[str, object]:
     c = stored("c" * 16, signature=b"\x09" * 8, published_at="2026-01-01T00:00:00+08:00")
     for story in (a, b, c):
         store.stage(story)
-    answers: dict[str, object] = {"before": store.get(a.id)}
+    answers: dict[str, object] = {"before": store.get(a.id),
+                                  "lookup_before": store.lookup(a.id, a.content_hash)}
     answers["committed"] = store.commit(RUN, [a.id, b.id])
     answers["again"] = store.commit(RUN, [a.id])  # staged copy consumed
     answers["discarded"] = store.discard_staged()
     answers["get"] = store.get(a.id)
     answers["hash"] = store.ids_with_content_hash("c" * 64)
+    answers["lookup"] = [store.lookup(a.id, "c" * 64), store.lookup(b.id, b.content_hash),
+                         store.lookup("f" * 16, "c" * 64)]
     answers["signatures"] = [(r.id, r.first_seen, r.signature)
                              for r in store.signatures("minhash/test", "2026-02-01T00:00:00+08:00")]
     answers["known"] = sorted(store.known_stories())
@@ -91,6 +99,8 @@ def test_the_redis_store_answers_as_the_sqlite_store(tmp_path: Path,
         sqlite.close()
         shared.close()
     assert found["committed"] == 2  # the scenario did something
+    # One lookup answers what get and ids_with_content_hash answer.
+    assert found["lookup"][0] == StoryLookup(found["get"], found["hash"])  # type: ignore[index]
     assert found == expected
 
 
@@ -317,3 +327,95 @@ def test_a_redis_store_of_schema_1_keeps_its_stop_point_as_the_default_sections(
     finally:
         migrated.close()
         raw.close()
+
+
+def _story_number(n: int) -> StoredStory:
+    return stored(f"{n:016x}", content_hash=f"{n:064x}", field_digests={
+        "title": f"t{n}", "body": f"b{n}", "authors": f"a{n}"}, signature=bytes(range(256)))
+
+
+def test_staged_stories_wait_in_redis_not_in_the_workers_memory(
+        redis_server: RedisServer) -> None:
+    # A first run stages every story it emits until its feed is stored: what each staged
+    # story costs in the worker, every worker pays. In Redis it costs the worker nothing.
+    store = RedisStateStore.from_url(f"{redis_server.url}?prefix=t")
+    store.begin_run(RUN, "2026-11-27T00:00:00+00:00")
+    stories = 2000
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    staged_bytes = 0
+    for n in range(stories):
+        story = _story_number(n)
+        staged_bytes += len(story.url) + len(story.signature or b"") + 200
+        store.stage(story)
+    grown = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert grown < staged_bytes / 20, (grown, staged_bytes)
+    client = redis_server.client()
+    [staging] = client.keys("t:staged:*")
+    assert client.hlen(staging) == store.staged_count == stories
+    assert store.get(_story_number(0).id) is None  # staged is not stored
+
+    assert store.commit(RUN, [_story_number(n).id for n in range(stories)]) == stories
+    assert store.get(_story_number(7).id) == _story_number(7)  # the binary signature intact
+    assert store.staged_count == 0 and not client.exists(staging)
+    assert store.last_successful_run() is None and len(list(store.known_stories())) == stories
+    store.close()
+
+
+STAGE_AND_WAIT = """
+import sys, time
+sys.path.insert(0, sys.argv[3])
+from state.test_sqlite_store import RUN, stored
+from newscrawl.state.redis_store import RedisStateStore
+store = RedisStateStore.from_url(sys.argv[1])
+store.begin_run(RUN, "2026-11-27T00:00:00+00:00")
+for n in range(int(sys.argv[2])):
+    store.stage(stored(f"{n:016x}"))
+print(store.staged_count, flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_killed_workers_staged_stories_are_never_published(
+        redis_server: RedisServer) -> None:
+    url = f"{redis_server.url}?prefix=t"
+    worker = subprocess.Popen(
+        [sys.executable, "-c", STAGE_AND_WAIT, url, "5", str(Path(__file__).parents[1])],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert worker.stdout is not None and worker.stdout.readline().strip() == "5"
+    finally:
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+    client = redis_server.client()
+    [staging] = client.keys("t:staged:*")
+    assert client.hlen(staging) == 5  # left behind, with an end
+    assert 0 < client.ttl(staging) <= STAGING_TTL
+
+    # The next run (or another worker) neither sees nor commits them; its own are apart.
+    store = RedisStateStore.from_url(url)
+    ids = [f"{n:016x}" for n in range(5)]
+    assert store.staged_count == 0
+    assert store.commit("next", ids) == 0
+    assert all(store.get(i) is None for i in ids) and not list(store.known_stories())
+    assert store.unfinished_runs() == [RUN]  # nothing of it is published: recovery finds no feed
+    store.stage(stored(ids[0]))
+    assert store.discard_staged() == 1 and store.staged_count == 0
+    assert client.hlen(staging) == 5
+    store.close()
+
+
+def test_staged_stories_redis_lost_are_said_not_passed_over(
+        redis_server: RedisServer, caplog: pytest.LogCaptureFixture) -> None:
+    # A Redis restarted without persistence forgets what a worker staged: its feed is
+    # published, the stories are not recorded (the next run emits them again), and it says so.
+    store = RedisStateStore.from_url(f"{redis_server.url}?prefix=t")
+    store.stage(stored())
+    store.stage(stored("b" * 16))
+    client = redis_server.client()
+    [staging] = client.keys("t:staged:*")
+    client.hdel(staging, "b" * 16)
+    assert store.commit(RUN, ["a" * 16, "b" * 16]) == 1
+    assert "1 of 2 stories to record were no longer staged" in caplog.text
+    store.close()

@@ -12,6 +12,9 @@ from redis_server import RedisServer
 from newscrawl.distributed.dedupe import SharedDedupePipeline
 from newscrawl.items import StoryItem
 from newscrawl.pipelines.dedupe import DedupePipeline
+from newscrawl.redis_connection import ROUND_TRIPS
+from newscrawl.state.redis_store import RedisStateStore
+from newscrawl.state.store import StoredStory
 
 WINDOW = {"NEWSCRAWL_NEAR_DUPLICATE_WINDOW_DAYS": 3650}
 
@@ -62,3 +65,40 @@ def test_two_workers_decide_as_one_process_in_the_shared_order(
     # Each worker also knows the other's verdicts, as judged in the same order.
     one.process_item(make_story("a-later-story", title="Later", body="x " * 50))
     assert one._others_duplicate_of == {s["original"].id: first, s["copy"].id: first}
+
+
+def store_earlier(server: RedisServer, item: StoryItem) -> None:
+    """``item`` as an earlier run stored it."""
+    store = RedisStateStore.from_url(f"{server.url}?prefix=state")
+    long_ago = "2026-01-01T00:00:00.000000+00:00"
+    store.stage(StoredStory(
+        id=item.id, url=item.url, content_hash=item.content_hash, signature=None,
+        signature_kind=None, field_digests={}, duplicate_of=None,
+        published_at=item.published_at, modified_at=None, first_seen=long_ago,
+        last_seen=long_ago, version=1))
+    assert store.commit("earlier", [item.id]) == 1
+    store.close()
+
+
+def test_a_copy_of_a_stored_story_is_judged_alike_by_a_worker_that_did_not_read_it(
+        tmp_path: Path, redis_server: RedisServer) -> None:
+    s = stories()
+    store_earlier(redis_server, s["original"])
+    one, two = worker(tmp_path, redis_server, "w1"), worker(tmp_path, redis_server, "w2")
+    assert verdicts(one, [s["copy"]]) == {s["copy"].id: s["original"].id}
+    verdicts(two, [s["other"]])  # w2 judges w1's copy from the shared log
+    assert two._others_duplicate_of == {s["copy"].id: s["original"].id}
+
+
+def test_a_story_costs_one_state_lookup_however_many_others_the_log_brings(
+        tmp_path: Path, redis_server: RedisServer) -> None:
+    # Each worker judges every other worker's story too: with the stored copy its worker
+    # found in the log entry, it asks the state nothing for them.
+    one, two = worker(tmp_path, redis_server, "w1"), worker(tmp_path, redis_server, "w2")
+    for n in range(5):
+        one.process_item(make_story(f"story-{n}", title=f"Story {n}",
+                                    body=f"word{n} " * 40 + BODY))
+    before = ROUND_TRIPS["state"]
+    two.process_item(make_story("w2-story", title="Another", body="other " * 50))
+    assert len(two._others_duplicate_of) == 5
+    assert ROUND_TRIPS["state"] - before == 1

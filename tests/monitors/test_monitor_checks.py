@@ -11,9 +11,10 @@ import pytest
 from scrapy.settings import Settings
 from spidermon import MonitorRunner
 
+from newscrawl.data_layout import DataLayout
 from newscrawl.monitors import tally
 from newscrawl.monitors.suite import CrawlHealthMonitorSuite
-from newscrawl.runs.manifest import RunManifest, manifest_path
+from newscrawl.runs.manifest import RunManifest
 from newscrawl.runs.monitor_report import MonitorReport
 from newscrawl.spiders.stats import (
     ERRORS,
@@ -143,7 +144,7 @@ def write_history(tmp_path: Path, listed: list[int], authors: float = 0.5) -> No
         counts = {"listing_pages": 4, "listing_links": count, "listed": count, "read": 40}
         RunManifest(run_id, None, None, "finished", counts=counts,
                     coverage={"authors": authors, "agency": 0.6}).write(
-            manifest_path(tmp_path / "runs", run_id))
+            DataLayout(tmp_path).manifest(run_id))
 
 
 def test_drift_alarms_when_the_listing_shrinks(tmp_path: Path) -> None:
@@ -163,6 +164,6 @@ def test_drift_ignores_runs_that_did_not_finish(tmp_path: Path) -> None:
     write_history(tmp_path, [40, 40])
     counts = {"listing_pages": 4, "listing_links": 400}
     RunManifest("20250509T000000Z", None, None, "shutdown", counts=counts).write(
-        manifest_path(tmp_path / "runs", "20250509T000000Z"))
+        DataLayout(tmp_path).manifest("20250509T000000Z"))
     report = run_suite(tmp_path, healthy_stats())
     assert statuses(report)["drift/links-per-listing-page"] == "SKIPPED"

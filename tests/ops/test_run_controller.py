@@ -12,6 +12,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+from newscrawl.data_layout import DataLayout
 from newscrawl.dataset.builder import DatasetBuilder
 from newscrawl.feeds import PartFile
 from newscrawl.runner import controller as controller_module
@@ -19,7 +20,7 @@ from newscrawl.runner.console import RunConsole
 from newscrawl.runner.controller import RunController, RunOptions
 from newscrawl.runner.supervisor import CrawlOutcome
 from newscrawl.runs.exit_codes import ExitCode
-from newscrawl.runs.manifest import FeedFile, RunManifest, manifest_path
+from newscrawl.runs.manifest import FeedFile, RunManifest
 from newscrawl.runs.monitor_report import MonitorOutcome, MonitorReport
 
 
@@ -47,7 +48,7 @@ class FakeSupervisor:
             feed=FeedFile.describe(feed_path, 1, runs),
             monitors=MonitorReport("t0", (MonitorOutcome("errors/error-rate", "OK"),)),
             code_version="test",
-        ).write(manifest_path(runs, self.run_id))
+        ).write(DataLayout(self.data_dir).manifest(self.run_id))
         return CrawlOutcome(0, 0)
 
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from newscrawl.data_layout import DataLayout
 from newscrawl.items import SCHEMA_VERSION
 from newscrawl.runs.manifest import (
     FeedFile,
     RunManifest,
     current_code_version,
-    manifest_path,
     recent_manifests,
 )
 from newscrawl.runs.monitor_report import MonitorOutcome, MonitorReport
@@ -27,7 +27,7 @@ def test_round_trip_and_fields(tmp_path: Path) -> None:
     report = MonitorReport("t0", (MonitorOutcome("a/b", "FAIL", "why"),))
     manifest = RunManifest("r1", "t0", "t1", "finished", counts={"stories": 1},
                            coverage={"title": 1.0}, feed=feed, monitors=report)
-    path = manifest_path(tmp_path / "runs", "r1")
+    path = DataLayout(tmp_path).manifest("r1")
     manifest.write(path)
 
     assert RunManifest.read(path) == manifest
@@ -49,16 +49,16 @@ def test_unreadable_manifest_reads_as_none(tmp_path: Path) -> None:
 
 def test_recent_manifests_newest_first(tmp_path: Path) -> None:
     for run_id in ("20250101T000000Z", "20250103T000000Z", "20250102T000000Z"):
-        RunManifest(run_id, None, None, "finished").write(manifest_path(tmp_path, run_id))
-    (tmp_path / "20250104T000000Z.manifest.json").write_text("garbage")
-    found = recent_manifests(tmp_path, 2, exclude="20250103T000000Z")
+        RunManifest(run_id, None, None, "finished").write(DataLayout(tmp_path).manifest(run_id))
+    DataLayout(tmp_path).manifest("20250104T000000Z").write_text("garbage")
+    found = recent_manifests(DataLayout(tmp_path), 2, exclude="20250103T000000Z")
     assert [m.run_id for m in found] == ["20250102T000000Z", "20250101T000000Z"]
 
 
 def test_a_failed_write_leaves_the_old_manifest_and_no_part_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    path = manifest_path(tmp_path / "runs", "r1")
+    path = DataLayout(tmp_path).manifest("r1")
     RunManifest("r1", "t0", "t1", "finished").write(path)
     before = path.read_bytes()
 
@@ -72,3 +72,10 @@ def test_a_failed_write_leaves_the_old_manifest_and_no_part_file(
         RunManifest("r1", "t0", "t2", "shutdown").write(path)
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+def test_a_feed_outside_runs_gets_its_manifest_beside_it_named_after_it(tmp_path: Path) -> None:
+    layout = DataLayout(tmp_path / "data")
+    assert layout.manifest_beside(tmp_path / "out.jsonl") == tmp_path / "out.manifest.json"
+    assert layout.manifest_beside(layout.run_feed("r1")) == layout.manifest("r1")
+    assert layout.manifests() == []  # no runs/ yet: nothing, not an error

@@ -31,6 +31,7 @@ from newscrawl.replica import Site
 from newscrawl.replica.others_source import OthersDelivery
 from newscrawl.replica.router import SiteRouter
 from newscrawl.spiders.held_stories import HeldStories
+from newscrawl.spiders.others_list import OthersLists
 from newscrawl.spiders.thestar import TheStarSpider
 
 ORIGIN = "http://127.0.0.1:8000"
@@ -61,7 +62,7 @@ class GlueRun:
         assert isinstance(spider, TheStarSpider)
         self.spider = spider
         if held is not None:  # a budget a test can reach with a small site
-            spider.others._held = held
+            spider.others = OthersLists(spider, held)
         self.plain: deque[Request] = deque()
         self.renders: deque[Request] = deque()
         self.items: list[StoryItem] = []
@@ -140,11 +141,11 @@ class GlueRun:
 
     def held(self) -> int:
         """Stories read and waiting for the rule, their pages in memory."""
-        return len(self.spider.others._held)
+        return self.spider.others.held_count
 
     def deferred(self) -> int:
         """Story requests waiting to be sent (small: no page yet)."""
-        return len(self.spider.others._deferred)
+        return self.spider.others.deferred_count
 
     def _serve(self, url: str) -> tuple[bytes, str]:
         parts = urlsplit(url)

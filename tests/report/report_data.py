@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from newscrawl.runs.manifest import FeedFile, RunManifest, manifest_path
+from newscrawl.data_layout import DataLayout
+from newscrawl.runs.manifest import FeedFile, RunManifest
 from newscrawl.runs.monitor_report import MonitorOutcome, MonitorReport
 
 FIELDS = ("title", "summary", "authors", "agency", "image", "tags")
@@ -40,7 +41,7 @@ def healthy_run(data_dir: Path, run_id: str, *, started: str, read: int = 10,
                                          *outcomes)),
         code_version="test",
     )
-    manifest.write(manifest_path(runs, run_id))
+    manifest.write(DataLayout(data_dir).manifest(run_id))
     return manifest
 
 
@@ -49,7 +50,7 @@ def killed_run(data_dir: Path, run_id: str, *, started: str) -> RunManifest:
     manifest = RunManifest(run_id=run_id, started_at=started, finished_at=None,
                            finish_reason="killed by SIGKILL", counts={"requests": 3},
                            code_version="test")
-    manifest.write(manifest_path(data_dir / "runs", run_id))
+    manifest.write(DataLayout(data_dir).manifest(run_id))
     return manifest
 
 
