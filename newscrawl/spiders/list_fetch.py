@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 from scrapy import Request
 from scrapy.http import Response
 
+from newscrawl.origins import Origin, origin_of
 from newscrawl.others.rule import ListRule
 from newscrawl.spiders.failures import one_line
 
@@ -59,7 +60,7 @@ class ListFetcher:
         self.others = others
         # None: the engine's downloader; a test may answer from elsewhere.
         self.fetch: Fetch | None = None
-        self._services: set[str] = set()
+        self._services: set[Origin | None] = set()
 
     async def resolve(self, outputs: Iterable[Any]) -> AsyncIterator[Any]:
         pending: set[asyncio.Future[Iterator[Any]]] = set()
@@ -94,8 +95,7 @@ class ListFetcher:
 
     def _note_service(self, url: str) -> None:
         # Once per origin, not per list: a rule's lists all go to one service, or a few.
-        end = url.find("/", url.find("//") + 2)
-        origin = url if end < 0 else url[:end]
+        origin = origin_of(url)
         if origin not in self._services:
             self._services.add(origin)
             self.others.spider.origins.add_list_service(url)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from itemadapter import ItemAdapter
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response, TextResponse
@@ -35,6 +36,7 @@ from newscrawl.replica.router import SiteRouter
 from newscrawl.spiders.held_stories import HeldStories
 from newscrawl.spiders.others_list import OthersLists
 from newscrawl.spiders.thestar import TheStarSpider
+from newscrawl.urls import canonical_url, is_site_article
 
 ORIGIN = "http://127.0.0.1:8000"
 EMPTY_LIST = re.compile(r'(<ul id="reco-list"[^>]*>)(</ul>)')
@@ -173,3 +175,23 @@ class GlueRun:
             elif isinstance(output, StoryItem):
                 self.items.append(output)
         self.max_stories_out = max(self.max_stories_out, self.stories_out)
+
+
+def expected_list(site: Site, url: str) -> list[str]:
+    """The story's "Others Also Read" as the crawl should publish it: the replica's truth."""
+    article = site.get(url.removeprefix("https://www.thestar.com.my"))
+    assert article is not None, url
+    links = (canonical_url(href, url) for href in article.others_also_read)
+    return list(dict.fromkeys(link for link in links if is_site_article(link)))
+
+
+def assert_every_list_whole(run: GlueRun) -> None:
+    """Nothing left held; every listed story published once, each with its whole list."""
+    assert run.held() == 0 and run.deferred() == 0
+    records = [ItemAdapter(item).asdict() for item in run.items]
+    urls = [record["url"] for record in records]
+    assert len(urls) == len(set(urls))
+    assert set(urls) >= {a.url for a in run.site.in_section() if not a.is_gallery}
+    wrong = [r["url"] for r in records
+             if r["related"]["others_also_read"] != expected_list(run.site, r["url"])]
+    assert wrong == []

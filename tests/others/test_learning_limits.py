@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 from itemadapter import ItemAdapter
-from spider_glue import GlueRun
+from spider_glue import GlueRun, assert_every_list_whole
 
-from newscrawl.replica import Site, synthetic_site
+from newscrawl.replica import synthetic_site
 from newscrawl.replica.listing_render import PAGE_SIZE
 from newscrawl.spiders.held_stories import HOLD_BYTES, HeldStories
-from newscrawl.urls import canonical_url, is_site_article
 
 # Stories held at most while learning, in these runs.
 HOLD_LIMIT = 96
@@ -49,24 +48,6 @@ def learn_until_the_limit(run: GlueRun) -> tuple[int, int]:
         if held >= HOLD_LIMIT and out_at_limit < 0:
             out_at_limit = run.stories_out
     return most_held, out_at_limit
-
-
-def expected(site: Site, url: str) -> list[str]:
-    article = site.get(url.removeprefix("https://www.thestar.com.my"))
-    assert article is not None, url
-    links = (canonical_url(href, url) for href in article.others_also_read)
-    return list(dict.fromkeys(link for link in links if is_site_article(link)))
-
-
-def assert_every_list_whole(run: GlueRun) -> None:
-    assert run.held() == 0 and run.deferred() == 0
-    records = [ItemAdapter(item).asdict() for item in run.items]
-    urls = [record["url"] for record in records]
-    assert len(urls) == len(set(urls))
-    assert set(urls) >= {a.url for a in SITE.in_section() if not a.is_gallery}
-    wrong = [r["url"] for r in records
-             if r["related"]["others_also_read"] != expected(SITE, r["url"])]
-    assert wrong == []
 
 
 def test_held_stories_are_bounded_while_learning_and_counted(run: GlueRun) -> None:

@@ -10,16 +10,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from itemadapter import ItemAdapter
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
-from spider_glue import GlueRun
+from spider_glue import GlueRun, assert_every_list_whole
 
 from newscrawl.origins import LIST_REQUEST
 from newscrawl.replica import synthetic_site
 from newscrawl.spiders.list_fetch import MAX_IN_FLIGHT
-from newscrawl.urls import canonical_url, is_site_article
 
 SITE = synthetic_site(90, seed=5)
 FAKE_BROWSER = "/bin/true"  # the runs must think a browser exists, and never start it
@@ -40,20 +38,6 @@ def learn(run: GlueRun) -> None:
         run.fetch_plain(1)
     run.answer_renders()
     assert run.stat("newscrawl/others/learned") == 1
-
-
-def assert_every_list_whole(run: GlueRun) -> None:
-    assert run.held() == 0 and run.deferred() == 0
-    records = [ItemAdapter(item).asdict() for item in run.items]
-    urls = [record["url"] for record in records]
-    assert len(urls) == len(set(urls))
-    assert set(urls) >= {a.url for a in SITE.in_section() if not a.is_gallery}
-    for record in records:
-        article = SITE.get(record["url"].removeprefix("https://www.thestar.com.my"))
-        assert article is not None
-        links = (canonical_url(href, article.url) for href in article.others_also_read)
-        expected = list(dict.fromkeys(link for link in links if is_site_article(link)))
-        assert record["related"]["others_also_read"] == expected, record["url"]
 
 
 def failing(run: GlueRun, times: int, answer: Callable[[Request], Response]) -> Fetch:
