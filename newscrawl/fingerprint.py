@@ -7,17 +7,16 @@ compared across runs.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import re
 import zlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any, Final
 
 import numpy as np
-from datasketch import MinHash
 
 # The fields whose change makes a new version of a story (``changed_fields``).
 TRACKED_FIELDS: Final = ("title", "body", "authors", "tags", "modified_at")
@@ -42,6 +41,10 @@ _ASCII_NON_WORD_TO_SPACE: Final = bytes(
     for c in range(256)
 )
 _AFFINE32: Final = "affine32"
+# The empty signature's value in every slot (datasketch's affine32 maximum).
+_EMPTY: Final = np.uint32(2**32 - 1)
+# How a signature is stored: little-endian uint32, one per permutation.
+_STORED: Final = np.dtype("<u4")
 # MurmurHash3's 32-bit finalizer, as datasketch applies it before the affine32 permutations.
 _FMIX32: Final = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35))
 
@@ -107,63 +110,74 @@ def words_of(text: str) -> list[bytes]:
     return [word.encode() for word in _WORD_RE.findall(lowered)]
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class MinHashSignature:
+    """A story's MinHash values (uint32, this machine's byte order), one per permutation.
+
+    The values ``datasketch.MinHash(..., scheme="affine32").hashvalues`` would hold; kept in
+    a value of our own because importing datasketch imports scipy (~1 CPU-s per process).
+    """
+
+    values: np.ndarray[Any, np.dtype[np.uint32]]
+
+    def jaccard(self, other: MinHashSignature) -> float:
+        """The Jaccard estimate ``MinHash.jaccard`` gives: the share of equal values."""
+        if len(self.values) != len(other.values):
+            raise ValueError("Cannot compare signatures of different sizes")
+        return float(np.count_nonzero(self.values == other.values)) / len(self.values)
+
+
 class MinHashSigner:
     """Builds MinHash signatures of one recipe and turns them to and from stored bytes.
 
-    The permutations are drawn once per signer: datasketch would draw them again for every
-    MinHash. Shingles are hashed with CRC-32 (C, stable across processes) rather than
-    datasketch's SHA-1, which cost a microsecond per shingle; the affine32 scheme runs every
-    input hash through the MurmurHash3 finalizer first, so CRC's linearity does not leak into
-    the permutations.
+    The recipe is datasketch's ``MinHash`` with the affine32 scheme, seed ``MINHASH_SEED`` and
+    CRC-32 as the hash function, computed here without datasketch (its import costs a second
+    of CPU in every process, for scipy); tests/pipelines/test_fingerprint.py checks that the
+    permutations and signatures equal datasketch's. Shingles are hashed with CRC-32 (C, stable
+    across processes) rather than datasketch's SHA-1, which cost a microsecond per shingle;
+    the affine32 scheme runs every input hash through the MurmurHash3 finalizer first, so
+    CRC's linearity does not leak into the permutations.
 
     ``sign`` computes what ``MinHash.update_batch(shingles(text))`` would, in one pass of
-    array arithmetic over the shingle hashes (``shingle_hashes``): update_batch would build
-    every shingle, call the hash function once per shingle from Python and copy the results
-    into an array first. tests/pipelines/test_fingerprint.py checks that both agree.
+    array arithmetic over the shingle hashes (``shingle_hashes``).
     """
 
     def __init__(self, num_perm: int) -> None:
         self.num_perm = num_perm
-        # Named, not datasketch's default: ``sign`` computes this scheme's arithmetic itself.
-        self._template = MinHash(
-            num_perm=num_perm, seed=MINHASH_SEED, hashfunc=zlib.crc32, scheme=_AFFINE32
-        )
-        self.scheme: str = self._template.scheme
-        a, b = self._template.permutations
-        self._a: np.ndarray[Any, np.dtype[np.uint32]] = np.asarray(a, dtype=np.uint32)
-        self._b: np.ndarray[Any, np.dtype[np.uint32]] = np.asarray(b, dtype=np.uint32)
+        self.scheme: str = _AFFINE32
+        self._a, self._b = affine32_permutations(num_perm, MINHASH_SEED)
+        self._empty = np.full(num_perm, _EMPTY, dtype=np.uint32)
         # Stored signatures are comparable only with this exact recipe.
         self.kind = f"minhash/{self.scheme}/crc32/w{SHINGLE_WORDS}/p{num_perm}/s{MINHASH_SEED}"
 
-    def sign(self, text: str) -> MinHash:
-        # A copy of the empty template (the pickling protocol datasketch defines) costs a third
-        # of MinHash(), which checks the permutations again on every call.
-        minhash: MinHash = copy.copy(self._template)
+    def sign(self, text: str) -> MinHashSignature:
         hashes = shingle_hashes(text)
-        if len(hashes):
-            # affine32: h -> a * fmix32(h) + b per permutation, wrapping modulo 2^32 (uint32).
-            permuted = np.multiply.outer(_fmix32(hashes), self._a)
-            permuted += self._b
-            minhash.hashvalues = permuted.min(axis=0)
-        else:
-            minhash.hashvalues = self._template.hashvalues.copy()
-        return minhash
+        if not len(hashes):
+            return MinHashSignature(self._empty.copy())
+        # affine32: h -> a * fmix32(h) + b per permutation, wrapping modulo 2^32 (uint32).
+        permuted = np.multiply.outer(_fmix32(hashes), self._a)
+        permuted += self._b
+        return MinHashSignature(permuted.min(axis=0))
 
-    def to_bytes(self, minhash: MinHash) -> bytes:
-        values: np.ndarray[Any, Any] = minhash.hashvalues
-        return bytes(values.astype(values.dtype.newbyteorder("<")).tobytes())
+    def to_bytes(self, signature: MinHashSignature) -> bytes:
+        return signature.values.astype(_STORED, copy=False).tobytes()
 
-    def from_bytes(self, data: bytes) -> MinHash | None:
+    def from_bytes(self, data: bytes) -> MinHashSignature | None:
         """The signature stored as ``data``, or None when its size does not fit this recipe."""
-        dtype = np.dtype(self._template.hashvalues.dtype).newbyteorder("<")
-        if len(data) != self.num_perm * dtype.itemsize:
+        if len(data) != self.num_perm * _STORED.itemsize:
             return None
-        return MinHash(
-            seed=MINHASH_SEED,
-            hashvalues=np.frombuffer(data, dtype=dtype),
-            permutations=self._template.permutations,
-            scheme=self.scheme,
-        )
+        return MinHashSignature(np.frombuffer(data, dtype=_STORED).astype(np.uint32))
+
+
+def affine32_permutations(
+    num_perm: int, seed: int
+) -> tuple[np.ndarray[Any, np.dtype[np.uint32]], np.ndarray[Any, np.dtype[np.uint32]]]:
+    """The (a, b) of datasketch's affine32 permutations ``h -> a * h + b mod 2^32`` for a seed:
+    the same draws from the same generator, so ``a`` is odd (a bijection)."""
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def _fmix32(

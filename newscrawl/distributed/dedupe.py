@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final, Self
 
-from datasketch import MinHash
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from newscrawl.distributed.runtime import WorkerRuntime, runtime_for
+from newscrawl.fingerprint import MinHashSignature
 from newscrawl.items import StoryItem
 from newscrawl.pipelines.dedupe import DedupePipeline
 from newscrawl.pipelines.near_duplicates import Order
@@ -67,7 +67,7 @@ class SharedDedupePipeline(DedupePipeline):
             raise DropItem(f"Redis is lost: {item.url} is left to a resumed run")
         return super().process_item(item)
 
-    def _run_order(self, story_id: str, digest: str, minhash: MinHash,
+    def _run_order(self, story_id: str, digest: str, minhash: MinHashSignature,
                    same_content: Sequence[tuple[str, str]]) -> Order:
         # Only stories not stored before get here: they stand in the run's order. Every
         # stored story comes before the run's, so only the oldest can be the one copied.

@@ -6,7 +6,8 @@
   that is ``VersionPipeline``'s call, not a duplicate.
 - **Exact content**: the same ``content_hash`` (cleaned title and body) at another URL, in this
   run or a stored one.
-- **Near-duplicate**: MinHash (datasketch) of the body's word shingles, matched with MinHashLSH
+- **Near-duplicate**: MinHash of the body's word shingles (datasketch's recipe, computed in
+  ``newscrawl.fingerprint``), matched with MinHashLSH's banding
   at ``NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD``. Stored signatures of stories published within
   ``NEWSCRAWL_NEAR_DUPLICATE_WINDOW_DAYS`` are loaded at open, so a wire story re-published
   days later at another URL is still caught; older ones stay on disk, not in memory.
@@ -25,12 +26,11 @@ from datetime import timedelta
 from itertools import count
 from typing import Any, Final, Self
 
-from datasketch import MinHash
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from newscrawl.fingerprint import MinHashSigner, content_hash
+from newscrawl.fingerprint import MinHashSignature, MinHashSigner, content_hash
 from newscrawl.items import StoryItem
 from newscrawl.pages.dates import MYT
 from newscrawl.pipelines.near_duplicates import NearDuplicateIndex, Order
@@ -106,12 +106,12 @@ class DedupePipeline:
         )
         return item
 
-    def _run_order(self, story_id: str, digest: str, minhash: MinHash,
+    def _run_order(self, story_id: str, digest: str, minhash: MinHashSignature,
                    same_content: Sequence[tuple[str, str]]) -> Order:
         """Where a story not stored before stands among this run's: in order of arrival."""
         return (self._run_start, next(self._sequence))
 
-    def _judge(self, story_id: str, digest: str, minhash: MinHash, order: Order,
+    def _judge(self, story_id: str, digest: str, minhash: MinHashSignature, order: Order,
                same_content: Sequence[tuple[str, str]], *, counted: bool = True) -> str | None:
         """The story ``story_id`` is a copy of (seen before ``order``), or None; indexed.
         ``same_content``: ``(id, first_seen)`` of stored stories with its content hash."""

@@ -5,7 +5,8 @@ threshold, and among the confirmed ones the story seen first wins, so ``duplicat
 points at the original and never at a later copy.
 
 The banding is datasketch's ``MinHashLSH`` (its band count and width for the threshold and
-weights, the same bands of the signature, a candidate for every shared band), kept here in
+weights, from ``lsh_bands``; the same bands of the signature, a candidate for every shared
+band), without datasketch at run time (its import costs a second of CPU for scipy), kept here in
 plain dicts beside one array of all signatures. On a site that repeats its stock sentences
 the index proposes dozens of candidates per story, and confirming them one MinHash at a time
 (and datasketch's per-band byte-swapping on insert and query) cost more than signing the
@@ -27,9 +28,10 @@ from __future__ import annotations
 from typing import Any, Final
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from newscrawl.config import ConfigError
+from newscrawl.fingerprint import MinHashSignature
+from newscrawl.pipelines.lsh_bands import optimal_bands
 
 # When a story was first seen: (first_seen ISO UTC, sequence within the run), so stored stories
 # sort before this run's and this run's sort by arrival.
@@ -56,19 +58,16 @@ class NearDuplicateIndex:
                  merge_rows: int = _MERGE_ROWS) -> None:
         self.threshold = threshold
         try:
-            lsh = MinHashLSH(
-                threshold=min(threshold, _MAX_LSH_THRESHOLD),
-                num_perm=num_perm,
-                weights=_LSH_WEIGHTS,
-            )
+            self.bands, self.band_width = optimal_bands(
+                min(threshold, _MAX_LSH_THRESHOLD), num_perm, _LSH_WEIGHTS)
+            if self.bands < 2:  # as MinHashLSH refuses it
+                raise ValueError("The number of bands are too small (b < 2)")
         except ValueError as exc:
             raise ConfigError(
                 f"NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD={threshold} with "
                 f"NEWSCRAWL_MINHASH_PERMUTATIONS={num_perm} cannot be indexed: {exc}"
             ) from exc
         self.num_perm = num_perm
-        self.bands: int = lsh.b
-        self.band_width: int = lsh.r
         # One row per story: its signature, its order and its id.
         self._signatures: Signature | None = None
         self._orders: list[Order] = []
@@ -94,7 +93,7 @@ class NearDuplicateIndex:
     def __contains__(self, story_id: str) -> bool:
         return story_id in self._rows
 
-    def add(self, story_id: str, order: Order, minhash: MinHash) -> None:
+    def add(self, story_id: str, order: Order, minhash: MinHashSignature) -> None:
         """Index ``story_id``; a story indexed before is replaced (its content changed)."""
         signature = self._checked(minhash)
         row = self._rows.get(story_id)
@@ -115,7 +114,7 @@ class NearDuplicateIndex:
         if self._recent_count >= max(self._merge_rows, len(self._ids) // 8):
             self._merge()
 
-    def candidates(self, minhash: MinHash) -> list[str]:
+    def candidates(self, minhash: MinHashSignature) -> list[str]:
         """The stories sharing at least one band with ``minhash`` (``MinHashLSH.query``)."""
         signature = self._checked(minhash)
         found = self._candidate_rows(signature)
@@ -125,7 +124,7 @@ class NearDuplicateIndex:
         return [self._ids[row] for row in self._sharing_band(rows, signature).tolist()]
 
     def first_match(
-        self, minhash: MinHash, *, before: Order, exclude: str
+        self, minhash: MinHashSignature, *, before: Order, exclude: str
     ) -> tuple[str, Order, float] | None:
         """The earliest-seen story (seen before ``before``) whose similarity reaches the threshold.
 
@@ -212,11 +211,8 @@ class NearDuplicateIndex:
         self._recent = {}
         self._recent_count = 0
 
-    def _checked(self, minhash: MinHash) -> Signature:
-        values: Signature = minhash.hashvalues
-        # In this machine's byte order, so that band bytes compare equal for equal values
-        # (a signature loaded from the store is little-endian).
-        signature = values.astype(values.dtype.newbyteorder("="), copy=False)
+    def _checked(self, minhash: MinHashSignature) -> Signature:
+        signature: Signature = minhash.values
         if len(signature) != self.num_perm:
             raise ValueError(f"Expecting minhash with length {self.num_perm}, "
                              f"got {len(signature)}")

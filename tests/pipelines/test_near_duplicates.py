@@ -7,13 +7,13 @@ import random
 import pytest
 from datasketch import MinHash, MinHashLSH
 
-from newscrawl.fingerprint import MinHashSigner
+from newscrawl.fingerprint import MINHASH_SEED, MinHashSignature, MinHashSigner
 from newscrawl.pipelines.near_duplicates import NearDuplicateIndex, Order
 
 VOCABULARY = [f"w{n}" for n in range(400)]  # small: many stories share bands, as on the site
 
 
-def stories(count: int, seed: int) -> list[tuple[str, MinHash]]:
+def stories(count: int, seed: int) -> list[tuple[str, MinHashSignature]]:
     """Random stories, a fifth of them copies of an earlier one (some edited, some exact)."""
     rng = random.Random(seed)
     signer = MinHashSigner(128)
@@ -27,6 +27,12 @@ def stories(count: int, seed: int) -> list[tuple[str, MinHash]]:
             words = rng.choices(VOCABULARY, k=rng.randint(20, 80))
         texts.append(" ".join(words))
     return [(f"s{n}", signer.sign(text)) for n, text in enumerate(texts)]
+
+
+def as_datasketch(signature: MinHashSignature) -> MinHash:
+    """The same values in datasketch's MinHash, for the reference index."""
+    return MinHash(num_perm=len(signature.values), seed=MINHASH_SEED, scheme="affine32",
+                   hashvalues=signature.values)
 
 
 def one_by_one(
@@ -58,25 +64,27 @@ def test_candidates_and_matches_are_those_of_minhashlsh(merge_rows: int | None) 
     for threshold in (0.5, 0.8, 1.0):
         index = (NearDuplicateIndex(threshold, 128) if merge_rows is None
                  else NearDuplicateIndex(threshold, 128, merge_rows=merge_rows))
+        # datasketch's own banding for the same threshold: the reference for lsh_bands too.
         lsh = MinHashLSH(threshold=min(threshold, 0.99), num_perm=128, weights=(0.01, 0.99))
         assert (index.bands, index.band_width) == (lsh.b, lsh.r)
         entries: dict[str, tuple[Order, MinHash]] = {}
         matched = 0
-        for n, (story_id, minhash) in enumerate(signed):
+        for n, (story_id, signature) in enumerate(signed):
+            minhash = as_datasketch(signature)
             # Stored stories (shared first_seen) and this run's, and some ids indexed again.
             if rng.random() < 0.1 and entries:
                 story_id = rng.choice(sorted(entries))
             order: Order = ("2026-01-01", 0) if n % 7 == 0 else ("2026-02-01", n)
             before: Order = ("2026-02-01", n + 1)
-            assert sorted(index.candidates(minhash)) == sorted(lsh.query(minhash))
+            assert sorted(index.candidates(signature)) == sorted(lsh.query(minhash))
             expected = one_by_one(entries, lsh, minhash, before, story_id, threshold)
-            assert index.first_match(minhash, before=before, exclude=story_id) == expected
+            assert index.first_match(signature, before=before, exclude=story_id) == expected
             matched += expected is not None
             if story_id in entries:
                 lsh.remove(story_id)
                 order = min(order, entries[story_id][0])
             lsh.insert(story_id, minhash)
             entries[story_id] = (order, minhash)
-            index.add(story_id, order, minhash)
+            index.add(story_id, order, signature)
         assert len(index) == len(entries)
         assert matched > 20  # the comparison saw matches, not only misses
