@@ -10,7 +10,13 @@ sentences that make the near-duplicate index propose many candidates), which is 
 of the items, so a stage that mutates or remembers items is timed on first sight; stages that
 need a state store get a fresh one under a temporary directory. For scale, the site parser's
 time per saved replica page (``fixtures/pages``) is measured in the same rounds. Prints median
-µs/item and the ratio to the no-op pipeline.
+µs/item, wall and CPU (the process's clock: steadier on a shared machine), and the ratio to the
+no-op pipeline.
+
+``--compare-tree DIR`` measures another checkout's code (e.g. main) beside this tree's: each
+round runs this script once per tree in a subprocess (``PYTHONPATH`` picks the code; the order
+alternates), plus a process that only starts Python and imports the dedupe pipelines, and
+prints both trees' CPU per item and start-up CPU side by side with the load average.
 """
 
 from __future__ import annotations
@@ -19,8 +25,11 @@ import argparse
 import copy
 import gc
 import json
+import os
 import random
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -46,6 +55,9 @@ from newscrawl.urls import SECTION_URL, story_id
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "fixtures" / "pages"
 Process = Callable[[Any], Any]
+# (wall, CPU) seconds.
+Timing = tuple[float, float]
+STARTUP_IMPORTS = "import newscrawl.pipelines.dedupe, newscrawl.distributed.dedupe"
 
 
 def replica_stories(count: int, seed: int = 1) -> list[StoryItem]:
@@ -143,14 +155,23 @@ def crawler_in(directory: Path, run_id: str) -> Iterator[Crawler]:
         state.close()
 
 
-def run_items(process: Process, items: list[Any]) -> float:
+def run_items(process: Process, items: list[Any]) -> Timing:
     """Seconds to pass every item through ``process`` (a drop counts as done)."""
     gc.collect()
-    start = time.perf_counter()
-    for item in items:
-        with suppress(DropItem):
-            process(item)
-    return time.perf_counter() - start
+    with timed() as timing:
+        for item in items:
+            with suppress(DropItem):
+                process(item)
+    return timing[0]
+
+
+@contextmanager
+def timed() -> Iterator[list[Timing]]:
+    """Wall and CPU seconds of the block, in the list yielded (set when the block ends)."""
+    result: list[Timing] = []
+    wall, cpu = time.perf_counter(), time.process_time()
+    yield result
+    result.append((time.perf_counter() - wall, time.process_time() - cpu))
 
 
 def chain(*stages: Any) -> Process:
@@ -170,15 +191,15 @@ def opened(pipeline: Any) -> Any:
 
 def measure(
     base: list[StoryItem], rounds: int, pages: list[tuple[str, str]]
-) -> dict[str, list[float]]:
+) -> dict[str, list[Timing]]:
     cleaned = copy.deepcopy(base)
     clean = CleanPipeline()
     for item in cleaned:
         clean.process_item(item)
-    timings: dict[str, list[float]] = {}
+    timings: dict[str, list[Timing]] = {}
 
-    def record(name: str, seconds: float, count: int) -> None:
-        timings.setdefault(name, []).append(seconds / count * 1e6)
+    def record(name: str, seconds: Timing, count: int) -> None:
+        timings.setdefault(name, []).append((seconds[0] / count * 1e6, seconds[1] / count * 1e6))
 
     for r in range(rounds):
         if pages:  # in every round, so that both see the same machine load
@@ -214,9 +235,9 @@ def measure(
                 version = VersionPipeline.from_crawler(crawler)
                 record("version", run_items(version.process_item, stories), len(stories))
                 store = crawl_state_for(crawler).store
-                start = time.perf_counter()
-                store.commit("bench-a", [s.id for s in stories])
-                record("commit (per story)", time.perf_counter() - start, len(stories))
+                with timed() as commit:
+                    store.commit("bench-a", [s.id for s in stories])
+                record("commit (per story)", commit[0], len(stories))
             with crawler_in(root / "b", "bench-b") as crawler:
                 stages = [
                     CleanPipeline.from_crawler(crawler),
@@ -261,14 +282,58 @@ def saved_pages() -> list[tuple[str, str]]:
     return pages
 
 
-def parse_all(pages: list[tuple[str, str]]) -> float:
+def parse_all(pages: list[tuple[str, str]]) -> Timing:
     from newscrawl.pages import ArticlePage
 
     gc.collect()
-    start = time.perf_counter()
-    for url, html in pages:
-        ArticlePage.for_page(url, html).to_data()
-    return time.perf_counter() - start
+    with timed() as timing:
+        for url, html in pages:
+            ArticlePage.for_page(url, html).to_data()
+    return timing[0]
+
+
+def startup_cpu(tree: Path) -> float:
+    """CPU seconds of a Python process that imports the dedupe pipelines of ``tree``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([sys.executable, "-c", STARTUP_IMPORTS], check=True, cwd=tree,
+                   env={**os.environ, "PYTHONPATH": str(tree)})
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+def tree_round(tree: Path, argv: list[str]) -> dict[str, float]:
+    """One round of this script with ``tree``'s code: median CPU µs/item by stage."""
+    output = subprocess.run(
+        [sys.executable, __file__, "--json", "--rounds", "1", *argv], check=True,
+        capture_output=True, text=True, cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)},
+    ).stdout
+    result: dict[str, float] = json.loads(output.splitlines()[-1])
+    return result
+
+
+def compare(other: Path, rounds: int, argv: list[str]) -> int:
+    trees = {"this tree": ROOT, "compared": other.resolve()}
+    cpu: dict[str, dict[str, list[float]]] = {name: {} for name in trees}
+    loads = [os.getloadavg()[0]]
+    for n in range(rounds):
+        order = list(trees) if n % 2 == 0 else list(reversed(trees))
+        for name in order:
+            cpu[name].setdefault("start-up (CPU s)", []).append(startup_cpu(trees[name]))
+            for stage, value in tree_round(trees[name], argv).items():
+                cpu[name].setdefault(stage, []).append(value)
+            loads.append(os.getloadavg()[0])
+    print(f"{rounds} rounds alternated, medians; CPU µs/item (start-up: CPU s of a process "
+          f"that imports the dedupe pipelines); 1-min load {min(loads):.1f}-{max(loads):.1f}")
+    print(f"{'stage':<36}{'this tree':>11}{'compared':>11}{'ratio':>8}  rounds (this/compared)")
+    for stage, values in cpu["this tree"].items():
+        mine, theirs = statistics.median(values), statistics.median(cpu["compared"][stage])
+        rounds_text = " ".join(f"{a:.2f}/{b:.2f}" if stage.startswith("start") else
+                               f"{a:.0f}/{b:.0f}" for a, b in zip(values, cpu["compared"][stage],
+                                                                  strict=True))
+        digits = 2 if stage.startswith("start") else 1
+        print(f"{stage:<36}{mine:>11.{digits}f}{theirs:>11.{digits}f}{mine / theirs:>8.2f}  "
+              f"{rounds_text}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -279,23 +344,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--replica", action="store_true",
                         help="the records of the synthetic replica's pages, not synthetic items")
+    parser.add_argument("--compare-tree", type=Path, metavar="DIR",
+                        help="also measure this checkout's code, alternated with this tree's")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.compare_tree:
+        forwarded = ["--items", str(args.items)] + (["--replica"] if args.replica else [])
+        return compare(args.compare_tree, args.rounds, forwarded)
     base = replica_stories(args.items) if args.replica else synthetic_stories(args.items)
     words = statistics.median(len(s.body.split()) for s in base)
     kind = "replica" if args.replica else "synthetic"
+    timings = measure(base, args.rounds, [] if args.json else saved_pages())
+    if args.json:
+        print(json.dumps({name: statistics.median(cpu for _, cpu in values)
+                          for name, values in timings.items()}))
+        return 0
     print(f"{len(base)} {kind} stories (median {words:.0f} words), {args.rounds} rounds")
-    timings = measure(base, args.rounds, saved_pages())
-    noop = statistics.median(timings["no-op"])
-    print(f"{'stage':<36}{'µs/item':>10}{'x no-op':>10}")
+    noop = statistics.median(wall for wall, _ in timings["no-op"])
+    print(f"{'stage':<36}{'µs/item':>10}{'CPU µs':>10}{'x no-op':>10}")
     for name, values in timings.items():
-        value = statistics.median(values)
-        print(f"{name:<36}{value:>10.1f}{value / noop:>10.0f}")
+        wall = statistics.median(value for value, _ in values)
+        cpu = statistics.median(value for _, value in values)
+        print(f"{name:<36}{wall:>10.1f}{cpu:>10.1f}{wall / noop:>10.0f}")
     parse = timings.get("site parser (per page, for scale)")
     if parse:
-        first = statistics.median(timings["chain, first run (all new)"])
+        first = statistics.median(wall for wall, _ in timings["chain, first run (all new)"])
         print(
-            f"\nthe first-run chain costs {first / statistics.median(parse):.0%} of the site "
-            "parser's time per page"
+            f"\nthe first-run chain costs {first / statistics.median(w for w, _ in parse):.0%} "
+            "of the site parser's time per page"
         )
     return 0
 

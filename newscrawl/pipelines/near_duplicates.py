@@ -68,6 +68,10 @@ class NearDuplicateIndex:
                 f"NEWSCRAWL_MINHASH_PERMUTATIONS={num_perm} cannot be indexed: {exc}"
             ) from exc
         self.num_perm = num_perm
+        # The fewest equal values whose estimate (equal / num_perm, as MinHash.jaccard divides)
+        # reaches the threshold: one integer comparison per candidate instead of a division.
+        self._needed = next((equal for equal in range(num_perm + 1)
+                             if equal / float(num_perm) >= threshold), num_perm + 1)
         # One row per story: its signature, its order and its id.
         self._signatures: Signature | None = None
         self._orders: list[Order] = []
@@ -138,14 +142,13 @@ class NearDuplicateIndex:
         assert self._signatures is not None
         candidates = np.fromiter(sorted(rows), dtype=np.intp, count=len(rows))
         # MinHash.jaccard of every candidate at once: equal hash values over the permutations.
-        agreeing = np.count_nonzero(self._signatures[candidates] == signature, axis=1)
-        similarity = agreeing / float(self.num_perm)
-        reached = similarity >= self.threshold
-        if not reached.any():
+        agreeing = (self._signatures[candidates] == signature).sum(axis=1)
+        if agreeing.max() < self._needed:  # most stories: no candidate is close enough
             return None
+        reached = agreeing >= self._needed
         proposed = self._sharing_band(candidates[reached], signature)
-        values = dict(zip(candidates[reached].tolist(), similarity[reached].tolist(),
-                          strict=True))
+        similarity = agreeing[reached] / float(self.num_perm)
+        values = dict(zip(candidates[reached].tolist(), similarity.tolist(), strict=True))
         best: tuple[str, Order, float] | None = None
         # Only candidates at the threshold can be the answer; in row order, as indexed.
         for row in proposed.tolist():

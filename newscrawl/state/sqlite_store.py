@@ -35,6 +35,11 @@ _RUN_COLUMNS: Final = (
     "run_id, started_at, finished_at, status, stories_committed, newest_published_at, "
     "newest_story_id"
 )
+_LOOKUP: Final = (
+    f"SELECT {STORY_COLUMNS} FROM stories WHERE id = ? UNION ALL "
+    "SELECT id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, first_seen, NULL, NULL "
+    "FROM stories WHERE content_hash = ?"
+)
 _STATUSES: Final[dict[str, RunStatus]] = {
     "running": "running",
     "ok": "ok",
@@ -72,7 +77,13 @@ class SqliteStateStore:
         return [(r[0], r[1]) for r in rows]
 
     def lookup(self, story_id: str, content_hash: str) -> StoryLookup:
-        return StoryLookup(self.get(story_id), self.ids_with_content_hash(content_hash))
+        # One statement instead of ``get`` and ``ids_with_content_hash`` (the dedupe pipeline
+        # asks both of every story): the story's row, then ``(id, first_seen)`` of the stories
+        # with its content hash, told apart by their NULL url (a column never NULL).
+        rows = self._read(_LOOKUP, (story_id, content_hash)).fetchall()
+        stored = _story(rows[0]) if rows and rows[0][1] is not None else None
+        same = sorted((row[9], row[0]) for row in rows if row[1] is None)
+        return StoryLookup(stored, [(sid, first_seen) for first_seen, sid in same])
 
     def signatures(self, kind: str, published_since: str) -> Iterator[SignatureRow]:
         cursor = self._read(

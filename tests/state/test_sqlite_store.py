@@ -131,6 +131,24 @@ def test_lookups_by_content_hash_and_recent_signatures(store: SqliteStateStore) 
     assert [(r.id, r.signature) for r in recent] == [(new.id, new.signature)]
 
 
+def test_one_lookup_answers_what_get_and_the_content_hash_answer(store: SqliteStateStore) -> None:
+    # Same first_seen for two: ties go by id, as ids_with_content_hash orders them.
+    seen = "2026-02-13T00:00:00.000000+00:00"
+    stories = [stored("4" * 16, first_seen=seen), stored("1" * 16, first_seen=seen),
+               stored("2" * 16, first_seen="2025-01-02T00:00:00.000000+00:00"),
+               stored("3" * 16, content_hash="e" * 64)]
+    for story in stories:
+        store.stage(story)
+    store.commit(RUN, [story.id for story in stories])
+    for story_id in ("1" * 16, "3" * 16, "f" * 16):
+        for digest in ("c" * 64, "e" * 64, "0" * 64):
+            found = store.lookup(story_id, digest)
+            assert found.stored == store.get(story_id)
+            assert found.same_content == store.ids_with_content_hash(digest)
+    assert [sid for sid, _ in store.lookup("3" * 16, "c" * 64).same_content] == [
+        "2" * 16, "1" * 16, "4" * 16]
+
+
 def test_runs_record_the_newest_committed_story(store: SqliteStateStore) -> None:
     assert store.last_successful_run() is None
     older = stored("1" * 16, published_at="2026-02-11T08:00:00+08:00")
