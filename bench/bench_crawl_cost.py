@@ -67,29 +67,35 @@ def measured(crawl: Callable[[], Run]) -> Measured:
     return Measured(run, children_cpu() - before)
 
 
-def size_rounds(articles: int, rounds: int, workdir: Path,
-                compare_tree: Path | None = None) -> dict[str, list[Measured]]:
-    variants = ["bare", "production"] + (["compared"] if compare_tree else [])
-    runs: dict[str, list[Measured]] = {variant: [] for variant in variants}
+def alternated(articles: int, rounds: int,
+               crawls: dict[str, Callable[[str], Run]]) -> dict[str, list[Measured]]:
+    """``rounds`` rounds of every crawl (given the replica's origin) on one replica, the order
+    rotating, so that no variant always runs first or last; each printed as it ends."""
+    names = list(crawls)
+    runs: dict[str, list[Measured]] = {name: [] for name in names}
     with replica(articles) as origin:
         for n in range(rounds):
-            # The order rotates, so that no variant always runs first or last.
-            order = variants[n % len(variants):] + variants[:n % len(variants)]
-            for variant in order:
-                if variant == "bare":
-                    result = measured(lambda: bare_run(origin, workdir))
-                elif variant == "compared":
-                    assert compare_tree is not None
-                    result = measured(partial(aseanplus_run, origin, workdir, "never",
-                                              tree=compare_tree))
-                else:
-                    result = measured(lambda: aseanplus_run(origin, workdir, "never"))
-                runs[variant].append(result)
-                print(f"  {articles} articles, round {n + 1}: {variant:<11}"
+            for name in names[n % len(names):] + names[:n % len(names)]:
+                result = measured(partial(crawls[name], origin))
+                runs[name].append(result)
+                print(f"  {articles} articles, round {n + 1}: {name:<14}"
                       f"{result.run.pages_per_second:>7.1f} pages/s "
-                      f"{result.cpu_ms_per_page:>6.2f} ms CPU/page "
-                      f"{result.run.memory_mb:>5.0f} MB", flush=True)
+                      f"{result.cpu_ms_per_page:>6.2f} ms CPU/page {result.run.items:>6} items "
+                      f"{result.run.memory_mb:>5.0f} MB  load {os.getloadavg()[0]:.1f}",
+                      flush=True)
     return runs
+
+
+def size_rounds(articles: int, rounds: int, workdir: Path,
+                compare_tree: Path | None = None) -> dict[str, list[Measured]]:
+    crawls: dict[str, Callable[[str], Run]] = {
+        "bare": partial(bare_run, workdir=workdir),
+        "production": partial(aseanplus_run, workdir=workdir, render="never"),
+    }
+    if compare_tree is not None:
+        crawls["compared"] = partial(aseanplus_run, workdir=workdir, render="never",
+                                     tree=compare_tree)
+    return alternated(articles, rounds, crawls)
 
 
 def median(values: list[float]) -> float:
@@ -131,6 +137,12 @@ def report(results: dict[int, dict[str, list[Measured]]]) -> None:
                   f"{ratio:.2f}x{goal}")
 
 
+def took(started: float) -> str:
+    """The bench's wall time since ``started`` (monotonic) and the load it ran under."""
+    return (f"bench took {time.monotonic() - started:.0f} s; load average at the end "
+            f"{' '.join(f'{v:.1f}' for v in os.getloadavg())}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -145,8 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         for articles in args.sizes:
             results[articles] = size_rounds(articles, args.rounds, Path(tmp), args.compare_tree)
     report(results)
-    print(f"bench took {time.monotonic() - started:.0f} s; load average at the end "
-          f"{' '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    print(took(started))
     return 0
 
 

@@ -144,12 +144,14 @@ def bare_run(origin: str, workdir: Path) -> Run:
 
 
 def aseanplus_run(origin: str, workdir: Path, render: str, variant: str = PRODUCTION,
-                  sampler: ProcessMemorySampler | None = None, tree: Path = REPO) -> Run:
+                  sampler: ProcessMemorySampler | None = None, tree: Path = REPO,
+                  settings: dict[str, str] | None = None) -> Run:
     """One ``scrapy crawl aseanplus`` with the project's settings, or the spider-only variant.
 
     Each run gets its own state file and data directory: a second run on the same state would
     be an incremental run (everything unchanged), a different workload. ``tree`` is the
-    checkout whose code and settings run (``--compare-tree``).
+    checkout whose code and settings run (``--compare-tree``); ``settings`` are more ``-s``
+    overrides (``bench_crawl_ladder``'s layers).
     """
     label = f"{variant} render={render}" if render != "never" else variant
     run_dir = Path(tempfile.mkdtemp(prefix=f"{label.replace(' ', '-')}-", dir=workdir))
@@ -161,6 +163,8 @@ def aseanplus_run(origin: str, workdir: Path, render: str, variant: str = PRODUC
     if variant == SPIDER_ONLY:
         for name, value in SPIDER_ONLY_SETTINGS.items():
             command += ["-s", f"{name}={value}"]
+    for name, value in (settings or {}).items():
+        command += ["-s", f"{name}={value}"]
     env = None
     if tree != REPO:
         # Ahead of the editable install of this checkout, which Python finds last.

@@ -37,6 +37,12 @@ COOKIES_ENABLED = False  # nothing the crawl reads depends on a session
 # record and a few dozen links at most, so the default 100 only costs CPU.
 CONCURRENT_ITEMS = 16
 
+# Scrapy checks every callback for a generator with ``return value`` by reading its source and
+# parsing it (inspect.getsource + ast.parse), cached per callable: a bound method is a new
+# callable per request (``spider.parse_listing``), so every listing page paid ~1 ms of CPU for
+# it. A development aid only: ruff's and the tests' checks of the spider stand in for it.
+WARN_ON_GENERATOR_RETURN_VALUE = False
+
 # Scrapy's collector without its per-attribute deprecation wrapper (the module says why).
 STATS_CLASS = "newscrawl.extensions.stats_collector.DirectStatsCollector"
 

@@ -1,0 +1,139 @@
+"""What each layer of the production crawl adds per page over a bare spider, in one run.
+
+On one replica (``--articles``, default 2,000), rounds run a ladder of crawls of the same pages,
+the order rotating each round so that no layer always runs first or last:
+
+- **bare**: ``bench_spider.BareSpider`` (listing and story links only), the yardstick;
+- **spider**: ``scrapy crawl aseanplus -a render=never`` reading every page, with no item
+  pipelines, no feed export, none of the project's extensions and no spidermon (only the
+  stats dump the bench reads, and the garbage collector's tuning, which is the process's);
+- **+ pipelines**: the item pipelines as shipped;
+- **+ feeds**: Scrapy's feed exporter with the project's atomic feeds;
+- **+ state**: the state and run extensions (state commit, pending stories, run lock, storage
+  check, crawl failure, story tally, dropped redirects);
+- **production**: everything as shipped (+ spidermon, the manifest, progress, nothing-new).
+
+``--candidate NAME=JSON`` adds production with more ``-s`` settings (a JSON object of setting
+name to value) as one more rung: a cut (or, with the old value, the state before a cut)
+measured against production in the same rounds; ``--no-ladder`` runs only bare, production
+and the candidates.
+
+Per crawl: CPU seconds of the crawler process (user + system, start-up included) per page,
+which a loaded machine blurs less than the wall clock, and pages per second. Printed: medians
+of the rounds per layer, the step from the layer before, and the 1-minute load average.
+
+Run: ``.venv/bin/python bench/bench_crawl_ladder.py [--rounds 2] [--articles 2000]
+[--candidate name='{"SETTING": value}']``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from bench_crawl_cost import Measured, alternated, took
+from bench_spider import Run, aseanplus_run, bare_run
+
+from newscrawl import settings as project
+
+ARTICLES = 2000
+ROUNDS = 2
+STATS_DUMP = "newscrawl.extensions.stats_dump.StatsDumpExtension"
+# On in every rung: it tunes the whole process's garbage collector (gen0 threshold, start-up
+# objects frozen), and without it every rung pays a collector cost that grows with the heap,
+# which the first rung to turn it on would seem to save.
+GC_TUNING = "newscrawl.extensions.gc_tuning.GcTuningExtension"
+FEED_EXPORTER = "scrapy.extensions.feedexport.FeedExporter"
+# The project's extensions that keep the state and judge the run, not the monitors' reports.
+STATE_EXTENSIONS = (
+    "newscrawl.extensions.storage_check.StorageCheckExtension",
+    "newscrawl.extensions.run_lock.RunLockExtension",
+    "newscrawl.state.commit.StateCommitExtension",
+    "newscrawl.extensions.pending_stories.PendingStoriesExtension",
+    "newscrawl.crawl_failure.CrawlFailureExtension",
+    "newscrawl.monitors.tally.StoryTallyExtension",
+    "newscrawl.spiders.dropped.DroppedRedirectExtension",
+)
+
+
+def extensions(*names: str, feeds: bool = True) -> str:
+    chosen = {name: project.EXTENSIONS[name] for name in (STATS_DUMP, GC_TUNING, *names)}
+    return json.dumps({**chosen, **({} if feeds else {FEED_EXPORTER: None})})
+
+
+LADDER: dict[str, dict[str, str]] = {
+    "spider": {"ITEM_PIPELINES": "{}", "EXTENSIONS": extensions(feeds=False),
+               "SPIDERMON_ENABLED": "False"},
+    "+ pipelines": {"EXTENSIONS": extensions(feeds=False), "SPIDERMON_ENABLED": "False"},
+    "+ feeds": {"EXTENSIONS": extensions(), "SPIDERMON_ENABLED": "False"},
+    "+ state": {"EXTENSIONS": extensions(*STATE_EXTENSIONS), "SPIDERMON_ENABLED": "False"},
+    "production": {},
+}
+
+
+def ladder_rounds(articles: int, rounds: int, workdir: Path,
+                  candidates: dict[str, dict[str, str]],
+                  ladder: bool = True) -> dict[str, list[Measured]]:
+    layers = {**(LADDER if ladder else {"production": {}}), **candidates}
+    crawls: dict[str, Callable[[str], Run]] = {"bare": partial(bare_run, workdir=workdir)}
+    for name, overrides in layers.items():
+        crawls[name] = partial(aseanplus_run, workdir=workdir, render="never", variant=name,
+                               settings=overrides)
+    return alternated(articles, rounds, crawls)
+
+
+def report(runs: dict[str, list[Measured]]) -> None:
+    print(f"\n{'layer':<14}{'pages':>7}{'items':>7}{'pages/s':>9}{'CPU ms/page':>13}"
+          f"{'step':>8}{'vs bare':>9}{'peak MB':>9}   (medians of the rounds)")
+    bare = statistics.median(m.cpu_ms_per_page for m in runs["bare"])
+    before = bare
+    for name, measured_runs in runs.items():
+        cpu = statistics.median(m.cpu_ms_per_page for m in measured_runs)
+        # Candidates are cuts of production: their step is from production, not the rung above.
+        base = statistics.median(m.cpu_ms_per_page for m in runs["production"]) \
+            if name not in LADDER and name != "bare" else before
+        print(f"{name:<14}"
+              f"{statistics.median(m.run.pages for m in measured_runs):>7.0f}"
+              f"{statistics.median(m.run.items for m in measured_runs):>7.0f}"
+              f"{statistics.median(m.run.pages_per_second for m in measured_runs):>9.1f}"
+              f"{cpu:>13.2f}{cpu - base:>+8.2f}{bare / cpu:>8.2f}x"
+              f"{statistics.median(m.run.memory_mb for m in measured_runs):>9.0f}")
+        if name in LADDER or name == "bare":
+            before = cpu
+
+
+def candidate(text: str) -> tuple[str, dict[str, str]]:
+    name, _, overrides = text.partition("=")
+    values = json.loads(overrides)
+    return name, {key: value if isinstance(value, str) else json.dumps(value)
+                  for key, value in values.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--articles", type=int, default=ARTICLES)
+    parser.add_argument("--candidate", type=candidate, action="append", default=[],
+                        metavar="NAME=JSON", help="production with these -s settings too")
+    parser.add_argument("--no-ladder", action="store_true",
+                        help="only bare, production and the candidates (an A/B of a cut)")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="bench-crawl-ladder-") as tmp:
+        runs = ladder_rounds(args.articles, args.rounds, Path(tmp), dict(args.candidate),
+                             ladder=not args.no_ladder)
+    report(runs)
+    print(took(started))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""The frontier's canonical-URL cache is bounded: a crawl meets most hrefs once, so an entry
+per story would grow the crawl's memory with its size (frontier.CANONICAL_CACHE_SIZE)."""
+
+from __future__ import annotations
+
+from newscrawl.spiders import frontier as frontier_module
+from newscrawl.spiders.frontier import CANONICAL_CACHE_SIZE, StoryFrontier
+from newscrawl.urls import SECTION_URL
+
+
+def test_the_cache_holds_no_more_than_its_bound_and_still_hits_the_repeated_links() -> None:
+    frontier = StoryFrontier(since=None, max_articles=None, wants=lambda _: True)
+    newest = [f"{SECTION_URL}/2025/05/22/newest-{n}" for n in range(10)]
+    frontier_module._canonical.cache_clear()
+    stories = 3 * CANONICAL_CACHE_SIZE
+    for n in range(stories):  # a listing's link, then the page's "Next In" links
+        assert frontier.admit(f"{SECTION_URL}/2025/05/21/story-{n}")[1] == "new"
+        for href in newest:
+            frontier.admit(href)
+    info = frontier_module._canonical.cache_info()
+    assert info.currsize <= CANONICAL_CACHE_SIZE
+    assert info.misses == stories + len(newest)  # the ten newest were never evicted
+    assert frontier.admitted == stories + len(newest)
