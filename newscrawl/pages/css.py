@@ -108,7 +108,10 @@ def text_of(el: HtmlElement, skip: Collection[HtmlElement] = ()) -> str:
     """Visible text of ``el``, leaving out scripts and any element in ``skip`` (tails kept)."""
     if len(el) == 0:
         return squash(el.text or "")
-    if not any(d.tag in _SLOW_TAGS or d in skip for d in el.iterdescendants()):
+    # The tag test in C (lxml's iter by tag); each descendant is looked at in Python only
+    # when there is something to skip.
+    if (next(el.iterdescendants(*_SLOW_TAGS), None) is None
+            and not (skip and any(d in skip for d in el.iterdescendants()))):
         return squash("".join(el.itertext()))
     parts: list[str] = []
     _collect(el, skip, parts)

@@ -131,3 +131,22 @@ def test_relative_links_resolve_as_urljoin_resolves_them() -> None:
             except ValueError:
                 expected = None
             assert document.resolve_href(base, href) == expected, (base, href)
+
+
+def test_an_href_is_parseable_exactly_when_urlsplit_reads_it() -> None:
+    from random import Random
+    from urllib.parse import urlsplit
+
+    from newscrawl.urls import is_parseable_url
+
+    parts = ("http://", "https://", "//", "[", "]", "::1", "a", ":", "@", "/", "?", "#", "%",
+             "\uff03", "\u2100", "é", " ", "\t", "1")
+    rng = Random(13)
+    for _ in range(5000):
+        href = "".join(rng.choice(parts) for _ in range(rng.randint(0, 6)))
+        try:
+            urlsplit(href.strip())
+            expected = True
+        except ValueError:
+            expected = False
+        assert is_parseable_url(href) is expected, href
