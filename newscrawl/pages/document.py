@@ -65,9 +65,17 @@ def check(body: str | bytes, content_type: str | None = None) -> str:
     text = decode(body, content_type)
     if "\x00" in text[:4096] or not _TAG_RE.search(text[:8192]):
         raise PageError(NOT_HTML, "no HTML markup")
-    if not _END_RE.search(text, max(0, len(text) - _TAIL_WINDOW)):
+    if not _ends(text, max(0, len(text) - _TAIL_WINDOW)):
         raise PageError(TRUNCATED, "no closing </body> or </html>")
     return text
+
+
+def _ends(text: str, start: int) -> bool:
+    """A closing ``</html>`` or ``</body>`` from ``start`` on. The usual spellings are found by
+    plain search; the regex (any case, spaces), which tries a match at every ``<``, only when
+    they are missing."""
+    return (text.find("</html>", start) >= 0 or text.find("</body>", start) >= 0
+            or _END_RE.search(text, start) is not None)
 
 
 def parse(text: str) -> HtmlElement:
