@@ -13,8 +13,9 @@ on a shared machine) and wall time, and the record (or the error) of every page.
 
 Printed: CPU and wall ms per page of each tree, medians of the rounds, the ratio, the 1-minute
 load average per round; and the page-by-page comparison of the two trees' output, which must be
-identical (the exit status is 1 otherwise). ``--parts`` adds a profile of this tree: CPU per
-page of each part of the reading (each field's first read, in ``to_data``'s order).
+identical (the exit status is 1 otherwise). ``--parts`` (the default without a tree to compare)
+prints a profile of this tree: CPU per page of each part of the reading (each field's first
+read alone; ``to_data (cached)`` is what is left, including the "Next In" links, read again).
 
 ``--compare-tree`` is a checkout of the code before a change, e.g.
 ``git worktree add /tmp/base main`` or ``git archive main newscrawl | tar -x -C /tmp/base``.
@@ -199,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             with replica(args.articles) as origin:
                 saved = save_pages(origin, args.stories, pages_path)
             print(f"{saved} story pages saved from a {args.articles}-article replica")
-        if args.parts:
+        if args.parts or args.compare_tree is None:
             print("this tree, CPU per page of each part:", flush=True)
             subprocess.run([sys.executable, __file__, "--profile", str(pages_path),
                             "--repeat", str(args.repeat)], check=True)
