@@ -28,9 +28,10 @@ def _by_attribute(xpath: str) -> str | None:
     """``descendant-or-self::E[<test of @a>]`` as ``descendant-or-self::E/@a[<test>]/..``
     (``E`` an element name or ``*``); None for any other shape.
 
-    Only a test that no element without ``@a`` passes: a conjunction (no ``or``, no
-    ``not()``) whose first term is ``@a`` itself or ``@a = …``, as cssselect writes the tests
-    of classes, ids and attribute selectors.
+    Only a test that no element without ``@a`` passes: a conjunction (no ``or``) whose first
+    term is ``@a`` itself or ``@a = …``, as cssselect writes the tests of classes, ids and
+    attribute selectors; and only with functions of the attribute's string (a position,
+    a name or another axis would mean something else on the attribute node).
     """
     found = _ONE_STEP_RE.fullmatch(xpath)
     if found is None:
@@ -41,7 +42,8 @@ def _by_attribute(xpath: str) -> str | None:
         return None
     name = names.pop()
     unquoted = _LITERAL_RE.sub("''", test)
-    if (any(part in unquoted for part in ("[", "]", "|", " or ", "not("))
+    if (any(part in unquoted for part in ("[", "]", "|", "::", " or "))
+            or not _STRING_FUNCTIONS.issuperset(_FUNCTION_RE.findall(unquoted))
             or not (unquoted == name
                     or unquoted.startswith((f"{name} and ", f"({name} and ", f"{name} = ")))):
         return None
@@ -52,6 +54,9 @@ def _by_attribute(xpath: str) -> str | None:
 _ONE_STEP_RE = re.compile(r"descendant-or-self::(?P<element>\*|[\w-]+)\[(?P<test>.*)\]",
                           re.DOTALL)
 _LITERAL_RE = re.compile(r"'[^']*'|\"[^\"]*\"")
+_FUNCTION_RE = re.compile(r"([\w-]+)\s*\(")
+_STRING_FUNCTIONS = frozenset({"contains", "starts-with", "concat", "normalize-space",
+                               "substring", "string-length"})
 # A literal (left as it is) or an attribute reference.
 _TOKEN_RE = re.compile(r"'[^']*'|\"[^\"]*\"|@[\w-]+")
 _TRANSLATOR = _Translator()

@@ -51,16 +51,17 @@ def _page_selectors() -> list[str]:
 
 @pytest.mark.parametrize(
     "css", [".a", "[class*=x]", "#i", "div.a.b", "a[href*='/t/']", "p[id^=z]", "[data-x]",
-            ".a .b", "div > a.k", "a.k[data-t=A]", ".a, b[c$=d], :not(.a)", "[x*=']']"])
+            ".a .b", "div > a.k", "a.k[data-t=A]", ".a, b[c$=d], :not(.a)", "[x*=']']",
+            "b.a:first-child", "p + a.k", "p ~ a.k", "a.k:last-of-type", ".k:nth-child(3)"])
 def test_a_selector_finds_what_cssselect_finds(css: str) -> None:
     from cssselect import HTMLTranslator
     from lxml import etree
     from lxml.html import document_fromstring
 
     doc = document_fromstring(
-        "<div class=' a  b '><p class='a' id='zi' data-x>1</p><a class='k' data-t='A' "
-        "href='/t/1' x=']'>2</a><b c='ad'><i class='b'>3</i></b><span class='ab'>4</span>"
-        "<a class='k'>5</a></div><div id='i' class='x'></div>")
+        "<div class=' a  b '><b class='a'>0</b><p class='a' id='zi' data-x>1</p>"
+        "<a class='k' data-t='A' href='/t/1' x=']'>2</a><b c='ad'><i class='b'>3</i></b>"
+        "<span class='ab'>4</span><a class='k'>5</a></div><div id='i' class='x'></div>")
     expected = etree.XPath(HTMLTranslator().css_to_xpath(css))(doc)
     assert select(doc, css) == expected
     assert expected or css.startswith(":not")  # the cases find something to compare
