@@ -52,7 +52,8 @@ def _page_selectors() -> list[str]:
 @pytest.mark.parametrize(
     "css", [".a", "[class*=x]", "#i", "div.a.b", "a[href*='/t/']", "p[id^=z]", "[data-x]",
             ".a .b", "div > a.k", "a.k[data-t=A]", ".a, b[c$=d], :not(.a)", "[x*=']']",
-            "b.a:first-child", "p + a.k", "p ~ a.k", "a.k:last-of-type", ".k:nth-child(3)"])
+            "b.a:first-child", "p + a.k", "p ~ a.k", "a.k:last-of-type", ".k:nth-child(3)",
+            "div.a.b a.k", "div.a > .k[data-t]", ".a:not(.k)", "[c|=ad]", "div[class] i.b"])
 def test_a_selector_finds_what_cssselect_finds(css: str) -> None:
     from cssselect import HTMLTranslator
     from lxml import etree
