@@ -11,11 +11,14 @@ section label, the base check, the continuation URL, ``to_data``, with the conti
 long story). A child reports its CPU time per page (``time.process_time_ns``, the steady measure
 on a shared machine) and wall time, and the record (or the error) of every page.
 
-Printed: CPU and wall ms per page of each tree, medians of the rounds, the ratio, the 1-minute
-load average per round; and the page-by-page comparison of the two trees' output, which must be
-identical (the exit status is 1 otherwise). ``--parts`` (the default without a tree to compare)
-prints a profile of this tree: CPU per page of each part of the reading (each field's first
-read alone; ``to_data (cached)`` is what is left, including the "Next In" links, read again).
+First both trees are read in this one process too, alternating page by page (the other
+tree's package copied as ``newscrawl_compared``), 2 x ``--repeat`` passes. Printed: CPU ms per
+page of each tree that way; CPU and wall ms per page of each tree from the child processes,
+medians of the rounds, the ratio, the 1-minute load average per round; and the page-by-page
+comparison of the two trees' output, which must be identical (the exit status is 1
+otherwise). ``--parts`` (the default without a tree to compare) prints a profile of this
+tree: CPU per page of each part of the reading (each field's first read alone;
+``to_data (cached)`` is what is left, including the "Next In" links, read again).
 
 ``--compare-tree`` is a checkout of the code before a change, e.g.
 ``git worktree add /tmp/base main`` or ``git archive main newscrawl | tar -x -C /tmp/base``.
@@ -24,8 +27,11 @@ read alone; ``to_data (cached)`` is what is left, including the "Next In" links,
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -78,14 +84,16 @@ def save_pages(origin: str, stories: int, out: Path) -> int:
 # -- the child: one tree's code reads every saved page ----------------------------------------
 
 
-def read_page(url: str, body: bytes, content_type: str | None, rest: str | None) -> str:
+def read_page(url: str, body: bytes, content_type: str | None, rest: str | None,
+              package: str = "newscrawl") -> str:
     """What ``parse_article`` gets from the page classes, as text to compare."""
-    from newscrawl.pages import ArticlePage, NotAStoryError, PageError
-    from newscrawl.pages.charset import decode_html
+    pages = importlib.import_module(f"{package}.pages")
+    decode_html = importlib.import_module(f"{package}.pages.charset").decode_html
+    NotAStoryError, PageError = pages.NotAStoryError, pages.PageError  # noqa: N806
 
     decoded = decode_html(body, content_type)
     try:
-        page = ArticlePage.for_page(url, decoded.text, content_type)
+        page = pages.ArticlePage.for_page(url, decoded.text, content_type)
         foreign = page.has_foreign_base()
         label = page.section_label()
         continuation = page.continuation_url()
@@ -161,6 +169,41 @@ def parts(pages_path: Path, repeat: int) -> None:
           "(check and parse are inside for_page)")
 
 
+def interleaved(pages_path: Path, tree: Path, repeat: int, workdir: Path) -> None:
+    """Both trees in this process, alternating page by page (the order flips every page), so
+    that both see the same load at the same moment: the finer measure on a busy machine.
+
+    The other tree's package is copied as ``newscrawl_compared`` (its imports renamed)."""
+    copy = workdir / "newscrawl_compared"
+    shutil.copytree(tree / "newscrawl", copy)
+    for source in copy.rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        text = re.sub(r"\bnewscrawl\.", "newscrawl_compared.", text)
+        source.write_text(text.replace("from newscrawl import", "from newscrawl_compared import"),
+                          encoding="utf-8")
+    sys.path.insert(0, str(workdir))
+    pages = [(p["url"], p["body"].encode("latin-1"), p["content_type"], p["rest"])
+             for p in json.loads(pages_path.read_text(encoding="utf-8"))]
+    packages = {"this tree": "newscrawl", "compared": "newscrawl_compared"}
+    outputs = {name: [read_page(*page, package=package) for page in pages]  # warm-up
+               for name, package in packages.items()}
+    cpu = dict.fromkeys(packages, 0)
+    for n in range(repeat):
+        for index, page in enumerate(pages):
+            order = list(packages) if (n + index) % 2 == 0 else list(packages)[::-1]
+            for name in order:
+                start = time.process_time_ns()
+                read_page(*page, package=packages[name])
+                cpu[name] += time.process_time_ns() - start
+    count = repeat * len(pages)
+    ours, theirs = (cpu[name] / count / 1e6 for name in packages)
+    print(f"\nsame process, page by page ({repeat} passes, load {os.getloadavg()[0]:.1f}): "
+          f"this tree {ours:.3f}, compared {theirs:.3f} ms CPU/page: {theirs - ours:+.3f} ms "
+          f"saved, ratio {ours / theirs:.2f}")
+    differ = sum(a != b for a, b in zip(outputs["this tree"], outputs["compared"], strict=True))
+    print(f"output: {len(pages) - differ} of {len(pages)} pages identical")
+
+
 # -- the parent -------------------------------------------------------------------------------
 
 
@@ -206,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
                             "--repeat", str(args.repeat)], check=True)
         if args.compare_tree is None:
             return 0
+        interleaved(pages_path, args.compare_tree.resolve(), args.repeat * 2, Path(tmp))
         trees = {"this tree": REPO, "compared": args.compare_tree.resolve()}
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in trees}
         for n in range(args.rounds):
