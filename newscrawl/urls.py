@@ -91,6 +91,10 @@ def join_url(base: str, href: str) -> str | None:
 
 def is_parseable_url(href: str) -> bool:
     """False for an href that ``urlsplit`` rejects (an unclosed ``[`` in the host, …)."""
+    # urlsplit rejects only a host with brackets it cannot read, or a non-ASCII host that
+    # NFKC changes: an ASCII href without brackets (nearly every link) needs no parse.
+    if href.isascii() and "[" not in href and "]" not in href:
+        return True
     try:
         urlsplit(href.strip())
     except ValueError:

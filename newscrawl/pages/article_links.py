@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import ClassVar
 
 from lxml.html import HtmlElement
@@ -54,11 +55,15 @@ class ArticleLinks(ArticleParts):
         resolved = (resolve_href(self.base_url, a.get("href", "")) for a in links if _is_link(a))
         return tuple(url for url in resolved if url is not None)
 
+    @cached_property
+    def _heading_tags(self) -> list[tuple[HtmlElement, str]]:
+        return blocks.heading_tags(self.doc)
+
     def _headings(self, text: str) -> list[HtmlElement]:
         # Each block's search stops at the other's heading: find each heading once per page.
         if text not in self._heading_cache:
             self._heading_cache[text] = blocks.find_headings(
-                self.doc, text, self._body_container
+                self.doc, text, self._body_container, self._heading_tags
             )
         return self._heading_cache[text]
 

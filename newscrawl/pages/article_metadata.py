@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cached_property
+from itertools import chain
 from typing import ClassVar
 
 from newscrawl.pages import jsonld, parsely
@@ -130,11 +131,13 @@ class ArticleMetadata(ArticleParts):
 
     @cached_property
     def _authors(self) -> Found[tuple[str, ...]]:
-        candidates = [([text_of(a) for a in select(self.doc, css)], ValueSource("markup", css))
-                      for css in self.AUTHORS_CSS]
-        candidates += [(list(jsonld.names(self._jsonld, key)), ValueSource("json-ld", key))
-                       for key in ("author", "creator")]
-        for names, source in candidates:
+        # Each source is read only when those before it named nobody.
+        for names, source in chain(
+            (([text_of(a) for a in select(self.doc, css)], ValueSource("markup", css))
+             for css in self.AUTHORS_CSS),
+            ((jsonld.names(self._jsonld, key), ValueSource("json-ld", key))
+             for key in ("author", "creator")),
+        ):
             people = unique(n for n in names if n.casefold() not in SITE_ORGANISATIONS)
             if people:
                 return Found(people, source)

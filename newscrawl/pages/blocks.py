@@ -14,7 +14,8 @@ from lxml.html import HtmlElement
 from newscrawl.pages.css import is_inside, squash
 from newscrawl.urls import is_parseable_url
 
-_HEADING_TAGS_XPATH = etree.XPath("//h2 | //h3 | //h4 | //h5 | //h6")
+# The heading tags a block's heading is looked for first (h1 is the story's headline).
+_BLOCK_HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
 # Text nodes holding the heading's first word in any of its usual casings; the exact,
 # case-insensitive test is done in Python on these few (an XPath translate() over every text
 # node of the page costs more than the rest of the parse).
@@ -27,20 +28,26 @@ _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _INLINE_TAGS = frozenset({"a", "span", "strong", "b", "em", "i", "font", "small"})
 
 
+def heading_tags(doc: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """The page's ``h2``-``h6`` elements in page order, each with its text as ``find_headings``
+    compares it; listed once for all the blocks a page is searched for."""
+    return [(tag, squash(tag.text_content()).lower()) for tag in doc.iter(*_BLOCK_HEADING_TAGS)]
+
+
 def find_headings(
-    doc: HtmlElement, text: str, outside: HtmlElement | None = None
+    doc: HtmlElement, text: str, outside: HtmlElement | None = None,
+    tags: Sequence[tuple[HtmlElement, str]] | None = None,
 ) -> list[HtmlElement]:
     """Elements whose whole (short) text starts with ``text``, case-insensitive, in page order.
 
     Elements inside ``outside`` (the story body) are ignored: prose may start the same way.
+    ``tags``: ``heading_tags(doc)``, when the caller has listed them already.
     """
     needle = squash(text).lower()
     found: list[HtmlElement] = []
     # Heading tags are few and cheap to list; any element is searched only when none matches.
-    tags = _HEADING_TAGS_XPATH(doc)
-    assert isinstance(tags, list)
-    for tag in tags:
-        if isinstance(tag, HtmlElement) and squash(tag.text_content()).lower().startswith(needle):
+    for tag, tag_text in heading_tags(doc) if tags is None else tags:
+        if tag_text.startswith(needle):
             _add_heading(found, tag, needle, outside)
     if found:
         return found

@@ -41,7 +41,7 @@ def read_container(container: HtmlElement, noise_css: str, holder_css: str = "")
     texts: list[str] = []
     in_related_list = False
     for p in container.iter("p"):
-        if p in noise or any(anc in noise for anc in _ancestors_below(p, container)):
+        if noise and (p in noise or any(anc in noise for anc in _ancestors_below(p, container))):
             continue
         text = text_of(p, noise)
         if RELATED_LIST_RE.match(text):

@@ -10,6 +10,7 @@ as mislabelled. Pure: bytes and a header in, text out.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -44,14 +45,8 @@ def decode_html(body: bytes, content_type: str | None = None) -> DecodedPage:
     bom_encoding, bom = read_bom(body)
     if bom_encoding and bom:
         return DecodedPage(body[len(bom):].decode(bom_encoding, "replace"), bom_encoding, "bom")
-    declared: list[tuple[Source, str | None]] = [
-        ("header", http_content_type_encoding(content_type) if content_type else None),
-        ("meta", html_body_declared_encoding(body)),
-    ]
     mislabelled = False
-    for source, encoding in declared:
-        if not encoding:
-            continue
+    for source, encoding in _declared(body, content_type):
         text = _strict(body, encoding)
         if text is not None:
             return DecodedPage(text, encoding, source)
@@ -63,6 +58,17 @@ def decode_html(body: bytes, content_type: str | None = None) -> DecodedPage:
             return DecodedPage(text, "utf-8", "undeclared")
     encoding = _detect(body)
     return DecodedPage(body.decode(encoding, "replace"), encoding, "detected", mislabelled)
+
+
+def _declared(body: bytes, content_type: str | None) -> Iterator[tuple[Source, str]]:
+    """The charsets the response declares, in the order a browser obeys them. Lazily: the
+    page's ``<meta>`` is scanned for only when the header names no charset."""
+    from_header = http_content_type_encoding(content_type) if content_type else None
+    if from_header:
+        yield "header", from_header
+    from_meta = html_body_declared_encoding(body)
+    if from_meta:
+        yield "meta", from_meta
 
 
 def _strict(body: bytes, encoding: str) -> str | None:

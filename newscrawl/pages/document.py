@@ -4,6 +4,8 @@ reason (``empty``, ``not-html``, ``truncated``) instead of a half-read record.""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml.html import (
@@ -39,6 +41,8 @@ _TAG_RE = re.compile(r"<\s*(?:!doctype|html|head|body|meta|div|p|title)\b", re.I
 _END_RE = re.compile(r"</\s*(?:html|body)\s*>", re.IGNORECASE)
 # Binary formats that a misconfigured server may label text/html.
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")
+# In a root-relative link, characters after which urljoin does more than prepend the origin.
+_SPLITTING_CHARS = frozenset(";?#\t\n\r")
 # A complete page ends with </body> or </html>; trailing scripts after </body> are allowed.
 _TAIL_WINDOW = 65536
 
@@ -61,9 +65,17 @@ def check(body: str | bytes, content_type: str | None = None) -> str:
     text = decode(body, content_type)
     if "\x00" in text[:4096] or not _TAG_RE.search(text[:8192]):
         raise PageError(NOT_HTML, "no HTML markup")
-    if not _END_RE.search(text, max(0, len(text) - _TAIL_WINDOW)):
+    if not _ends(text, max(0, len(text) - _TAIL_WINDOW)):
         raise PageError(TRUNCATED, "no closing </body> or </html>")
     return text
+
+
+def _ends(text: str, start: int) -> bool:
+    """A closing ``</html>`` or ``</body>`` from ``start`` on. The usual spellings are found by
+    plain search; the regex (any case, spaces), which tries a match at every ``<``, only when
+    they are missing."""
+    return (text.find("</html>", start) >= 0 or text.find("</body>", start) >= 0
+            or _END_RE.search(text, start) is not None)
 
 
 def parse(text: str) -> HtmlElement:
@@ -147,7 +159,37 @@ def resolve_href(base: str | None, href: str) -> str | None:
     # Most links are already absolute; urljoin costs more than the rest of a link's work.
     if href.startswith(("https://", "http://")):
         return href if is_parseable_url(href) else None  # ``http://[oops/`` is no URL
-    return join_url(base, href) if base is not None else None
+    if base is None:
+        return None
+    return _on_origin(base, href) or join_url(base, href)
+
+
+def _on_origin(base: str, href: str) -> str | None:
+    """``urljoin(base, href)`` for a root-relative link that urljoin would only put on the
+    base's origin (most of the site's relative links), else None (then urljoin decides).
+
+    urljoin parses the base and the link anew for every link (~10x a link's other work). It
+    does more than prepend the origin only for a path with empty or dot segments, with
+    ``;``, ``?`` or ``#`` after which it splits the path, with characters it removes (tabs,
+    line breaks) or trims (a control character at the end): such links are left to it.
+    """
+    if (not href.startswith("/") or "//" in href or "/." in href or href[-1] <= " "
+            or _SPLITTING_CHARS.intersection(href)):
+        return None
+    origin = _origin(base)
+    return origin + href if origin is not None else None
+
+
+@lru_cache(maxsize=256)
+def _origin(base: str) -> str | None:
+    """``scheme://netloc`` of an http(s) base as urljoin reads it (scheme in lower case)."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _is_html_type(content_type: str) -> bool:

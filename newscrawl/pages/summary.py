@@ -16,15 +16,29 @@ def summary_of(description: str | None, paragraphs: Sequence[str]) -> str | None
     or a prefix of it (the site falls back to the opening when no description was written)."""
     if not description or not description.strip():
         return None
-    wanted = _comparable(_ELLIPSIS_RE.sub("", description))
+    # The regex tries a match at every dot: only a description that ends with one needs it.
+    ends_cut = description.rstrip().endswith(("...", "…"))
+    wanted = _comparable(_ELLIPSIS_RE.sub("", description) if ends_cut else description)
     if not wanted:
         return None
     if paragraphs:
         first = paragraphs[0]
         for opening in (first, strip_dateline(first)):
-            if _comparable(opening).startswith(wanted):
+            if _opens_with(opening, wanted):
                 return None
     return description.strip()
+
+
+def _opens_with(text: str, wanted: str) -> bool:
+    """``_comparable(text).startswith(wanted)``, reading only as much of ``text`` as needed.
+
+    The comparable form of a prefix is a prefix of the whole's (characters map one by one,
+    whitespace runs to one space), so once it is as long as ``wanted`` it decides.
+    """
+    head = _comparable(text[:2 * len(wanted) + 16])
+    if len(head) > len(wanted):
+        return head.startswith(wanted)
+    return _comparable(text).startswith(wanted)
 
 
 def _comparable(text: str) -> str:

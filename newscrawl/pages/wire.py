@@ -15,6 +15,7 @@ KNOWN_AGENCIES = frozenset({
 _AGENCY_TAIL_RE = re.compile(
     r"(?:\s|(?<=[.!?\"”’')\]]))[-–—]{1,2}\s*(?P<agency>[A-Za-z][\w .&'’/-]{0,60}?)\s*$"
 )
+_DASHES = "-–—"  # the dashes _AGENCY_TAIL_RE needs before an agency
 # A name: up to six capitalised words, "/" allowed ("The Straits Times/ANN").
 _AGENCY_SHAPE_RE = re.compile(r"^[A-Z][\w&.'’-]*(?:[ /][A-Z&][\w&.'’-]*){0,5}$")
 
@@ -30,7 +31,8 @@ _DATELINE_RE = re.compile(
 
 def find_agency(last_paragraph: str | None) -> str | None:
     """The agency named at the tail of the story's last paragraph, or None for staff copy."""
-    if not last_paragraph:
+    # No dash, no agency: the regex would try a match at every space and punctuation mark.
+    if not last_paragraph or not any(dash in last_paragraph for dash in _DASHES):
         return None
     match = _AGENCY_TAIL_RE.search(last_paragraph)
     if not match:

@@ -105,3 +105,48 @@ def test_a_listing_with_a_foreign_base_says_so() -> None:
     listing = ListingPage(SECTION_URL, LISTING.format(base="https://evil.example/"))
     assert listing.has_foreign_base()
     assert listing.story_links() == ("https://evil.example/2025/05/23/one",)
+
+
+# What the shortcut for root-relative links (document._on_origin) must agree with urljoin on:
+# dot and empty segments, ";", "?", "#", characters urlsplit removes or trims, odd bases.
+_HREF_PARTS = ("/", "a", ".", "..", "//", ";p", "?q=1", "#f", "%2e", " ", "\t", "\n", "\x01",
+               "\\", ":", "@", "[", "é")
+_BASES = (URL, "https://www.thestar.com.my", "HTTP://Example.COM:8080/a/b/?x#y",
+          "https://user@host/", "http:/no-netloc", "mailto:x@y", "http://[oops/", "file:///tmp/x")
+
+
+def test_relative_links_resolve_as_urljoin_resolves_them() -> None:
+    from random import Random
+    from urllib.parse import urljoin
+
+    rng = Random(13)
+    hrefs = ["/", "/a", "/a/", "/.a", "/a.", "/a/../b", "/a/./b", "/a//b", "/a;p", "/a?b#c",
+             "/a\x01", "/a\t"]
+    hrefs += ["/" + "".join(rng.choice(_HREF_PARTS) for _ in range(rng.randint(0, 6)))
+              for _ in range(3000)]
+    for base in _BASES:
+        for href in hrefs:
+            try:
+                expected: str | None = urljoin(base, href.strip())
+            except ValueError:
+                expected = None
+            assert document.resolve_href(base, href) == expected, (base, href)
+
+
+def test_an_href_is_parseable_exactly_when_urlsplit_reads_it() -> None:
+    from random import Random
+    from urllib.parse import urlsplit
+
+    from newscrawl.urls import is_parseable_url
+
+    parts = ("http://", "https://", "//", "[", "]", "::1", "a", ":", "@", "/", "?", "#", "%",
+             "\uff03", "\u2100", "é", " ", "\t", "1")
+    rng = Random(13)
+    for _ in range(5000):
+        href = "".join(rng.choice(parts) for _ in range(rng.randint(0, 6)))
+        try:
+            urlsplit(href.strip())
+            expected = True
+        except ValueError:
+            expected = False
+        assert is_parseable_url(href) is expected, href
