@@ -61,3 +61,19 @@ def open_redis(url: str, outage_timeout: float, purpose: str = "other") -> redis
     ))
     client.purpose = purpose
     return client
+
+
+class ClusterUnsupportedError(redis.RedisError):
+    """The URL names a Redis Cluster node: the crawl's scripts need one server."""
+
+
+def refuse_cluster(client: redis.Redis, url: str) -> None:
+    """Raise ``ClusterUnsupportedError`` when ``client`` talks to a Redis Cluster node.
+
+    The crawl's Lua scripts build key names inside (see ``newscrawl.state.redis_scripts``):
+    atomic on one server, keys of other slots on a cluster. Said at open, not mid-commit."""
+    info: Any = client.info("cluster")
+    if int(info.get("cluster_enabled", 0)):
+        raise ClusterUnsupportedError(
+            f"{url} is a Redis Cluster node: newscrawl needs one Redis server (replicas are "
+            "fine), as its scripts touch keys they cannot declare")

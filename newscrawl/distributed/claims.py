@@ -1,10 +1,17 @@
 """RunClaimPipeline: a story goes into one worker's feed per run, whichever worker fetched it.
 
 The dupefilter already gives each URL to one worker. A story can still reach two: through two
-URLs that land on it (a redirect), or when a worker's leases were put back because its
-heartbeat lapsed while it still worked. The first worker to emit a story claims it in Redis;
-another worker drops its copy (``newscrawl/dedupe/other_worker``) unless the claimant is dead:
-then its feed is never published and the claim passes on, so the story is not lost.
+URLs that land on it (a redirect), through a request that skips the dupefilter (a long story's
+continuation page: a killed worker's first page, fetched again, queues it a second time), or
+when a worker's leases were put back because its heartbeat lapsed while it still worked. The
+first worker whose copy gets here claims it in Redis; another worker drops its copy
+(``newscrawl/dedupe/other_worker``) unless the claimant is dead: then its feed is never
+published and the claim passes on, so the story is not lost.
+
+For the claim to pass on, the page must come back to whoever leases it as if new: so the claim
+is made before the pipelines that remember what this worker emitted in the run
+(``CLAIM_ORDER``). Were a dropped copy remembered there, the dead claimant's page, leased to
+the worker that dropped it, would be dropped again as "already emitted in this run".
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """SharedDedupePipeline: near-duplicate and exact-copy decisions that every worker makes alike.
 
 A single process judges each story against those seen before it, in its order of arrival.
-Workers share that order: before judging a story, a worker appends it (id, content hash, the
-oldest stored story with that content hash, signature) to the run's log in Redis and receives,
-in the same script, every entry the others appended since its last look. It judges those first,
-in log order and exactly as their workers did (with the stored story their worker found: no
-lookup of its own), then its own story against all that came before it.
+Workers share that order: before judging a story, a worker appends it (``LOG_FORMAT``, id,
+content hash, the oldest stored story with that content hash, signature) to the run's log in
+Redis and receives, in the same script, every entry the others appended since its last look.
+It judges those first, in log order and exactly as their workers did (with the stored story
+their worker found: no lookup of its own), then its own story against all that came before it.
 So every worker holds the same history and the same verdicts: ``duplicate_of`` always names the
 story first in the log (or stored before the run), whichever worker fetched which.
 
@@ -15,6 +15,7 @@ distributed (``apply_distributed_settings``); one more Redis round trip per stor
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any, Final, Self
 
@@ -28,9 +29,18 @@ from newscrawl.pipelines.dedupe import DedupePipeline
 from newscrawl.pipelines.near_duplicates import Order
 from newscrawl.state.crawl import crawl_state_for
 
+logger = logging.getLogger(__name__)
+
 # Sorts after every ISO timestamp: this run's stories come after all stored ones.
 RUN_ORDER: Final = "~run"
 _SEPARATOR: Final = b"\x1f"
+# The first field of every log entry: the format of the five after it. The log outlives a
+# worker (a resumed run reads what the workers before an upgrade wrote), so a worker reads only
+# entries of its own format; any other (the unmarked entries of the first format among them)
+# is counted and logged, never misread as a story (``UNREADABLE``).
+LOG_FORMAT: Final = b"v2"
+_FIELDS: Final = 5
+UNREADABLE: Final = "newscrawl/dedupe/log_unreadable"
 
 # KEYS: the log, its positions by entry token. ARGV: entry, this worker's cursor, the entry's
 # token (worker and story). Returns the entries from the cursor to the new one (included): its
@@ -72,7 +82,8 @@ class SharedDedupePipeline(DedupePipeline):
         # Only stories not stored before get here: they stand in the run's order. Every
         # stored story comes before the run's, so only the oldest can be the one copied.
         oldest = min(((first, sid) for sid, first in same_content), default=("", ""))
-        entry = _SEPARATOR.join((story_id.encode(), digest.encode(), oldest[0].encode(),
+        entry = _SEPARATOR.join((LOG_FORMAT, story_id.encode(), digest.encode(),
+                                 oldest[0].encode(),
                                  oldest[1].encode(), self._signer.to_bytes(minhash)))
         prefix = self.runtime.keys.prefix
         found: Any = self._exchange(keys=[f"{prefix}:dedupe-log", f"{prefix}:dedupe-at"],
@@ -86,7 +97,12 @@ class SharedDedupePipeline(DedupePipeline):
 
     def _judge_other(self, raw: bytes, position: int) -> None:
         """Another worker's story, judged as that worker judged it (same log, same order)."""
-        story_id_raw, digest_raw, first_raw, stored_raw, signature = raw.split(_SEPARATOR, 4)
+        marker, _, fields = raw.partition(_SEPARATOR)
+        parts = fields.split(_SEPARATOR, _FIELDS - 1)
+        if marker != LOG_FORMAT or len(parts) != _FIELDS:
+            self._unreadable(marker, position)
+            return
+        story_id_raw, digest_raw, first_raw, stored_raw, signature = parts
         story_id = story_id_raw.decode()
         stored = [(stored_raw.decode(), first_raw.decode())] if stored_raw else []
         minhash = self._signer.from_bytes(signature)
@@ -95,3 +111,14 @@ class SharedDedupePipeline(DedupePipeline):
         order: Order = (RUN_ORDER, position)
         self._others_duplicate_of[story_id] = self._judge(
             story_id, digest_raw.decode(), minhash, order, stored, counted=False)
+
+    def _unreadable(self, marker: bytes, position: int) -> None:
+        """An entry this worker cannot read: its story is not judged here, so this worker's
+        verdicts may differ from its writer's. Said once in the log, counted every time."""
+        if not self._stats.get_value(UNREADABLE):
+            logger.error("shared dedupe log entry %d of crawl %s is not of format %s (it starts "
+                         "%r: written by another version of newscrawl, in a run resumed across "
+                         "an upgrade?); such entries are skipped and counted in %s", position,
+                         self.runtime.config.crawl_id, LOG_FORMAT.decode(), marker[:16],
+                         UNREADABLE)
+        self._stats.inc_value(UNREADABLE)

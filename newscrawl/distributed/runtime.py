@@ -14,7 +14,7 @@ from scrapy.crawler import Crawler
 from newscrawl.config import NewscrawlConfig
 from newscrawl.distributed.config import DistributedConfig, RunKeys
 from newscrawl.distributed.lease import LeaseBook
-from newscrawl.redis_connection import open_redis
+from newscrawl.redis_connection import open_redis, refuse_cluster
 from newscrawl.runs.run_id import new_run_id
 
 
@@ -79,7 +79,8 @@ def runtime_for(crawler: Crawler) -> WorkerRuntime:
         if config is None:
             raise RuntimeError("NEWSCRAWL_REDIS_URL is not set: no distributed crawl")
         server = open_redis(config.redis_url, config.outage_timeout, "frontier")
-        server.ping()  # now: an unreachable Redis must stop the worker before it crawls
+        # Now: an unreachable Redis, or a cluster, must stop the worker before it crawls.
+        refuse_cluster(server, "NEWSCRAWL_REDIS_URL")
         runtime = WorkerRuntime(config, server, LeaseBook(server, config.keys, config.worker))
         _RUNTIMES[crawler] = runtime
     return runtime

@@ -24,8 +24,12 @@ RUN_EXTENSION: Final = "newscrawl.distributed.extension.DistributedRunExtension"
 # Closest to the downloader: a reservation is made right before the request goes out, after
 # retries and redirects have produced it, and freed first when its answer comes back.
 RATE_LIMIT_ORDER: Final = 950
-# After VersionPipeline (500): only stories that are emitted are claimed.
-CLAIM_ORDER: Final = 550
+# Before DedupePipeline (400) and VersionPipeline (500), which remember the stories this worker
+# emitted in the run: a copy dropped for another worker must leave no trace there, or the page
+# that comes back to the queue when that worker dies, leased to this one, is dropped again as
+# "already emitted" and the story is in no feed (see ``claims``). After the pipelines that drop
+# a page for what it holds (cleaning, validation, quarantine): every worker drops it alike.
+CLAIM_ORDER: Final = 350
 # After StateCommitExtension (100): leases are released once the feed is committed.
 RUN_EXTENSION_ORDER: Final = 150
 

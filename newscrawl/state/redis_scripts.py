@@ -4,6 +4,16 @@
 it moves each one staged there (ten values, see ``redis_store._staged_value``) into the store
 and out of the staging hash, and skips a story stored at the same or a later version, so
 committing twice writes once. It returns how many it wrote and the ids it took.
+
+Keys: Redis asks a script to name every key it touches in ``KEYS``. These scripts do not: they
+get the store's prefix and build the names inside, and some from what they read there (a
+story's stored content hash and signature kind say which ``hash:`` and ``sig:`` entries a new
+version replaces). Declaring those would mean reading them first, in another round trip, and a
+commit that another worker's commit can overtake between the read and the script: the
+atomicity the script exists for. On one Redis server (with replicas or not) undeclared keys are
+fine: the script still runs alone. On Redis Cluster they would live in other slots, so the
+store (and the workers' frontier, whose lease scripts do the same with worker names) refuses a
+cluster when it opens (``redis_connection.refuse_cluster``) instead of failing mid-commit.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import redis
 
-from newscrawl.redis_connection import open_redis
+from newscrawl.redis_connection import ClusterUnsupportedError, open_redis, refuse_cluster
 from newscrawl.sections import DEFAULT_SECTION, Section
 from newscrawl.state import redis_pending
 from newscrawl.state.redis_list_rules import RedisListRuleStore
@@ -89,6 +89,7 @@ class RedisStateStore:
         self._lookup = server.register_script(LOOKUP)
         self._runs = RedisRunBook(server, prefix, self._call)
         try:
+            refuse_cluster(server, location)
             found = server.hget(self._key("meta"), "schema_version")
             if found is None:
                 server.hset(self._key("meta"), "schema_version", SCHEMA_VERSION)
@@ -97,6 +98,8 @@ class RedisStateStore:
             elif int(found) != SCHEMA_VERSION:
                 raise StateError(f"state at {location} has schema {int(found)}, this code "
                                  f"reads {SCHEMA_VERSION}; `newscrawl state reset` empties it")
+        except ClusterUnsupportedError as error:
+            raise StateError(f"state at {error}") from error
         except redis.RedisError as error:
             raise StateError(f"state at {location} cannot be reached: {error}") from error
 

@@ -33,10 +33,12 @@ class RedisServer:
     """``persistent``: an append-only file fsynced on every write, so a restart keeps the
     data (what a production Redis for the crawl must do)."""
 
-    def __init__(self, directory: Path, *, persistent: bool = False) -> None:
+    def __init__(self, directory: Path, *, persistent: bool = False,
+                 options: tuple[str, ...] = ()) -> None:
         self.directory = directory
         self.port = free_port()
         self.persistent = persistent
+        self.options = options  # more redis-server options, e.g. ("--cluster-enabled", "yes")
         self.pidfile = directory / "redis.pid"
 
     @property
@@ -54,7 +56,7 @@ class RedisServer:
                        else ["--appendonly", "no"])
         subprocess.run(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             *persistence, "--daemonize", "yes", "--pidfile", str(self.pidfile),
+             *persistence, *self.options, "--daemonize", "yes", "--pidfile", str(self.pidfile),
              "--dir", str(self.directory), "--logfile", str(self.directory / "redis.log")],
             check=True,
         )

@@ -14,9 +14,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from redis_server import RedisServer
+from redis_server import RedisServer, free_port
 from state.test_sqlite_store import RUN, stored
 
+from newscrawl.redis_connection import ClusterUnsupportedError, refuse_cluster
 from newscrawl.state.crawl import open_state_store
 from newscrawl.state.redis_store import STAGING_TTL, RedisStateStore
 from newscrawl.state.sqlite_store import SqliteStateStore
@@ -419,3 +420,17 @@ def test_staged_stories_redis_lost_are_said_not_passed_over(
     assert store.commit(RUN, ["a" * 16, "b" * 16]) == 1
     assert "1 of 2 stories to record were no longer staged" in caplog.text
     store.close()
+
+
+def test_a_redis_cluster_is_refused_when_the_store_opens(tmp_path: Path) -> None:
+    # The commit script builds key names it cannot declare: fine on one server, keys of other
+    # slots on a cluster. Refused at once, with the reason, not mid-commit.
+    # Its bus on a port of its own: the default (port + 10000) is past 65535 for many ports.
+    cluster = ("--cluster-enabled", "yes", "--cluster-port", str(free_port()))
+    with RedisServer(tmp_path / "cluster", options=cluster) as server:
+        with pytest.raises(StateError, match="Redis Cluster"):
+            RedisStateStore.from_url(server.url)
+        with pytest.raises(ClusterUnsupportedError):
+            refuse_cluster(server.client(), server.url)
+    with RedisServer(tmp_path / "single") as server:
+        refuse_cluster(server.client(), server.url)  # one server: fine

@@ -9,7 +9,7 @@ from typing import Any
 from pipelines.stories import BODY, crawler_for, make_story
 from redis_server import RedisServer
 
-from newscrawl.distributed.dedupe import SharedDedupePipeline
+from newscrawl.distributed.dedupe import UNREADABLE, SharedDedupePipeline
 from newscrawl.items import StoryItem
 from newscrawl.pipelines.dedupe import DedupePipeline
 from newscrawl.redis_connection import ROUND_TRIPS
@@ -102,3 +102,22 @@ def test_a_story_costs_one_state_lookup_however_many_others_the_log_brings(
     two.process_item(make_story("w2-story", title="Another", body="other " * 50))
     assert len(two._others_duplicate_of) == 5
     assert ROUND_TRIPS["state"] - before == 1
+
+
+def test_a_log_entry_of_another_format_is_counted_and_skipped_not_misread(
+        tmp_path: Path, redis_server: RedisServer) -> None:
+    # A run resumed across an upgrade: its log holds entries that another version wrote, the
+    # first format's unmarked five fields among them.
+    one = worker(tmp_path, redis_server, "w1")
+    s = stories()
+    sep = b"\x1f"
+    signature = one._signer.to_bytes(one._signer.sign(s["original"].body))
+    unmarked = sep.join((s["original"].id.encode(), s["original"].content_hash.encode(), b"",
+                         b"", signature))
+    log = "newscrawl:run:shared:dedupe-log"
+    redis_server.client().rpush(log, unmarked, b"v9" + sep + b"what a later version writes")
+    # The copy of "original" is judged without the entries it cannot read: not a duplicate
+    # of a story read from an entry it misread.
+    assert verdicts(one, [s["copy"]]) == {s["copy"].id: None}
+    assert one._stats.get_value(UNREADABLE) == 2
+    assert one._others_duplicate_of == {}
