@@ -1,7 +1,7 @@
 """GcTuningExtension: keep Python's cyclic garbage collector off the crawl's long-lived objects.
 
 After start-up the process holds a few hundred thousand objects that live until the end (Scrapy,
-Twisted, lxml wrappers, datasketch with scipy, the loaded state). Every full collection walks
+Twisted, lxml wrappers, numpy, the loaded state). Every full collection walks
 them all again, and a crawl allocates fast enough to trigger many: measured, the full crawl
 spent ~0.6 s per 2,000 pages in the collector against ~0.4 s with the pipelines off. Freezing
 what exists once the engine has started moves those objects out of the collector's sight
