@@ -26,12 +26,19 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from newscrawl.distributed.config import UNQUEUED
-from newscrawl.distributed.runtime import WorkerRuntime, runtime_for, waits_for_budget
+from newscrawl.distributed.runtime import (
+    WorkerRuntime,
+    runtime_for,
+    waits_for_budget,
+    waits_in_slot,
+)
 
 logger = logging.getLogger(__name__)
 
 LEASE_META: Final = "newscrawl_lease"
 REDIS_UNAVAILABLE: Final = "redis_unavailable"
+# Times the worker popped nothing because a request it popped still waited in a download slot.
+HELD_FOR_SLOT: Final = "newscrawl/redis/held_for_slot"
 
 # Mark seen (unless the request skips the filter) and queue, or neither. The score orders by
 # priority, then newest first (Scrapy's default depth-first order): with scrapy-redis's bare
@@ -169,6 +176,10 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         if self.runtime.budgeted and waits_for_budget(self.crawler):
             # Leave the queue to the other workers until the budget lets that one go (the
             # rate limiter wakes the engine then): a request waits in Redis, not leased here.
+            return None
+        if waits_in_slot(self.crawler):
+            # The engine asks again when a download ends, which frees a transfer slot.
+            self.stats.inc_value(HELD_FOR_SLOT)
             return None
         try:
             request: Request | None = self.queue.pop()

@@ -11,6 +11,7 @@ from redis_server import RedisServer
 from workers import Crawl
 
 from newscrawl.distributed.rate_limit import _RESERVE
+from newscrawl.distributed.scheduler import HELD_FOR_SLOT
 from newscrawl.replica import ReplicaServer, synthetic_site
 
 pytestmark = pytest.mark.e2e
@@ -86,3 +87,22 @@ def test_a_reservation_releases_the_slots_its_worker_freed_first(
     client = redis_server.client()
     assert client.zrange("t:flying", 0, -1) == [b"b"]
     assert client.lrange("t:sent", 0, -1) == [b"1000 1200"]
+
+
+def test_a_worker_leases_no_more_requests_than_its_download_slot_sends(
+        tmp_path: Path, redis_server: RedisServer) -> None:
+    # A wide budget and a narrow slot. A worker used to pop up to CONCURRENT_REQUESTS requests,
+    # reserve the budget for each and queue them in its download slot, first in first out: the
+    # next listing page waited there behind the story pages popped before it, out of the other
+    # workers' reach. Now the rest wait in Redis, in the frontier's order.
+    per_domain = 2
+    with ReplicaServer(synthetic_site(60, 7), delay=0.05) as replica:
+        crawl = Crawl(tmp_path, replica.origin, redis_server.url, "slots", settings=(
+            "NEWSCRAWL_REDIS_CONCURRENCY=64", f"CONCURRENT_REQUESTS_PER_DOMAIN={per_domain}"))
+        crawl.wait_all([crawl.start("w1")])
+    [stats] = crawl.stats()
+    assert stats.get("item_scraped_count", 0) > 0, "the worker published nothing"
+    assert stats.get(HELD_FOR_SLOT, 0) > 0
+    peak = int(redis_server.client().hget("newscrawl:rate:127.0.0.1:state", "peak") or 0)
+    # The site's pages and the lists' requests (a slot of their own, the same budget).
+    assert per_domain <= peak <= 2 * per_domain + 1, peak
