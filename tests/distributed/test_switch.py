@@ -13,6 +13,7 @@ from newscrawl.distributed.settings import (
     apply_distributed_settings,
 )
 from newscrawl.spiders.aseanplus import AseanplusSpider
+from newscrawl.spiders.continuation import CONTINUATION_PRIORITY
 from newscrawl.spiders.failures import FailureSorter
 from newscrawl.urls import SECTION_URL
 
@@ -51,14 +52,19 @@ def test_a_redis_url_switches_to_the_shared_scheduler_and_dupefilter() -> None:
     assert "newscrawl.pipelines.version.VersionPipeline" in settings.getdict("ITEM_PIPELINES")
 
 
-def test_every_request_of_the_spider_can_be_stored_in_redis() -> None:
-    # scrapy-redis stores requests with Request.to_dict(spider): callbacks *and* errbacks must
-    # be the spider's own methods, or the push fails after the URL was marked seen.
+def glue_spider() -> AseanplusSpider:
     crawler = get_crawler(AseanplusSpider)
     spider = AseanplusSpider(base_url="http://127.0.0.1:8080", render="never")
     spider._set_crawler(crawler)
     assert crawler.stats is not None
     spider.failures = FailureSorter(crawler.stats, spider.args.base_url)
+    return spider
+
+
+def test_every_request_of_the_spider_can_be_stored_in_redis() -> None:
+    # scrapy-redis stores requests with Request.to_dict(spider): callbacks *and* errbacks must
+    # be the spider's own methods, or the push fails after the URL was marked seen.
+    spider = glue_spider()
     requests = [spider.walks.request(spider.sections[0], SECTION_URL),
                 *spider._follow(STORY, "listing", SECTION_URL)]
     assert len(requests) == 2
@@ -67,3 +73,12 @@ def test_every_request_of_the_spider_can_be_stored_in_redis() -> None:
         again = request_from_dict(request.to_dict(spider=spider), spider=spider)
         assert (again.url, again.callback, again.errback, again.cb_kwargs) == (
             request.url, request.callback, request.errback, request.cb_kwargs)
+
+
+def test_a_listing_page_goes_before_new_story_pages_and_after_continuations() -> None:
+    # The frontier is newest first within a priority: with several sections, a walk's next
+    # listing page waited behind the story pages the other walks found after it.
+    spider = glue_spider()
+    listing = spider.walks.request(spider.sections[0], SECTION_URL)
+    [story] = spider._follow(STORY, "listing", SECTION_URL)
+    assert story.priority < listing.priority < CONTINUATION_PRIORITY
