@@ -14,15 +14,18 @@ BIN = Path(sys.executable).parent
 
 @contextmanager
 def replica(articles: int, seed: int = 1, latency: float = 0.0,
-            others_source: str = "api") -> Iterator[str]:
+            others_source: str = "api", section_articles: int = 0) -> Iterator[str]:
     """Serve ``articles`` synthetic stories (deterministic for ``seed``); yields the origin.
 
     ``latency``: every page is answered that many seconds late (the replica's ``slow`` fault).
-    ``others_source``: how pages deliver "Others Also Read" (``--others-source``)."""
+    ``others_source``: how pages deliver "Others Also Read" (``--others-source``).
+    ``section_articles``: that many more in each other section the replica lists
+    (``--section-articles``)."""
     slow = ["--fault", f"slow=1:{latency}", "--fault-scope", "pages"] if latency else []
     process = subprocess.Popen(
         [str(BIN / "newscrawl"), "replica", "serve", "--port", "0", "--articles", str(articles),
-         "--seed", str(seed), "--others-source", others_source, *slow],
+         "--seed", str(seed), "--others-source", others_source,
+         "--section-articles", str(section_articles), *slow],
         stdout=subprocess.PIPE, text=True, start_new_session=True,
     )
     try:
