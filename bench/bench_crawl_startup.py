@@ -1,10 +1,10 @@
 """CPU of what every crawl imports before its first request, this tree vs another checkout.
 
-Each round starts one child process per tree, the order alternating, which imports what
-``scrapy crawl aseanplus`` loads: Scrapy's crawler, the project's settings, every pipeline,
-extension and middleware they name, and the spider modules. A child reports its CPU time
-(user + system, interpreter start included) and which of the fallback extractor's libraries
-(trafilatura, courlan, justext) it loaded. Printed: medians of the rounds, the difference and
+Each round runs ``scrapy list`` once per tree, the order alternating: it loads what every
+crawl loads before its first request, Scrapy, the project's settings and every spider module
+with the page classes. Per run: the child's CPU time (user + system, interpreter start
+included) and which of the fallback extractor's libraries (trafilatura, courlan, justext) it
+loaded. Printed: medians of the rounds, the difference and
 the ratio, with the 1-minute load average.
 
 Run: ``.venv/bin/python bench/bench_crawl_startup.py --compare-tree DIR [--rounds 10]``
@@ -16,35 +16,33 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PROBE = """
-import json, os, sys
-import scrapy.crawler
-from scrapy.utils.misc import load_object, walk_modules
-from newscrawl import settings
-for table in (settings.ITEM_PIPELINES, settings.EXTENSIONS, settings.DOWNLOADER_MIDDLEWARES):
-    for path in table:
-        load_object(path)
-for module in settings.SPIDER_MODULES:
-    walk_modules(module)
-times = os.times()
-print(json.dumps({"cpu": times.user + times.system,
-                  "fallback": sorted(m for m in ("trafilatura", "courlan", "justext")
-                                     if m in sys.modules)}))
-"""
+BIN = Path(sys.executable).parent
+# Printed by the child after the command ran: which fallback libraries it had loaded.
+REPORT = ("import atexit, json, sys; atexit.register(lambda: print(json.dumps(sorted("
+          "m for m in ('trafilatura', 'courlan', 'justext') if m in sys.modules))))")
 
 
-def probe(tree: Path) -> dict[str, object]:
+def probe(tree: Path) -> tuple[float, list[str]]:
+    """CPU seconds of ``scrapy list`` in ``tree`` (the settings and every spider module
+    loaded, as a crawl loads them) and the fallback libraries it loaded."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    result = subprocess.run([sys.executable, "-c", PROBE], cwd=tree, env=env,
-                            capture_output=True, text=True, check=True, timeout=120)
-    loaded: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
-    return loaded
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = subprocess.run([sys.executable, "-c", f"{REPORT}\nfrom scrapy.cmdline import execute"
+                             "\nexecute(['scrapy', 'list'])"], cwd=tree, env=env,
+                            capture_output=True, text=True, timeout=120)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr[-1500:])
+    loaded: list[str] = json.loads(result.stdout.strip().splitlines()[-1])
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, loaded
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,14 +53,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     trees = {"this tree": REPO, "compared": args.compare_tree.resolve()}
     cpu: dict[str, list[float]] = {name: [] for name in trees}
-    fallback: dict[str, object] = {}
+    fallback: dict[str, list[str]] = {}
     loads: list[float] = []
     for n in range(args.rounds):
         order = list(trees) if n % 2 == 0 else list(reversed(trees))
         for name in order:
-            result = probe(trees[name])
-            cpu[name].append(float(result["cpu"]))  # type: ignore[arg-type]
-            fallback[name] = result["fallback"]
+            seconds, fallback[name] = probe(trees[name])
+            cpu[name].append(seconds)
         loads.append(os.getloadavg()[0])
     ours, theirs = (statistics.median(cpu[name]) for name in trees)
     for name in trees:
