@@ -7,7 +7,7 @@ included) and which of the fallback extractor's libraries (trafilatura, courlan,
 loaded. Printed: medians of the rounds, the difference and
 the ratio, with the 1-minute load average.
 
-Run: ``.venv/bin/python bench/bench_crawl_startup.py --compare-tree DIR [--rounds 10]``
+Run: ``.venv/bin/python bench/bench_crawl_startup.py [--compare-tree DIR] [--rounds 10]``
 (e.g. ``git worktree add --detach /tmp/base main``).
 """
 
@@ -48,10 +48,13 @@ def probe(tree: Path) -> tuple[float, list[str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--compare-tree", type=Path, required=True, metavar="DIR")
+    parser.add_argument("--compare-tree", type=Path, metavar="DIR",
+                        help="without it (make bench), this tree alone")
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args(argv)
-    trees = {"this tree": REPO, "compared": args.compare_tree.resolve()}
+    trees = {"this tree": REPO}
+    if args.compare_tree is not None:
+        trees["compared"] = args.compare_tree.resolve()
     cpu: dict[str, list[float]] = {name: [] for name in trees}
     fallback: dict[str, list[str]] = {}
     loads: list[float] = []
@@ -61,13 +64,14 @@ def main(argv: list[str] | None = None) -> int:
             seconds, fallback[name] = probe(trees[name])
             cpu[name].append(seconds)
         loads.append(os.getloadavg()[0])
-    ours, theirs = (statistics.median(cpu[name]) for name in trees)
     for name in trees:
         print(f"{name:<10} {statistics.median(cpu[name]):6.3f} CPU-s (rounds "
               f"{min(cpu[name]):.3f}-{max(cpu[name]):.3f}); fallback libraries loaded: "
               f"{fallback[name]}")
-    print(f"difference {ours - theirs:+.3f} CPU-s ({ours / theirs:.2f}x), {args.rounds} rounds, "
-          f"load {min(loads):.1f}-{max(loads):.1f}")
+    if "compared" in trees:
+        ours, theirs = (statistics.median(cpu[name]) for name in ("this tree", "compared"))
+        print(f"difference {ours - theirs:+.3f} CPU-s ({ours / theirs:.2f}x)")
+    print(f"{args.rounds} rounds, load {min(loads):.1f}-{max(loads):.1f}")
     return 0
 
 
