@@ -33,9 +33,14 @@ AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 COOKIES_ENABLED = False  # nothing the crawl reads depends on a session
-# Scrapy starts this many tasks for the output of every response; a page here yields one
-# record and a few dozen links at most, so the default 100 only costs CPU.
-CONCURRENT_ITEMS = 16
+# Scrapy starts this many asyncio tasks (plus one to feed them) for the output of every
+# response, each created, run and torn down even when the response yields one record. The
+# item pipelines are all synchronous, so a second worker never runs alongside the first: the
+# workers only take turns. A story page yields its record and a request or two, a listing page
+# a dozen requests; 4 workers cost ~0.1 ms a response against ~0.25 ms for 16 and ~1.2 ms for
+# the default 100 (bench/bench_output_tasks.py), while 1 makes a dozen outputs wait on a queue
+# of 2. Raise it only with a pipeline that awaits I/O.
+CONCURRENT_ITEMS = 4
 
 # Scrapy checks every callback for a generator with ``return value`` by reading its source and
 # parsing it (inspect.getsource + ast.parse), cached per callable: a bound method is a new

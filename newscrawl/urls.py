@@ -12,6 +12,7 @@ import re
 import string
 from datetime import date
 from functools import lru_cache
+from typing import Final
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from newscrawl.sections import DEFAULT_SECTION, LISTING_PATHS, Section
@@ -42,8 +43,14 @@ def is_site_url(url: str) -> bool:
 
 
 # A crawl canonicalises every link of every page (Next In repeats the same ten on each story),
-# so the same few thousand strings come back again and again.
-@lru_cache(maxsize=65536)
+# so the same strings come back again and again, but only within a few pages of each other: the
+# other URLs are met once or twice in a row. Replaying a 2,521-story crawl's 39,066 calls, a
+# cache of 64 entries misses exactly as often (7.3 %, 2,839 distinct URLs) as one of 65,536,
+# which kept every URL of the run (~0.4 KB a story, ~4 MB at 10,000 stories). Bounded small.
+CANONICAL_CACHE_SIZE: Final = 1024
+
+
+@lru_cache(maxsize=CANONICAL_CACHE_SIZE)
 def canonical_url(url: str, base: str | None = None) -> str:
     """Canonical form of a site URL: https, www host, no query, no fragment, no trailing slash.
 

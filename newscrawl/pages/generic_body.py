@@ -30,10 +30,8 @@ import copy
 import logging
 from collections.abc import Callable, Iterable
 
-import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement, fromstring
-from trafilatura.readability_lxml import Document
 
 from newscrawl.pages import shingles
 from newscrawl.pages.css import squash
@@ -128,7 +126,14 @@ def _lost_the_body(lines: list[str], second: list[str]) -> bool:
     return short and not agrees(lines, second)
 
 
+# trafilatura is imported where it reads, not with the module: every crawl imports the page
+# classes, and trafilatura (with courlan and its settings) took ~0.3-0.4 s of CPU at each
+# start, for the few pages of a crawl that fall back to it, if any.
+
+
 def _trafilatura_lines(tree: HtmlElement, url: str, *, precise: bool) -> list[str]:
+    import trafilatura
+
     text = trafilatura.extract(
         copy.deepcopy(tree), url=url, include_comments=False, include_tables=True,
         include_images=False, include_links=False, deduplicate=False,
@@ -138,6 +143,8 @@ def _trafilatura_lines(tree: HtmlElement, url: str, *, precise: bool) -> list[st
 
 
 def _readability_lines(tree: HtmlElement) -> list[str]:
+    from trafilatura.readability_lxml import Document
+
     try:
         # A fragment, or a whole document when it found no candidate (a frameset, say).
         root = fromstring(Document(copy.deepcopy(tree)).summary())

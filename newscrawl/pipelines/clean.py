@@ -18,7 +18,7 @@ from typing import Any, Final, Self
 from scrapy.crawler import Crawler
 
 from newscrawl.fingerprint import content_hash
-from newscrawl.items import StoryItem, count_words
+from newscrawl.items import StoryItem
 
 PARAGRAPH_BREAK: Final = "\n\n"
 _BLANK_LINE_RE: Final = re.compile(r"\n[^\S\n]*\n")
@@ -34,9 +34,20 @@ def clean_inline(text: str) -> str:
 
 def clean_body(text: str) -> str:
     """Paragraphs cleaned one by one, empty ones dropped, joined by one blank line."""
-    visible = _visible(text)
-    paragraphs = (" ".join(p.split()) for p in _BLANK_LINE_RE.split(visible))
-    return PARAGRAPH_BREAK.join(p for p in paragraphs if p)
+    return counted_body(text)[0]
+
+
+def counted_body(text: str) -> tuple[str, int]:
+    """``clean_body(text)`` and its ``count_words``: the words of each paragraph are split
+    out while cleaning it, so the body is not split a second time to count them."""
+    kept: list[str] = []
+    words = 0
+    for paragraph in _BLANK_LINE_RE.split(_visible(text)):
+        parts = paragraph.split()
+        if parts:
+            kept.append(" ".join(parts))
+            words += len(parts)
+    return PARAGRAPH_BREAK.join(kept), words
 
 
 def clean_optional(text: str | None) -> str | None:
@@ -101,16 +112,17 @@ class CleanPipeline:
         if isinstance(image, dict) and isinstance(image.get("caption"), str):
             item.image = {**image, "caption": clean_optional(image["caption"])}
         title, body = item.title, item.body
-        if isinstance(title, str) and isinstance(body, str):
-            item.word_count = count_words(body)
-            item.content_hash = content_hash(title, body)
+        if isinstance(body, str):
+            item.body, words = counted_body(body)
+            if isinstance(title, str):
+                item.word_count = words
+                item.content_hash = content_hash(title, item.body)
         return item
 
 
 _FIELDS: Final[tuple[tuple[str, Callable[[Any], Any]], ...]] = (
     ("title", clean_inline),
     ("summary", clean_optional),
-    ("body", clean_body),
     ("authors", clean_list),
     ("tags", clean_list),
     ("agency", clean_optional),

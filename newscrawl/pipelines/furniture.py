@@ -12,7 +12,8 @@ from typing import Final
 
 from newscrawl.boilerplate import find_boilerplate
 
-# Items in flight at once: Scrapy's CONCURRENT_ITEMS (16 here) per response being processed.
+# A body is asked about by validation and again by the story tally after the item is scraped;
+# Scrapy's CONCURRENT_ITEMS (4 here) items in flight per response fit many times over.
 _BODIES_KEPT: Final = 256
 
 

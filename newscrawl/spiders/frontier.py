@@ -9,11 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import lru_cache
-from typing import Final, Literal
+from typing import Literal
 from urllib.parse import urlsplit
 
 from newscrawl.sections import DEFAULT_SECTION, Section, section_of_listing, section_of_path
-from newscrawl.urls import is_site_article, link_canonical_url, site_path, story_day
+from newscrawl.urls import (
+    CANONICAL_CACHE_SIZE,
+    is_site_article,
+    link_canonical_url,
+    site_path,
+    story_day,
+)
 
 # "known": the state store holds the story and it is too old to be fetched again.
 # "bad-url": the href is no URL at all (``http://[oops/``): skipped, never fatal.
@@ -24,9 +30,7 @@ Admission = Literal["new", "seen", "off-section", "older", "capped", "known", "b
 # crawl sees were canonicalised a moment before. Bounded small because every other href is met
 # once: a cache of 65,536 kept one entry per story of the run (~360 bytes each, ~3.6 MB at
 # 10,000 stories), and on a 2,000-article replica a cache of 256 already hits as often (91 %).
-CANONICAL_CACHE_SIZE: Final = 1024
-
-
+# (``canonical_url`` beneath it is bounded alike, or it would keep those entries instead.)
 @lru_cache(maxsize=CANONICAL_CACHE_SIZE)
 def _canonical(href: str) -> str | None:
     """None for an href that cannot be parsed."""

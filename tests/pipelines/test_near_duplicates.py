@@ -55,15 +55,20 @@ def one_by_one(
     return best
 
 
-# 1: every story merged into the sorted keys at once; 37: some in the sorted keys, some recent
-# (ids indexed again leave keys behind in both); the default: all recent, never merged.
-@pytest.mark.parametrize("merge_rows", [1, 37, None])
-def test_candidates_and_matches_are_those_of_minhashlsh(merge_rows: int | None) -> None:
+# merge_rows 1: every story merged into the sorted keys at once; 37: some in the sorted keys,
+# some recent (ids indexed again leave keys behind in both); the default: all recent, never
+# merged. block_rows 3 and 64: the signatures in many blocks, candidates gathered across them
+# (and an id indexed again rewritten in its block); the default: all in one block.
+@pytest.mark.parametrize(("merge_rows", "block_rows"),
+                         [(1, 3), (37, 64), (None, None), (1, None), (None, 3)])
+def test_candidates_and_matches_are_those_of_minhashlsh(merge_rows: int | None,
+                                                        block_rows: int | None) -> None:
     rng = random.Random(5)
     signed = stories(400, seed=3)
+    sizes = {name: value for name, value in
+             (("merge_rows", merge_rows), ("block_rows", block_rows)) if value is not None}
     for threshold in (0.5, 0.8, 1.0):
-        index = (NearDuplicateIndex(threshold, 128) if merge_rows is None
-                 else NearDuplicateIndex(threshold, 128, merge_rows=merge_rows))
+        index = NearDuplicateIndex(threshold, 128, **sizes)
         # datasketch's own banding for the same threshold: the reference for lsh_bands too.
         lsh = MinHashLSH(threshold=min(threshold, 0.99), num_perm=128, weights=(0.01, 0.99))
         assert (index.bands, index.band_width) == (lsh.b, lsh.r)

@@ -24,6 +24,9 @@ ODD_VALUES: list[Any] = [
     "Aseanplus News", "title", [], ["a"], [""], ["a", "a"], ["title", "body"], ("a",), (),
     {}, {"url": "https://x/y", "caption": None}, {"next_in": [], "others_also_read": []},
     {"next_in": ("https://x/y",), "others_also_read": []}, {"url": ("x",), "caption": None},
+    # Past the schema's bounds: the size checks run only for a record the compiled test fails.
+    "x" * 100_001, ["a"] * 51, ["a" * 101], {"url": "https://x/y", "caption": "c" * 1001},
+    {"next_in": ["https://x/y"] * 51, "others_also_read": []}, [["a"]], [{"a": ("b",)}],
 ]
 
 
