@@ -22,6 +22,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.response import get_meta_refresh
 
+from newscrawl.meta_refresh import may_refresh
 from newscrawl.origins import LIST_REQUEST, OriginPolicy
 
 logger = logging.getLogger(__name__)
@@ -88,7 +89,8 @@ class OriginGuardMiddleware:
                 target = urljoin(request.url, location.decode("latin-1").strip())
                 if not self.policy.allows(target):
                     self._block(request, target, "redirect")
-        elif self._meta_refresh and isinstance(response, HtmlResponse):
+        elif (self._meta_refresh and isinstance(response, HtmlResponse)
+              and may_refresh(response)):
             # What MetaRefreshMiddleware would follow: a target, within METAREFRESH_MAXDELAY.
             delay, refresh = get_meta_refresh(response, ignore_tags=self._ignore_tags)
             if refresh and (delay or 0) < self._max_delay and not self.policy.allows(refresh):

@@ -51,6 +51,9 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 
 # Scrapy's collector without its per-attribute deprecation wrapper (the module says why).
 STATS_CLASS = "newscrawl.extensions.stats_collector.DirectStatsCollector"
+# Scrapy's log lines; its per-page DEBUG ones are not built at a level that drops them (the
+# module says why).
+LOG_FORMATTER = "newscrawl.log_formatter.LevelAwareLogFormatter"
 
 # --- robustness -------------------------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 30
@@ -109,6 +112,9 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.OriginGuardMiddleware": 650,
     # Above RetryMiddleware (550): reads a 429/503's Retry-After before the retry is made.
     "newscrawl.retry_after.RetryAfterMiddleware": 560,
+    # Scrapy's, in its place, reading a meta refresh only where the page's head can hold one.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newscrawl.meta_refresh.MetaRefreshMiddleware": 580,
 }
 # NEWSCRAWL_RETRY_AFTER_MAX (seconds, default 120) caps how long a host's Retry-After is obeyed.
 EXTENSIONS = {
