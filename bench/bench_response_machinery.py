@@ -8,7 +8,11 @@ the crawl runs it, both in one process, alternated round by round.
   Pages: replica story pages (``--articles``) and the saved pages of the live site
   (``fixtures/pages``, ~10-150 KB), each response made anew per pass, its making not counted;
 - **log lines**: Scrapy's "Crawled" line for a response and "Scraped from" line for an item at
-  ``LOG_LEVEL=INFO``, Scrapy's ``LogFormatter`` against ``LevelAwareLogFormatter``.
+  ``LOG_LEVEL=INFO``, Scrapy's ``LogFormatter`` against ``LevelAwareLogFormatter``;
+- **item_scraped**: Scrapy's ``send_catch_log_async`` of one item to Scrapy's two receivers (feed
+  exporter, core stats) and the crawl's three handlers (state commit, pending stories, tally),
+  each connected to Scrapy, against the three behind ``newscrawl.item_receivers`` (handlers
+  that return at once: what is measured is the dispatch).
 
 Printed: CPU µs per page (median of the rounds), the two side by side, their difference, and
 the 1-minute load average. Both variants return the same verdict on every page (checked).
@@ -19,6 +23,7 @@ Run: ``.venv/bin/python bench/bench_response_machinery.py [--rounds 7] [--articl
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import re
@@ -32,7 +37,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from replica_process import replica
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as ScrapyMetaRefresh
 from scrapy.http import HtmlResponse
 from scrapy.logformatter import LogFormatter
@@ -41,6 +46,7 @@ from scrapy.utils.log import configure_logging, logformatter_adapter
 from scrapy.utils.test import get_crawler
 
 from newscrawl import settings as project
+from newscrawl.item_receivers import on_item_scraped
 from newscrawl.log_formatter import LevelAwareLogFormatter
 from newscrawl.meta_refresh import MetaRefreshMiddleware
 from newscrawl.middlewares import OriginGuardMiddleware
@@ -50,6 +56,7 @@ SAVED = sorted((REPO / "fixtures" / "pages").glob("*.html"))
 PASSES = 20
 # Scrapy's logging as a crawl sets it up: root at NOTSET, the handler at the crawl's level.
 CRAWL_LOGGING = {"LOG_LEVEL": project.LOG_LEVEL, "LOG_FILE": os.devnull}
+LOOP = asyncio.new_event_loop()
 STORY_LINK = re.compile(r'href="([^"]*/aseanplus/aseanplus-news/\d{4}/[^"]+)"')
 MORE_LINK = re.compile(r'id="loadMorestories"[^>]*href="([^"]+)"')
 
@@ -113,8 +120,11 @@ def per_page(read: Callable[[HtmlResponse], Any], origin: str, bodies: list[byte
     for _ in range(PASSES):
         batch = responses(origin, bodies)  # fresh: Scrapy caches its reading per response
         started = time.process_time()
-        for response in batch:
-            read(response)
+        if isinstance(read, Batched):
+            read.read(batch)
+        else:
+            for response in batch:
+                read(response)
         spent += time.process_time() - started
     return spent / PASSES / len(bodies) * 1e6
 
@@ -140,6 +150,46 @@ def log_lines(formatter: LogFormatter, origin: str,
     return log
 
 
+def item_dispatch(fanned: bool) -> Callable[[HtmlResponse], Any]:
+    crawler = get_crawler(Spider, CRAWL_LOGGING)
+    for _ in range(2):  # Scrapy's own receivers: the feed exporter, core stats
+        crawler.signals.connect(_Handler().item_scraped, signal=signals.item_scraped)
+    handlers = [_Handler() for _ in range(3)]  # state commit, pending stories, tally
+    for handler in handlers:
+        if fanned:
+            on_item_scraped(crawler, handler.item_scraped)
+        else:
+            crawler.signals.connect(handler.item_scraped, signal=signals.item_scraped)
+    keep = [crawler, handlers]
+
+    async def send_all(batch: list[HtmlResponse]) -> None:
+        for response in batch:
+            await crawler.signals.send_catch_log_async(
+                signal=signals.item_scraped, item={"url": response.url}, response=response,
+                spider=None)
+
+    def send(batch: list[HtmlResponse]) -> None:
+        assert keep
+        LOOP.run_until_complete(send_all(batch))
+
+    return Batched(send)
+
+
+class Batched:
+    """A reader of a whole batch at once (one event loop run for all the items)."""
+
+    def __init__(self, read: Callable[[list[HtmlResponse]], None]) -> None:
+        self.read = read
+
+    def __call__(self, response: HtmlResponse) -> None:
+        self.read([response])
+
+
+class _Handler:
+    def item_scraped(self, item: Any) -> None:
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -158,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         "log lines (a response and an item)":
             (log_lines(LogFormatter(), origin, story_pages),
              log_lines(quiet, origin, story_pages), story_pages),
+        "item_scraped, 5 receivers (an item)":
+            (item_dispatch(False), item_dispatch(True), story_pages),
     }
     configure_logging(Settings(CRAWL_LOGGING))
     for name, (before, after, bodies) in cases.items():  # the same verdict on every page
