@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+from scrapy.settings import default_settings as scrapy_defaults
+
 from newscrawl import __version__, rendering
 from newscrawl.browser import find_browser
 from newscrawl.config import DEFAULT_DATA_DIR
@@ -67,6 +69,23 @@ DOWNLOAD_WARNSIZE = 1024 * 1024
 # --- safety: no remote code execution endpoint, no telnet shell -------------------------------
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy imports every component its lists name before the component's own setting turns it
+# off, and a ``None`` in EXTENSIONS or DOWNLOADER_MIDDLEWARES is imported too (to resolve the
+# name): the remote control's module alone loads aiohttp's web server (~0.2-0.7 CPU-s of every
+# crawl, by load), the cookies middleware tldextract (~0.1 s). So these are left out of Scrapy's
+# base lists, where they are never imported, and -s cannot turn them on: cookies would need
+# their middleware listed again as well as COOKIES_ENABLED.
+NEVER_LOADED = frozenset({
+    "scrapy.extensions.remote_control.RemoteControl",
+    "scrapy.extensions.telnet.TelnetConsole",
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
+})
+EXTENSIONS_BASE = {path: order for path, order in scrapy_defaults.EXTENSIONS_BASE.items()
+                   if path not in NEVER_LOADED}
+DOWNLOADER_MIDDLEWARES_BASE = {
+    path: order for path, order in scrapy_defaults.DOWNLOADER_MIDDLEWARES_BASE.items()
+    if path not in NEVER_LOADED
+}
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 

@@ -105,3 +105,20 @@ def test_an_output_file_gets_a_copy_of_the_stories_and_quarantine_stays_apart() 
         "data/aseanplus/runs/%(run_id)s.jsonl": [STORY_CLASS],
         "data/aseanplus/quarantine/%(run_id)s.jsonl": [QUARANTINE_CLASS],
     }
+
+
+def test_components_the_crawl_turns_off_are_not_even_loaded() -> None:
+    """Scrapy imports each listed component before its setting turns it off: the remote
+    control's module loads aiohttp's web server, the cookies middleware tldextract."""
+    from scrapy.utils.conf import build_component_list
+
+    settings = fitted(base_url="http://127.0.0.1:8080", render="never")
+    extensions = build_component_list(settings.getwithbase("EXTENSIONS"))
+    middlewares = build_component_list(settings.getwithbase("DOWNLOADER_MIDDLEWARES"))
+    assert "scrapy.extensions.remote_control.RemoteControl" not in extensions
+    assert "scrapy.extensions.telnet.TelnetConsole" not in extensions
+    assert "scrapy.downloadermiddlewares.cookies.CookiesMiddleware" not in middlewares
+    assert "scrapy.extensions.feedexport.FeedExporter" in extensions  # Scrapy's others stay
+    assert "scrapy.downloadermiddlewares.redirect.RedirectMiddleware" in middlewares
+    # Still off by their own settings, should a list name them again.
+    assert not settings.getbool("COOKIES_ENABLED")
