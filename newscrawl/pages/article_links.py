@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import ClassVar
 
 from lxml.html import HtmlElement
@@ -11,6 +10,7 @@ from lxml.html import HtmlElement
 from newscrawl.boilerplate import OTHERS_ALSO_READ_HEADING
 from newscrawl.pages import blocks
 from newscrawl.pages.article_parts import ArticleParts
+from newscrawl.pages.cached import cached_value
 from newscrawl.pages.css import select
 from newscrawl.pages.document import resolve_href
 from newscrawl.pages.sources import NOWHERE, ValueSource
@@ -55,7 +55,7 @@ class ArticleLinks(ArticleParts):
         resolved = (resolve_href(self.base_url, a.get("href", "")) for a in links if _is_link(a))
         return tuple(url for url in resolved if url is not None)
 
-    @cached_property
+    @cached_value
     def _heading_tags(self) -> list[tuple[HtmlElement, str]]:
         return blocks.heading_tags(self.doc)
 

@@ -3,7 +3,6 @@ premium (paywalled), and whether it is a video story."""
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import ClassVar
 
 from lxml import etree
@@ -11,6 +10,7 @@ from lxml.html import HtmlElement
 
 from newscrawl.pages import parsely
 from newscrawl.pages.article_body import ArticleBody
+from newscrawl.pages.cached import cached_value
 from newscrawl.pages.css import is_inside, select, select_first, text_of
 from newscrawl.pages.document import resolve_href
 from newscrawl.pages.sources import NOWHERE, Found, ValueSource, first_match
@@ -39,7 +39,7 @@ class ArticleMedia(ArticleBody):
         """The story image and its caption, else ``og:image`` (no caption), else None."""
         return self._image.value
 
-    @cached_property
+    @cached_value
     def _image(self) -> Found[ImageRef | None]:
         box = self._image_box()
         img = first_match(box[0], self.IMAGE_CSS) if box is not None else None
@@ -74,7 +74,7 @@ class ArticleMedia(ArticleBody):
         badge or the word on its own also counts."""
         return self._premium.value
 
-    @cached_property
+    @cached_value
     def _premium(self) -> Found[bool]:
         signals = (
             (parsely.flag(self._jsonld.get("isAccessibleForFree"), negate=True),

@@ -4,12 +4,12 @@ and tags, each read from its best source (JSON-LD, ``<meta>``, parse.ly, markup)
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cached_property
 from itertools import chain
 from typing import ClassVar
 
 from newscrawl.pages import jsonld, parsely
 from newscrawl.pages.article_parts import ArticleParts
+from newscrawl.pages.cached import cached_value
 from newscrawl.pages.css import is_inside, select, squash, text_of, unique
 from newscrawl.pages.dates import parse_machine_date, parse_visible_date
 from newscrawl.pages.sources import NOWHERE, Found, ValueSource, first_match
@@ -37,7 +37,7 @@ class ArticleMetadata(ArticleParts):
     def title(self) -> str | None:
         return self._title.value
 
-    @cached_property
+    @cached_value
     def _title(self) -> Found[str | None]:
         """JSON-LD headline, else ``og:title``, else the ``h1``: the first that is more than
         the site's name (which is taken off every one of them: a blank headline's og:title is
@@ -62,7 +62,7 @@ class ArticleMetadata(ArticleParts):
     def description(self) -> str | None:
         return self._description.value
 
-    @cached_property
+    @cached_value
     def _description(self) -> Found[str | None]:
         for value, source in (
             (jsonld.text_value(self._jsonld, "description"), ValueSource("json-ld", "description")),
@@ -78,7 +78,7 @@ class ArticleMetadata(ArticleParts):
     def published_at(self) -> datetime | None:
         return self._published.value
 
-    @cached_property
+    @cached_value
     def _published(self) -> Found[datetime | None]:
         for value, source in (
             (jsonld.text_value(self._jsonld, "datePublished"),
@@ -107,7 +107,7 @@ class ArticleMetadata(ArticleParts):
         """When the story was edited; None when never (JSON-LD repeats the publication time)."""
         return self._modified.value
 
-    @cached_property
+    @cached_value
     def _modified(self) -> Found[datetime | None]:
         published = self.published_at()
         for value, source in (
@@ -129,7 +129,7 @@ class ArticleMetadata(ArticleParts):
         none. The site's own name among them is no author."""
         return self._authors.value
 
-    @cached_property
+    @cached_value
     def _authors(self) -> Found[tuple[str, ...]]:
         # Each source is read only when those before it named nobody.
         for names, source in chain(
@@ -146,7 +146,7 @@ class ArticleMetadata(ArticleParts):
     def section_label(self) -> str | None:
         return self._section_label.value
 
-    @cached_property
+    @cached_value
     def _section_label(self) -> Found[str | None]:
         """The first source the page offers: kicker, JSON-LD, parse.ly, meta, then the URL.
 
@@ -178,7 +178,7 @@ class ArticleMetadata(ArticleParts):
         """The tag row after the body in page order, else JSON-LD or meta keywords."""
         return self._tags.value
 
-    @cached_property
+    @cached_value
     def _tags(self) -> Found[tuple[str, ...]]:
         body = self._body_container
         links = [a for a in select(self.doc, self.TAG_LINK_CSS)
