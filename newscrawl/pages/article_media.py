@@ -18,6 +18,9 @@ from newscrawl.pages.values import ImageRef, Media
 
 # Text nodes first (cheap), the exact test in Python: a badge that is only the word.
 _PREMIUM_TEXT = etree.XPath("//body//text()[contains(., 'PREMIUM')]")
+# Whether the word is in the body's text at all (its text nodes joined: one test, not one per
+# text node): most pages never say it, and then no text node of the body can.
+_BODY_SAYS_PREMIUM = etree.XPath("boolean(//body[contains(., 'PREMIUM')])")
 
 
 class ArticleMedia(ArticleBody):
@@ -91,7 +94,7 @@ class ArticleMedia(ArticleBody):
         for says, source in signals:
             if says is False:
                 return Found(False, source)
-        hits = _PREMIUM_TEXT(self.doc)
+        hits = _PREMIUM_TEXT(self.doc) if _BODY_SAYS_PREMIUM(self.doc) is True else []
         if isinstance(hits, list) and any(str(hit).strip() == "PREMIUM" for hit in hits):
             return Found(True, known_source("markup", "the word PREMIUM on its own"))
         return Found(False, known_source("default", "no paywall sign"))
