@@ -52,8 +52,15 @@ class ArticleLinks(ArticleParts):
             links = blocks.links_after(found[0], self._headings(other))
         else:
             links = blocks.links_in(select(self.doc, css), heading)
-        resolved = (resolve_href(self.base_url, a.get("href", "")) for a in links if _is_link(a))
-        return tuple(url for url in resolved if url is not None)
+        base = self.base_url
+        urls: list[str] = []
+        for a in links:  # one loop: ~12 links a story, three calls each were ~5 % of a page
+            href = (a.get("href") or "").strip()
+            if href and not href.lower().startswith(_SKIPPED_HREFS):
+                url = resolve_href(base, href)
+                if url is not None:
+                    urls.append(url)
+        return tuple(urls)
 
     @cached_value
     def _heading_tags(self) -> list[tuple[HtmlElement, str]]:
@@ -67,7 +74,3 @@ class ArticleLinks(ArticleParts):
             )
         return self._heading_cache[text]
 
-
-def _is_link(a: HtmlElement) -> bool:
-    href = (a.get("href") or "").strip()
-    return bool(href) and not href.lower().startswith(_SKIPPED_HREFS)
