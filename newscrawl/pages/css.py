@@ -211,7 +211,8 @@ def select_first(node: HtmlElement, *selectors: str) -> HtmlElement | None:
 
 
 def is_inside(el: HtmlElement, container: HtmlElement) -> bool:
-    return el is container or any(anc is container for anc in el.iterancestors())
+    # ``in`` compares in C, by identity first (elements define no equality of their own).
+    return el is container or container in el.iterancestors()
 
 
 def unique(values: Iterable[str]) -> tuple[str, ...]:
