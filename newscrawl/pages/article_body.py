@@ -3,12 +3,12 @@ long story where the rest of it is."""
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import ClassVar
 
 from newscrawl.pages import furniture, parsely
 from newscrawl.pages.article_parts import ArticleParts
 from newscrawl.pages.body import BodyText, read_container
+from newscrawl.pages.cached import cached_value
 from newscrawl.pages.continuation import BODY_INCOMPLETE, continuation_url, fragment_paragraphs
 from newscrawl.pages.sources import NOWHERE, ValueSource, first_match
 from newscrawl.pages.values import PageError
@@ -39,7 +39,7 @@ class ArticleBody(ArticleParts):
         """
         return self._continuation_url
 
-    @cached_property
+    @cached_value
     def _continuation_url(self) -> str | None:
         # Once per page: the spider asks before reading the story, and the story asks again.
         guid = parsely.text(self._parsely.get("guid") or self._parsely.get("post_id"))
@@ -60,7 +60,7 @@ class ArticleBody(ArticleParts):
             raise PageError(BODY_INCOMPLETE, "the continuation was not fetched")
         return paragraphs
 
-    @cached_property
+    @cached_value
     def _body(self) -> BodyText:
         container = self._body_container
         if container is None:

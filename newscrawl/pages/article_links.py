@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import ClassVar
 
 from lxml.html import HtmlElement
@@ -11,6 +10,7 @@ from lxml.html import HtmlElement
 from newscrawl.boilerplate import OTHERS_ALSO_READ_HEADING
 from newscrawl.pages import blocks
 from newscrawl.pages.article_parts import ArticleParts
+from newscrawl.pages.cached import cached_value
 from newscrawl.pages.css import select
 from newscrawl.pages.document import resolve_href
 from newscrawl.pages.sources import NOWHERE, ValueSource
@@ -52,10 +52,17 @@ class ArticleLinks(ArticleParts):
             links = blocks.links_after(found[0], self._headings(other))
         else:
             links = blocks.links_in(select(self.doc, css), heading)
-        resolved = (resolve_href(self.base_url, a.get("href", "")) for a in links if _is_link(a))
-        return tuple(url for url in resolved if url is not None)
+        base = self.base_url
+        urls: list[str] = []
+        for a in links:  # one loop: ~12 links a story, three calls each were ~5 % of a page
+            href = (a.get("href") or "").strip()
+            if href and not href.lower().startswith(_SKIPPED_HREFS):
+                url = resolve_href(base, href)
+                if url is not None:
+                    urls.append(url)
+        return tuple(urls)
 
-    @cached_property
+    @cached_value
     def _heading_tags(self) -> list[tuple[HtmlElement, str]]:
         return blocks.heading_tags(self.doc)
 
@@ -67,7 +74,3 @@ class ArticleLinks(ArticleParts):
             )
         return self._heading_cache[text]
 
-
-def _is_link(a: HtmlElement) -> bool:
-    href = (a.get("href") or "").strip()
-    return bool(href) and not href.lower().startswith(_SKIPPED_HREFS)

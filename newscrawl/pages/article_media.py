@@ -3,7 +3,6 @@ premium (paywalled), and whether it is a video story."""
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import ClassVar
 
 from lxml import etree
@@ -11,13 +10,17 @@ from lxml.html import HtmlElement
 
 from newscrawl.pages import parsely
 from newscrawl.pages.article_body import ArticleBody
+from newscrawl.pages.cached import cached_value
 from newscrawl.pages.css import is_inside, select, select_first, text_of
 from newscrawl.pages.document import resolve_href
-from newscrawl.pages.sources import NOWHERE, Found, ValueSource, first_match
+from newscrawl.pages.sources import NOWHERE, Found, first_match, known_source
 from newscrawl.pages.values import ImageRef, Media
 
 # Text nodes first (cheap), the exact test in Python: a badge that is only the word.
 _PREMIUM_TEXT = etree.XPath("//body//text()[contains(., 'PREMIUM')]")
+# Whether the word is in the body's text at all (its text nodes joined: one test, not one per
+# text node): most pages never say it, and then no text node of the body can.
+_BODY_SAYS_PREMIUM = etree.XPath("boolean(//body[contains(., 'PREMIUM')])")
 
 
 class ArticleMedia(ArticleBody):
@@ -39,7 +42,7 @@ class ArticleMedia(ArticleBody):
         """The story image and its caption, else ``og:image`` (no caption), else None."""
         return self._image.value
 
-    @cached_property
+    @cached_value
     def _image(self) -> Found[ImageRef | None]:
         box = self._image_box()
         img = first_match(box[0], self.IMAGE_CSS) if box is not None else None
@@ -50,10 +53,10 @@ class ArticleMedia(ArticleBody):
             caption_el = select_first(box[0], *self.IMAGE_CAPTION_CSS)
             caption = text_of(caption_el) if caption_el is not None else ""
             return Found(ImageRef(url, caption or None),
-                         ValueSource("markup", f"{box[1]} {img[1]}"))
-        for og, source in ((self._meta.get("og:image"), ValueSource("meta", "og:image")),
+                         known_source("markup", f"{box[1]} {img[1]}"))
+        for og, source in ((self._meta.get("og:image"), known_source("meta", "og:image")),
                            (parsely.text(self._parsely.get("image_url")),
-                            ValueSource("parse.ly", "image_url"))):
+                            known_source("parse.ly", "image_url"))):
             url = resolve_href(self.base_url, og) if og else None
             if url is not None:
                 return Found(ImageRef(url, None), source)
@@ -74,27 +77,27 @@ class ArticleMedia(ArticleBody):
         badge or the word on its own also counts."""
         return self._premium.value
 
-    @cached_property
+    @cached_value
     def _premium(self) -> Found[bool]:
         signals = (
             (parsely.flag(self._jsonld.get("isAccessibleForFree"), negate=True),
-             ValueSource("json-ld", "isAccessibleForFree")),
-            (parsely.flag(self._parsely.get("is_premium")), ValueSource("parse.ly", "is_premium")),
+             known_source("json-ld", "isAccessibleForFree")),
+            (parsely.flag(self._parsely.get("is_premium")), known_source("parse.ly", "is_premium")),
         )
         for says, source in signals:
             if says:
                 return Found(True, source)
         if self._body.plan_box:
-            return Found(True, ValueSource("markup", "plan box in the body"))
+            return Found(True, known_source("markup", "plan box in the body"))
         if select(self.doc, self.PREMIUM_CSS):
-            return Found(True, ValueSource("markup", self.PREMIUM_CSS))
+            return Found(True, known_source("markup", self.PREMIUM_CSS))
         for says, source in signals:
             if says is False:
                 return Found(False, source)
-        hits = _PREMIUM_TEXT(self.doc)
+        hits = _PREMIUM_TEXT(self.doc) if _BODY_SAYS_PREMIUM(self.doc) is True else []
         if isinstance(hits, list) and any(str(hit).strip() == "PREMIUM" for hit in hits):
-            return Found(True, ValueSource("markup", "the word PREMIUM on its own"))
-        return Found(False, ValueSource("default", "no paywall sign"))
+            return Found(True, known_source("markup", "the word PREMIUM on its own"))
+        return Found(False, known_source("default", "no paywall sign"))
 
     def media(self) -> Media:
         """``video`` when the page embeds a video player (its text is the story), else text."""

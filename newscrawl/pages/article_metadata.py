@@ -4,15 +4,15 @@ and tags, each read from its best source (JSON-LD, ``<meta>``, parse.ly, markup)
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cached_property
 from itertools import chain
 from typing import ClassVar
 
 from newscrawl.pages import jsonld, parsely
 from newscrawl.pages.article_parts import ArticleParts
+from newscrawl.pages.cached import cached_value
 from newscrawl.pages.css import is_inside, select, squash, text_of, unique
 from newscrawl.pages.dates import parse_machine_date, parse_visible_date
-from newscrawl.pages.sources import NOWHERE, Found, ValueSource, first_match
+from newscrawl.pages.sources import NOWHERE, Found, first_match, known_source
 from newscrawl.pages.titles import strip_site_suffix
 from newscrawl.sections import section_of_path
 from newscrawl.urls import site_path
@@ -37,7 +37,7 @@ class ArticleMetadata(ArticleParts):
     def title(self) -> str | None:
         return self._title.value
 
-    @cached_property
+    @cached_value
     def _title(self) -> Found[str | None]:
         """JSON-LD headline, else ``og:title``, else the ``h1``: the first that is more than
         the site's name (which is taken off every one of them: a blank headline's og:title is
@@ -45,31 +45,32 @@ class ArticleMetadata(ArticleParts):
         found = jsonld.text_value(self._jsonld, "headline")
         title = strip_site_suffix(squash(found)) if found else ""
         if title:
-            return Found(title, ValueSource("json-ld", "headline"))
+            return Found(title, known_source("json-ld", "headline"))
         for name in ("og:title", "twitter:title"):
             og = self._meta.get(name)
             if og:
                 title = strip_site_suffix(squash(og))
                 if title:
-                    return Found(title, ValueSource("meta", name))
+                    return Found(title, known_source("meta", name))
                 break  # an og:title that is only the suffix: the h1, not twitter:title
         h1 = first_match(self.doc, self.HEADLINE_CSS)
         title = strip_site_suffix(text_of(h1[0])) if h1 is not None else ""
         if h1 is not None and title:
-            return Found(title, ValueSource("markup", h1[1]))
+            return Found(title, known_source("markup", h1[1]))
         return Found(None, NOWHERE)
 
     def description(self) -> str | None:
         return self._description.value
 
-    @cached_property
+    @cached_value
     def _description(self) -> Found[str | None]:
         for value, source in (
-            (jsonld.text_value(self._jsonld, "description"), ValueSource("json-ld", "description")),
-            (self._meta.get("og:description"), ValueSource("meta", "og:description")),
-            (self._meta.get("description"), ValueSource("meta", "description")),
-            (self._meta.get("twitter:description"), ValueSource("meta", "twitter:description")),
-            (parsely.text(self._parsely.get("summary")), ValueSource("parse.ly", "summary")),
+            (jsonld.text_value(self._jsonld, "description"),
+             known_source("json-ld", "description")),
+            (self._meta.get("og:description"), known_source("meta", "og:description")),
+            (self._meta.get("description"), known_source("meta", "description")),
+            (self._meta.get("twitter:description"), known_source("meta", "twitter:description")),
+            (parsely.text(self._parsely.get("summary")), known_source("parse.ly", "summary")),
         ):
             if value and squash(value):
                 return Found(squash(value), source)
@@ -78,16 +79,17 @@ class ArticleMetadata(ArticleParts):
     def published_at(self) -> datetime | None:
         return self._published.value
 
-    @cached_property
+    @cached_value
     def _published(self) -> Found[datetime | None]:
         for value, source in (
             (jsonld.text_value(self._jsonld, "datePublished"),
-             ValueSource("json-ld", "datePublished")),
-            (jsonld.text_value(self._jsonld, "dateCreated"), ValueSource("json-ld", "dateCreated")),
-            (self._meta.get("datepublished"), ValueSource("meta", "datepublished")),
+             known_source("json-ld", "datePublished")),
+            (jsonld.text_value(self._jsonld, "dateCreated"),
+             known_source("json-ld", "dateCreated")),
+            (self._meta.get("datepublished"), known_source("meta", "datepublished")),
             (self._meta.get("article:published_time"),
-             ValueSource("meta", "article:published_time")),
-            (parsely.text(self._parsely.get("pub_date")), ValueSource("parse.ly", "pub_date")),
+             known_source("meta", "article:published_time")),
+            (parsely.text(self._parsely.get("pub_date")), known_source("parse.ly", "pub_date")),
         ):
             parsed = parse_machine_date(value)
             if parsed is not None:
@@ -101,26 +103,26 @@ class ArticleMetadata(ArticleParts):
         if visible is None:
             return Found(None, NOWHERE)
         shown = ", ".join(found[1] for found in (date_el, time_el) if found is not None)
-        return Found(visible, ValueSource("markup", shown))
+        return Found(visible, known_source("markup", shown))
 
     def modified_at(self) -> datetime | None:
         """When the story was edited; None when never (JSON-LD repeats the publication time)."""
         return self._modified.value
 
-    @cached_property
+    @cached_value
     def _modified(self) -> Found[datetime | None]:
         published = self.published_at()
         for value, source in (
             (jsonld.text_value(self._jsonld, "dateModified"),
-             ValueSource("json-ld", "dateModified")),
-            (self._meta.get("datemodified"), ValueSource("meta", "datemodified")),
+             known_source("json-ld", "dateModified")),
+            (self._meta.get("datemodified"), known_source("meta", "datemodified")),
             (self._meta.get("article:modified_time"),
-             ValueSource("meta", "article:modified_time")),
+             known_source("meta", "article:modified_time")),
         ):
             parsed = parse_machine_date(value)
             if parsed is not None:
                 if parsed == published:
-                    return Found(None, ValueSource(source.kind, f"{source.detail} = published"))
+                    return Found(None, known_source(source.kind, f"{source.detail} = published"))
                 return Found(parsed, source)
         return Found(None, NOWHERE)
 
@@ -129,13 +131,13 @@ class ArticleMetadata(ArticleParts):
         none. The site's own name among them is no author."""
         return self._authors.value
 
-    @cached_property
+    @cached_value
     def _authors(self) -> Found[tuple[str, ...]]:
         # Each source is read only when those before it named nobody.
         for names, source in chain(
-            (([text_of(a) for a in select(self.doc, css)], ValueSource("markup", css))
+            (([text_of(a) for a in select(self.doc, css)], known_source("markup", css))
              for css in self.AUTHORS_CSS),
-            ((jsonld.names(self._jsonld, key), ValueSource("json-ld", key))
+            ((jsonld.names(self._jsonld, key), known_source("json-ld", key))
              for key in ("author", "creator")),
         ):
             people = unique(n for n in names if n.casefold() not in SITE_ORGANISATIONS)
@@ -146,7 +148,7 @@ class ArticleMetadata(ArticleParts):
     def section_label(self) -> str | None:
         return self._section_label.value
 
-    @cached_property
+    @cached_value
     def _section_label(self) -> Found[str | None]:
         """The first source the page offers: kicker, JSON-LD, parse.ly, meta, then the URL.
 
@@ -156,14 +158,14 @@ class ArticleMetadata(ArticleParts):
         if kicker is not None:
             text = text_of(kicker[0])
             if text:
-                return Found(text, ValueSource("markup", kicker[1]))
+                return Found(text, known_source("markup", kicker[1]))
         for value, source in (
             (jsonld.text_value(self._jsonld, "articleSection"),
-             ValueSource("json-ld", "articleSection")),
-            (parsely.text(self._parsely.get("section")), ValueSource("parse.ly", "section")),
+             known_source("json-ld", "articleSection")),
+            (parsely.text(self._parsely.get("section")), known_source("parse.ly", "section")),
             (parsely.text(self._parsely.get("articleSection")),
-             ValueSource("parse.ly", "articleSection")),
-            (self._meta.get("article:section"), ValueSource("meta", "article:section")),
+             known_source("parse.ly", "articleSection")),
+            (self._meta.get("article:section"), known_source("meta", "article:section")),
         ):
             if value and squash(value):
                 return Found(squash(value), source)
@@ -171,28 +173,28 @@ class ArticleMetadata(ArticleParts):
         path = site_path(self.url)
         section = section_of_path(path) if path is not None else None
         if section is not None:
-            return Found(section.label, ValueSource("url", "the section's path"))
+            return Found(section.label, known_source("url", "the section's path"))
         return Found(None, NOWHERE)
 
     def tags(self) -> tuple[str, ...]:
         """The tag row after the body in page order, else JSON-LD or meta keywords."""
         return self._tags.value
 
-    @cached_property
+    @cached_value
     def _tags(self) -> Found[tuple[str, ...]]:
         body = self._body_container
         links = [a for a in select(self.doc, self.TAG_LINK_CSS)
                  if body is None or not is_inside(a, body)]
         if links:
             return Found(unique(text_of(a) for a in links),
-                         ValueSource("markup", self.TAG_LINK_CSS))
+                         known_source("markup", self.TAG_LINK_CSS))
         for row in select(self.doc, self.TAG_ROW_CSS):
             if body is None or not is_inside(row, body):
                 names = unique(text_of(a) for a in row.iter("a"))
                 if names:
-                    return Found(names, ValueSource("markup", self.TAG_ROW_CSS))
+                    return Found(names, known_source("markup", self.TAG_ROW_CSS))
         from_jsonld = jsonld.keywords(self._jsonld)
         if from_jsonld:
-            return Found(unique(from_jsonld), ValueSource("json-ld", "keywords"))
+            return Found(unique(from_jsonld), known_source("json-ld", "keywords"))
         from_meta = unique(k.strip() for k in self._meta.get("keywords", "").split(","))
-        return Found(from_meta, ValueSource("meta", "keywords") if from_meta else NOWHERE)
+        return Found(from_meta, known_source("meta", "keywords") if from_meta else NOWHERE)

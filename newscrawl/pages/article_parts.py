@@ -7,12 +7,12 @@ The page class is assembled from parts by concept (``article_body``, ``article_m
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Any, ClassVar
 
 from lxml.html import HtmlElement
 
 from newscrawl.pages import document, jsonld, parsely
+from newscrawl.pages.cached import cached_value
 from newscrawl.pages.css import select_first
 from newscrawl.urls import foreign_base
 
@@ -27,7 +27,7 @@ class ArticleParts:
         self.html = html
         self.doc = doc if doc is not None else document.parse(html)
 
-    @cached_property
+    @cached_value
     def base_url(self) -> str | None:
         """What the page's relative URLs resolve against: its ``<base href>``, else its URL
         (``document.base_url``)."""
@@ -38,18 +38,18 @@ class ArticleParts:
         origin, or no http(s) URL at all): the crawl counts such pages."""
         return foreign_base(self.url, self.base_url)
 
-    @cached_property
+    @cached_value
     def _jsonld(self) -> dict[str, Any]:
         return jsonld.article_object(self.doc)
 
-    @cached_property
+    @cached_value
     def _meta(self) -> dict[str, str]:
         return document.collect_meta(self.doc)
 
-    @cached_property
+    @cached_value
     def _parsely(self) -> dict[str, Any]:
         return parsely.parsely_object(self._meta)
 
-    @cached_property
+    @cached_value
     def _body_container(self) -> HtmlElement | None:
         return select_first(self.doc, *self.BODY_CSS)

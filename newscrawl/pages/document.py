@@ -41,8 +41,9 @@ _TAG_RE = re.compile(r"<\s*(?:!doctype|html|head|body|meta|div|p|title)\b", re.I
 _END_RE = re.compile(r"</\s*(?:html|body)\s*>", re.IGNORECASE)
 # Binary formats that a misconfigured server may label text/html.
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")
-# In a root-relative link, characters after which urljoin does more than prepend the origin.
-_SPLITTING_CHARS = frozenset(";?#\t\n\r")
+# In a root-relative link, characters after which urljoin does more than prepend the origin
+# (a character class: ~3x faster than a set of the link's characters).
+_SPLITTING_RE = re.compile(r"[;?#\t\n\r]")
 # A complete page ends with </body> or </html>; trailing scripts after </body> are allowed.
 _TAIL_WINDOW = 65536
 
@@ -113,10 +114,11 @@ def collect_meta(doc: HtmlElement) -> dict[str, str]:
         content = meta.get("content")
         if content is None:
             continue
+        value = content.strip()
         for attr in ("property", "name", "itemprop"):
             key = meta.get(attr)
             if key:
-                found.setdefault(key.strip().lower(), content.strip())
+                found.setdefault(key.strip().lower(), value)
     return found
 
 
@@ -174,7 +176,7 @@ def _on_origin(base: str, href: str) -> str | None:
     line breaks) or trims (a control character at the end): such links are left to it.
     """
     if (not href.startswith("/") or "//" in href or "/." in href or href[-1] <= " "
-            or _SPLITTING_CHARS.intersection(href)):
+            or _SPLITTING_RE.search(href) is not None):
         return None
     origin = _origin(base)
     return origin + href if origin is not None else None

@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import re
 from datetime import datetime
-from functools import cached_property
 from typing import ClassVar
 
 from lxml.html import HtmlElement
@@ -16,6 +15,7 @@ from newscrawl.pages import furniture
 from newscrawl.pages.article import ArticlePage
 from newscrawl.pages.article_metadata import ArticleMetadata
 from newscrawl.pages.body import BodyText, clean_lines
+from newscrawl.pages.cached import cached_value
 from newscrawl.pages.css import select, select_first, squash, text_of
 from newscrawl.pages.dates import MYT
 from newscrawl.pages.generic_body import read_body
@@ -42,7 +42,7 @@ class FallbackArticlePage(ArticlePage):
     HEADING_CSS: ClassVar[str] = "h1, title"
     DOCUMENT_TITLE_CSS: ClassVar[str] = "head > title"
 
-    @cached_property
+    @cached_value
     def _title(self) -> Found[str | None]:
         """As any layout reads it, else the document's ``<title>`` without the site's name: a
         new layout may drop the ``h1`` and the metadata, never the title."""
@@ -54,7 +54,7 @@ class FallbackArticlePage(ArticlePage):
         title = squash(_TITLE_SUFFIX.sub("", text_of(el))) if el is not None else ""
         return Found(title, ValueSource("markup", self.DOCUMENT_TITLE_CSS)) if title else found
 
-    @cached_property
+    @cached_value
     def _published(self) -> Found[datetime | None]:
         """As any layout reads it, else the day the story's URL names (midnight, site time, as
         for a visible date without a time): a layout change must not make a story undated."""
@@ -71,7 +71,7 @@ class FallbackArticlePage(ArticlePage):
         # The reader; readability's fork only trims the edges of its reading (generic_body).
         return ValueSource("extractor", "trafilatura")
 
-    @cached_property
+    @cached_value
     def _body(self) -> BodyText:
         tree = copy.deepcopy(self.doc)  # the page's own tree stays as parsed
         page_words = _words(tree)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from lxml.html import HtmlElement
 
 from newscrawl.pages.css import select
+from newscrawl.pages.parsely import lenient_json
 
 ARTICLE_TYPES = frozenset({
     "NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
@@ -26,7 +26,7 @@ def article_object(doc: HtmlElement) -> dict[str, Any]:
     best: dict[str, Any] = {}
     for script in select(doc, JSONLD_CSS):
         try:
-            data = json.loads(script.text or "", strict=False)
+            data = lenient_json(script.text or "")
         except ValueError:
             continue  # a broken block must not cost the page its markup values
         for obj in _objects(data):

@@ -7,12 +7,20 @@ import json
 from typing import Any
 
 META_NAME = "parsely-metadata"
+# One decoder for every page: json.loads(text, strict=False) builds a new one on each call.
+_LENIENT_JSON = json.JSONDecoder(strict=False)
+
+
+def lenient_json(text: str) -> Any:
+    """``json.loads(text, strict=False)``: raw control characters (a CMS's line breaks) are
+    allowed inside strings. Raises ValueError for text that is no JSON."""
+    return _LENIENT_JSON.decode(text)
 
 
 def parsely_object(meta: dict[str, str]) -> dict[str, Any]:
     """The metadata object from the page's ``<meta>`` values; ``{}`` when absent or unreadable."""
     try:
-        data = json.loads(meta.get(META_NAME, ""), strict=False)
+        data = lenient_json(meta.get(META_NAME, ""))
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}

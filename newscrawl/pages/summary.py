@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from newscrawl.pages.wire import strip_dateline
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\xa0": " "})
+# Each to a character that is none of them, so one replace after another is one translate().
+_QUOTES = (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'"), ("\xa0", " "))
 _ELLIPSIS_RE = re.compile(r"(?:\.{3}|…)\s*$")
 
 
@@ -43,4 +44,8 @@ def _opens_with(text: str, wanted: str) -> bool:
 
 def _comparable(text: str) -> str:
     # Descriptions are often typed with straight quotes and re-spaced; compare on content.
-    return " ".join(text.translate(_QUOTES).split()).casefold()
+    # Not translate() with a dict: it looks every character up (~4x these scans).
+    for char, plain in _QUOTES:
+        if char in text:
+            text = text.replace(char, plain)
+    return " ".join(text.split()).casefold()

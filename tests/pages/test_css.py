@@ -53,7 +53,10 @@ def _page_selectors() -> list[str]:
     "css", [".a", "[class*=x]", "#i", "div.a.b", "a[href*='/t/']", "p[id^=z]", "[data-x]",
             ".a .b", "div > a.k", "a.k[data-t=A]", ".a, b[c$=d], :not(.a)", "[x*=']']",
             "b.a:first-child", "p + a.k", "p ~ a.k", "a.k:last-of-type", ".k:nth-child(3)",
-            "div.a.b a.k", "div.a > .k[data-t]", ".a:not(.k)", "[c|=ad]", "div[class] i.b"])
+            "div.a.b a.k", "div.a > .k[data-t]", ".a:not(.k)", "[c|=ad]", "div[class] i.b",
+            "p.a#zi", "a.k[href*='/t/']", "p[id$=i].a[data-x]", "div.a.b > b.a", "a[x*=']'].k",
+            ".a, .b, [class*=x], p", "[c|=ad], b[c=ad], b[c*=d], [id^=z], #i",
+            "a[href$='/1'], a[x], a[data-t^=A], i"])
 def test_a_selector_finds_what_cssselect_finds(css: str) -> None:
     from cssselect import HTMLTranslator
     from lxml import etree

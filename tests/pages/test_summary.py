@@ -34,3 +34,16 @@ def test_missing_description_is_no_summary(description: str | None) -> None:
 
 def test_second_paragraph_is_not_the_opening() -> None:
     assert summary_of("The call came during a thaw.", PARAGRAPHS) == "The call came during a thaw."
+
+
+def test_the_comparable_form_is_the_one_translate_gives() -> None:
+    """The quotes are replaced one by one (cheaper): the same text as one translate()."""
+    import random
+
+    from newscrawl.pages.summary import _comparable
+
+    table = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\xa0": " "})
+    rng = random.Random(13)
+    for _ in range(2000):
+        text = "".join(rng.choice("ab “”‘’\xa0\"' \n.É") for _ in range(rng.randrange(30)))
+        assert _comparable(text) == " ".join(text.translate(table).split()).casefold()
