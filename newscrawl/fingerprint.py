@@ -18,6 +18,8 @@ from typing import Any, Final
 
 import numpy as np
 
+from newscrawl.json_text import json_bytes
+
 # The fields whose change makes a new version of a story (``changed_fields``).
 TRACKED_FIELDS: Final = ("title", "body", "authors", "tags", "modified_at")
 
@@ -56,11 +58,17 @@ def content_hash(title: str, body: str) -> str:
 
 def field_digests(record: Mapping[str, Any]) -> dict[str, str]:
     """A 16-hex digest of each tracked field's value (JSON, so lists and None compare too)."""
-    encode = _DIGEST_JSON.encode
     return {
-        name: hashlib.sha256(encode(record.get(name)).encode()).hexdigest()[:16]
+        name: hashlib.sha256(_digest_json(record.get(name))).hexdigest()[:16]
         for name in TRACKED_FIELDS
     }
+
+
+def _digest_json(value: Any) -> bytes:
+    """The UTF-8 of ``json.dumps(value, ensure_ascii=False, sort_keys=True)``: the digests are
+    stored, so these bytes never change (``json_bytes`` writes the same, faster)."""
+    data = json_bytes(value, sort_keys=True)
+    return data if data is not None else _DIGEST_JSON.encode(value).encode()
 
 
 def changed_fields(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
