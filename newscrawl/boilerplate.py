@@ -91,14 +91,37 @@ def find_boilerplate(text: str) -> list[str]:
     """
     found: list[str] = []
     # A phrase in a line is in the text: most bodies hold none, and one scan of the text for
-    # each phrase replaces a scan of every line for every phrase.
-    phrases = [p for p in BOILERPLATE_PHRASES if p in text]
+    # each phrase replaces a scan of every line for every phrase; a phrase is in the text only
+    # if its opening is, so phrases sharing one are looked for after it (8 open "Next In ").
+    phrases = [p for opening, group in _PHRASE_GROUPS if opening in text
+               for p in group if p in text]
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
             continue
-        hits = [p for p in phrases if p in stripped]
-        if not hits and _LINE_RE.match(stripped) is not None:
-            hits = [stripped]
-        found.extend(hit for hit in hits if hit not in found)
+        if phrases:
+            hits = [p for p in phrases if p in stripped]
+            if hits:
+                found.extend(hit for hit in hits if hit not in found)
+                continue
+        if stripped not in found and _LINE_RE.match(stripped) is not None:
+            found.append(stripped)
     return found
+
+
+_Groups = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _phrase_groups(phrases: tuple[str, ...], opening: int) -> _Groups:
+    """Runs of consecutive ``phrases`` with the same first ``opening`` characters, with them
+    (the phrases' order kept, so the found ones come out in the order of the list)."""
+    groups: list[tuple[str, list[str]]] = []
+    for phrase in phrases:
+        if groups and phrase.startswith(groups[-1][0]):
+            groups[-1][1].append(phrase)
+        else:
+            groups.append((phrase[:opening], [phrase]))
+    return tuple((start, tuple(group)) for start, group in groups)
+
+
+_PHRASE_GROUPS: Final = _phrase_groups(BOILERPLATE_PHRASES, 8)

@@ -13,10 +13,12 @@ import re
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import islice, pairwise, repeat
 from typing import Any, Final
 
 import numpy as np
+
+from newscrawl.json_text import json_bytes
 
 # The fields whose change makes a new version of a story (``changed_fields``).
 TRACKED_FIELDS: Final = ("title", "body", "authors", "tags", "modified_at")
@@ -56,11 +58,17 @@ def content_hash(title: str, body: str) -> str:
 
 def field_digests(record: Mapping[str, Any]) -> dict[str, str]:
     """A 16-hex digest of each tracked field's value (JSON, so lists and None compare too)."""
-    encode = _DIGEST_JSON.encode
     return {
-        name: hashlib.sha256(encode(record.get(name)).encode()).hexdigest()[:16]
+        name: hashlib.sha256(_digest_json(record.get(name))).hexdigest()[:16]
         for name in TRACKED_FIELDS
     }
+
+
+def _digest_json(value: Any) -> bytes:
+    """The UTF-8 of ``json.dumps(value, ensure_ascii=False, sort_keys=True)``: the digests are
+    stored, so these bytes never change (``json_bytes`` writes the same, faster)."""
+    data = json_bytes(value, sort_keys=True)
+    return data if data is not None else _DIGEST_JSON.encode(value).encode()
 
 
 def changed_fields(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
@@ -83,15 +91,18 @@ def shingles(text: str) -> list[bytes]:
 def shingle_hashes(text: str) -> np.ndarray[Any, np.dtype[np.uint32]]:
     """CRC-32 of each of ``shingles(text)``, in the same order, straight into an array.
 
-    All in C (``map``, ``bytes.join``, ``crc32``, ``fromiter``): a Python loop over the
-    shingles cost more than the hashing.
+    All in C (``map``, ``crc32``, ``fromiter``): a Python loop over the shingles cost more
+    than the hashing. A shingle is not joined: ``crc32(data, value)`` goes on from the CRC of
+    what came before, so the CRC of ``first + b" " + second`` is that of ``second`` started
+    from the CRC of ``first + b" "`` (zlib's own streaming: the same value, no bytes made).
     """
     words = words_of(text)
     if len(words) < SHINGLE_WORDS:
         return np.array([zlib.crc32(b" ".join(words))] if words else [], dtype=np.uint32)
-    return np.fromiter(
-        map(zlib.crc32, map(b" ".join, pairwise(words))), dtype=np.uint32, count=len(words) - 1
-    )
+    crc32 = zlib.crc32
+    word_and_space = map(crc32, repeat(b" "), map(crc32, words))
+    return np.fromiter(map(crc32, islice(words, 1, None), word_and_space), dtype=np.uint32,
+                       count=len(words) - 1)
 
 
 def words_of(text: str) -> list[bytes]:

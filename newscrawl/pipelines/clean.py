@@ -10,7 +10,6 @@ final: every later stage (validation, dedupe, versions) must see the same finger
 from __future__ import annotations
 
 import html
-import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any, Final, Self
@@ -21,7 +20,6 @@ from newscrawl.fingerprint import content_hash
 from newscrawl.items import StoryItem
 
 PARAGRAPH_BREAK: Final = "\n\n"
-_BLANK_LINE_RE: Final = re.compile(r"\n[^\S\n]*\n")
 # Line and paragraph separators as the body's "\n" and "\n\n" (str.replace: translate()
 # takes a slow path on non-ASCII text and cost more than all the rest of cleaning).
 _LINE_BREAKS: Final = (("\r\n", "\n"), ("\r", "\n"), ("\u2028", "\n"), ("\u2029", "\n\n"))
@@ -39,14 +37,27 @@ def clean_body(text: str) -> str:
 
 def counted_body(text: str) -> tuple[str, int]:
     """``clean_body(text)`` and its ``count_words``: the words of each paragraph are split
-    out while cleaning it, so the body is not split a second time to count them."""
+    out while cleaning it, so the body is not split a second time to count them.
+
+    A paragraph is a run of lines that are not blank (whitespace only), read off the lines
+    ``_visible`` makes, so the text is not joined and split again on the way: the paragraphs
+    the text split at every blank line gave, but for empty ones, which are dropped
+    (tests/pipelines/test_clean.py holds the two together).
+    """
     kept: list[str] = []
     words = 0
-    for paragraph in _BLANK_LINE_RE.split(_visible(text)):
-        parts = paragraph.split()
+    paragraph: list[str] = []
+    for line in _visible_lines(text):
+        parts = line.split()
         if parts:
-            kept.append(" ".join(parts))
-            words += len(parts)
+            paragraph += parts
+        elif paragraph:
+            kept.append(" ".join(paragraph))
+            words += len(paragraph)
+            paragraph = []
+    if paragraph:
+        kept.append(" ".join(paragraph))
+        words += len(paragraph)
     return PARAGRAPH_BREAK.join(kept), words
 
 
@@ -77,15 +88,20 @@ def _visible(text: str) -> str:
     (Cc), format (Cf: zero-width spaces and joiners, soft hyphens, bidi marks, BOMs), private
     use and unassigned code points. NFC runs after decoding, since ``&#769;`` is a combining mark.
     """
+    return "\n".join(_visible_lines(text))
+
+
+def _visible_lines(text: str) -> list[str]:
+    """The lines of ``_visible(text)``."""
     decoded = unicodedata.normalize("NFC", html.unescape(text))
     for separator, newline in _LINE_BREAKS:
         if separator in decoded:
             decoded = decoded.replace(separator, newline)
     # Most lines are all printable: test whole lines in C, walk characters only when needed.
-    return "\n".join(
+    return [
         line if line.isprintable() else "".join(c for c in line if c.isprintable() or c.isspace())
         for line in decoded.split("\n")
-    )
+    ]
 
 
 class CleanPipeline:

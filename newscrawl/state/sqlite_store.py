@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
+from newscrawl.json_text import json_bytes
 from newscrawl.sections import DEFAULT_SECTION, Section
 from newscrawl.state import sqlite_pending
 from newscrawl.state.list_rules import SqliteListRuleStore
@@ -288,7 +289,7 @@ def _row(story: StoredStory) -> tuple[Any, ...]:
         story.content_hash,
         story.signature,
         story.signature_kind,
-        json.dumps(dict(story.field_digests), sort_keys=True),
+        _digests_text(story.field_digests),
         story.duplicate_of,
         story.published_at,
         story.modified_at,
@@ -296,6 +297,15 @@ def _row(story: StoredStory) -> tuple[Any, ...]:
         story.last_seen,
         story.version,
     )
+
+
+def _digests_text(digests: Mapping[str, str]) -> str:
+    """``json.dumps(dict(digests), sort_keys=True)``: the same text, without building an encoder
+    for every story staged (a digest is ASCII, so ``ensure_ascii`` changes nothing)."""
+    data = json_bytes(dict(digests), sort_keys=True)
+    if data is not None and data.isascii():
+        return data.decode("ascii")
+    return json.dumps(dict(digests), sort_keys=True)
 
 
 def _story(row: Any) -> StoredStory:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from newscrawl.boilerplate import (
@@ -77,3 +79,26 @@ def test_a_phrase_glued_to_story_text_is_found_and_reported_once() -> None:
 def test_phrases_are_all_distinct_from_prose_words() -> None:
     # A phrase short enough to occur in prose would quarantine real stories.
     assert all(len(phrase.split()) >= 3 for phrase in BOILERPLATE_PHRASES)
+
+
+def _found_line_by_line(text: str) -> list[str]:
+    """``find_boilerplate`` as first written: every phrase, then the line patterns, per line."""
+    found: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        hits = [p for p in BOILERPLATE_PHRASES if p in stripped]
+        if not hits and is_boilerplate_line(stripped):
+            hits = [stripped]
+        found.extend(hit for hit in hits if hit not in found)
+    return found
+
+
+def test_furniture_is_found_in_order_once_as_line_by_line() -> None:
+    rng = random.Random(5)
+    pieces = [*FURNITURE, *BOILERPLATE_PHRASES, "Next In", "for the 1st", "story text.",
+              "Best Value", " ", "\n", "\n\n", "\u2028", "Save 5% OFF today", "RM 1/month"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert find_boilerplate(text) == _found_line_by_line(text), repr(text)

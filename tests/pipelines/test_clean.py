@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 import pytest
@@ -7,7 +9,14 @@ from itemadapter import ItemAdapter
 
 from newscrawl.fingerprint import content_hash
 from newscrawl.items import QuarantineItem
-from newscrawl.pipelines.clean import CleanPipeline, clean_body, clean_inline, clean_list
+from newscrawl.pipelines.clean import (
+    CleanPipeline,
+    _visible,
+    clean_body,
+    clean_inline,
+    clean_list,
+    counted_body,
+)
 from newscrawl.pipelines.validate import ValidatePipeline
 
 from .stories import crawler_for, make_story
@@ -119,3 +128,19 @@ def test_values_of_the_wrong_type_are_left_for_the_validator(tmp_path: Path) -> 
         "tags",
         "image/url",
     }
+
+
+def _paragraphs_by_blank_lines(text: str) -> tuple[str, int]:
+    """The body as cleaning made it before reading paragraphs off ``_visible``'s lines: the
+    visible text split at each blank line by a regular expression."""
+    kept = [" ".join(p.split()) for p in re.split(r"\n[^\S\n]*\n", _visible(text)) if p.split()]
+    return "\n\n".join(kept), sum(len(p.split()) for p in kept)
+
+
+def test_paragraphs_are_those_split_at_blank_lines() -> None:
+    rng = random.Random(13)
+    alphabet = ["a", "bc", " ", "\n", "\n\n", " \n ", "\r\n", "\r", "\u2028", "\u2029", "\t",
+                "\x1c", "\x85", "\u00a0", "\u200b", "&amp;", "&#10;", "e\u0301", "\x00"]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        assert counted_body(text) == _paragraphs_by_blank_lines(text), repr(text)
