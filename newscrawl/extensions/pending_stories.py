@@ -11,6 +11,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from newscrawl.item_signals import on_item_scraped
 from newscrawl.items import QuarantineItem, StoryItem
 from newscrawl.state.crawl import CrawlState, crawl_state_for, utc_now
 
@@ -26,7 +27,7 @@ class PendingStoriesExtension:
     def from_crawler(cls, crawler: Crawler) -> Self:
         assert crawler.stats is not None
         extension = cls(crawl_state_for(crawler), crawler.stats)
-        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        on_item_scraped(crawler, extension.item_scraped)
         # Connected before the monitors and the stats dump (higher EXTENSIONS orders) are.
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension

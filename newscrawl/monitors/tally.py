@@ -23,6 +23,7 @@ from typing import Any, Final, Self
 
 from scrapy import signals
 
+from newscrawl.item_signals import on_item_scraped
 from newscrawl.items import RECORD_FIELDS, QuarantineItem, StoryItem
 from newscrawl.pipelines.furniture import boilerplate_in
 
@@ -70,7 +71,7 @@ class StoryTallyExtension:
     @classmethod
     def from_crawler(cls, crawler: Any) -> Self:
         extension = cls(crawler.stats)
-        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        on_item_scraped(crawler, extension.item_scraped)
         crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
         return extension
 

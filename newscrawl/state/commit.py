@@ -56,6 +56,7 @@ from scrapy.extensions.feedexport import FeedExporter
 from scrapy.statscollectors import StatsCollector
 
 from newscrawl.crawl_failure import fail
+from newscrawl.item_signals import on_item_scraped
 from newscrawl.items import StoryItem
 from newscrawl.state.crawl import CrawlState, crawl_state_for, utc_now
 from newscrawl.state.recovery import recover_published_feeds
@@ -103,7 +104,7 @@ class StateCommitExtension:
             crawler.stats.set_value(f"{STATS_PREFIX}/recovered", recovered.stories)
         connect = crawler.signals.connect
         connect(extension.spider_opened, signal=signals.spider_opened)
-        connect(extension.item_scraped, signal=signals.item_scraped)
+        on_item_scraped(crawler, extension.item_scraped)
         connect(extension.feed_slot_closed, signal=signals.feed_slot_closed)
         connect(extension.feed_exporter_closed, signal=signals.feed_exporter_closed)
         connect(extension.engine_stopped, signal=signals.engine_stopped)
