@@ -55,6 +55,9 @@ ARTICLES = 2000
 # Put beside a run's stats by ``sampled``: its child processes' peak PSS and CPU seconds.
 POOL_MB = "bench/pool_peak_mb"
 POOL_CPU = "bench/pool_cpu_seconds"
+# The crawler process's threads but its main one (the reactor's): a reading pool's feeder and
+# result threads, which share the main thread's GIL.
+THREADS_CPU = "bench/thread_cpu_seconds"
 ROUNDS = 2
 STATS_DUMP = "newscrawl.extensions.stats_dump.StatsDumpExtension"
 # On in every rung: it tunes the whole process's garbage collector (gen0 threshold, start-up
@@ -107,10 +110,11 @@ def sampled(crawl: Callable[..., Run]) -> Callable[[str], Run]:
     def run(origin: str) -> Run:
         sampler = ProcessCpuSampler()
         result = crawl(origin, sampler=sampler)
-        children = sum(cpu for kind, cpu in sampler.seconds().items()
-                       if not kind.startswith("crawler"))
+        seconds = sampler.seconds()
+        children = sum(cpu for kind, cpu in seconds.items() if not kind.startswith("crawler"))
         return replace(result, stats={**result.stats, POOL_MB: sampler.peak_mb["other"],
-                                      POOL_CPU: children})
+                                      POOL_CPU: children,
+                                      THREADS_CPU: seconds.get("crawler threads", 0.0)})
     return run
 
 
@@ -120,9 +124,10 @@ def _median(measured_runs: list[Measured], value: Callable[[Measured], Any]) -> 
 
 def report(runs: dict[str, list[Measured]]) -> None:
     print(f"\n{'layer':<14}{'pages':>7}{'items':>7}{'pages/s':>9}{'/bare':>7}"
-          f"{'CPU ms/page':>13}{'pool ms':>9}{'step':>8}{'vs bare':>9}{'peak MB':>9}"
+          f"{'CPU ms/page':>13}{'pool ms':>9}{'thr ms':>8}{'step':>8}{'vs bare':>9}{'peak MB':>9}"
           f"{'pool MB':>9}   (medians of the rounds; /bare: pages/s against the bare "
-          "spider's in the same round; CPU includes the pool's)")
+          "spider's in the same round; CPU includes the pool's; thr: the crawler's threads but "
+          "its main one)")
     bare = statistics.median(m.cpu_ms_per_page for m in runs["bare"])
     before = bare
     for name, measured_runs in runs.items():
@@ -131,6 +136,8 @@ def report(runs: dict[str, list[Measured]]) -> None:
         base = statistics.median(m.cpu_ms_per_page for m in runs["production"]) \
             if name not in LADDER and name != "bare" else before
         pool = _median(measured_runs, lambda m: 1000 * m.run.stats[POOL_CPU] / m.run.pages)
+        threads = _median(measured_runs,
+                          lambda m: 1000 * m.run.stats[THREADS_CPU] / m.run.pages)
         speed = statistics.median(
             m.run.pages_per_second / b.run.pages_per_second
             for m, b in zip(measured_runs, runs["bare"], strict=True))
@@ -139,7 +146,7 @@ def report(runs: dict[str, list[Measured]]) -> None:
               f"{_median(measured_runs, lambda m: m.run.items):>7.0f}"
               f"{_median(measured_runs, lambda m: m.run.pages_per_second):>9.1f}"
               f"{speed:>6.2f}x{cpu:>13.2f}"
-              f"{pool:>9.2f}"
+              f"{pool:>9.2f}{threads:>8.2f}"
               f"{cpu - base:>+8.2f}{bare / cpu:>8.2f}x"
               f"{_median(measured_runs, lambda m: m.run.memory_mb):>9.0f}"
               f"{_median(measured_runs, lambda m: m.run.stats[POOL_MB]):>9.0f}")
