@@ -133,14 +133,14 @@ def crawl(label: str, command: list[str], workdir: Path, cwd: Path,
                stats)
 
 
-def bare_run(origin: str, workdir: Path) -> Run:
+def bare_run(origin: str, workdir: Path, sampler: ProcessMemorySampler | None = None) -> Run:
     # cwd outside the project: no newscrawl settings, only the bare spider's own.
     command = [str(BIN / "scrapy"), "runspider", str(Path(__file__).resolve()),
                "-a", f"base_url={origin}", "-O", str(workdir / "bare.jsonl")]
     for name, value in BARE_SETTINGS.items():
         command += ["-s", f"{name}={value}"]
     command += ["-s", 'EXTENSIONS={"newscrawl.extensions.stats_dump.StatsDumpExtension": 500}']
-    return crawl("bare", command, workdir, workdir)
+    return crawl("bare", command, workdir, workdir, sampler)
 
 
 def aseanplus_run(origin: str, workdir: Path, render: str, variant: str = PRODUCTION,
@@ -155,7 +155,10 @@ def aseanplus_run(origin: str, workdir: Path, render: str, variant: str = PRODUC
     """
     label = f"{variant} render={render}" if render != "never" else variant
     run_dir = Path(tempfile.mkdtemp(prefix=f"{label.replace(' ', '-')}-", dir=workdir))
-    command = [str(BIN / "scrapy"), "crawl", "aseanplus", "-a", f"base_url={origin}",
+    # As ``newscrawl run`` starts a crawl (``python -m scrapy``): with the ``scrapy`` script as
+    # its main, multiprocessing's spawn would run the script again in each reading process
+    # (NEWSCRAWL_READ_PROCESSES), ~0.4 CPU-s and ~30 MB a process that the crawl does not pay.
+    command = [sys.executable, "-m", "scrapy", "crawl", "aseanplus", "-a", f"base_url={origin}",
                "-a", f"render={render}",
                "-s", f"NEWSCRAWL_DATA_DIR={run_dir / 'data'}", "-s", "LOG_LEVEL=WARNING",
                "-s", f"NEWSCRAWL_STATE={run_dir / 'state.sqlite'}",

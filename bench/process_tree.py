@@ -69,13 +69,14 @@ def descendants(root: int) -> list[Process]:
 
 
 class ProcessMemorySampler:
-    """Peak PSS of a crawl's child processes, by kind: Chromium's processes and the Playwright
-    driver (node)."""
+    """Peak PSS of a crawl's child processes, by kind: Chromium's processes, the Playwright
+    driver (node), and "other" (a reading pool's workers, multiprocessing's resource
+    tracker)."""
 
     interval = 0.25
 
     def __init__(self) -> None:
-        self.peak_mb: dict[str, float] = {"browser": 0.0, "driver": 0.0}
+        self.peak_mb: dict[str, float] = {"browser": 0.0, "driver": 0.0, "other": 0.0}
         self.peak_processes = 0
         self._root = 0
         self._stop = threading.Event()
@@ -95,14 +96,13 @@ class ProcessMemorySampler:
         self.take(self._root, descendants(self._root))  # the last word, as the crawl ends
 
     def take(self, root: int, processes: list[Process]) -> None:
-        totals = {"browser": 0.0, "driver": 0.0}
+        totals = {"browser": 0.0, "driver": 0.0, "other": 0.0}
         browsers = 0
         for process in processes:
             kind = "browser" if ("chrom" in process.name or "headless" in process.name) else (
-                "driver" if process.name.startswith("node") else None)
-            if kind is not None:
-                totals[kind] += _pss_kb(process.pid) / 1024
-                browsers += kind == "browser"
+                "driver" if process.name.startswith("node") else "other")
+            totals[kind] += _pss_kb(process.pid) / 1024
+            browsers += kind == "browser"
         if totals["browser"] > self.peak_mb["browser"]:
             self.peak_processes = browsers
         for kind, value in totals.items():

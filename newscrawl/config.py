@@ -20,6 +20,8 @@ from newscrawl.others.defaults import DEFAULT_CONFIRM_PAGES, DEFAULT_SAMPLE_EVER
 # Where a crawl's data lives unless NEWSCRAWL_DATA_DIR (or a command's --data-dir) says otherwise:
 # the one definition that the settings, the feeds and every command's help read.
 DEFAULT_DATA_DIR: Final = "data/aseanplus"
+# More reading processes than a machine has cores only take turns; this bounds a typo.
+MAX_READ_PROCESSES: Final = 64
 
 
 class SettingsLike(Protocol):
@@ -84,6 +86,9 @@ class NewscrawlConfig:
     others_learn: bool = True
     others_sample_every: int = DEFAULT_SAMPLE_EVERY
     others_confirm_pages: int = DEFAULT_CONFIRM_PAGES
+    # Processes that read story pages beside the crawl's own (newscrawl.spiders.read_pool);
+    # 0: read in the crawl's process.
+    read_processes: int = 0
 
     @property
     def layout(self) -> DataLayout:
@@ -154,6 +159,8 @@ class NewscrawlConfig:
             others_confirm_pages=int(number(
                 "NEWSCRAWL_OTHERS_CONFIRM_PAGES", _default("others_confirm_pages"), 1, 100
             )),
+            read_processes=_whole_number(settings, "NEWSCRAWL_READ_PROCESSES",
+                                         _default("read_processes"), MAX_READ_PROCESSES),
         )
 
 
@@ -179,6 +186,18 @@ def number_setting(settings: SettingsLike, name: str, default: float, lo: float,
         raise ConfigError(f"{name}={raw!r} is not a number") from None
     if not lo <= value <= hi:
         raise ConfigError(f"{name}={value} is outside {lo}..{hi}")
+    return value
+
+
+def _whole_number(settings: SettingsLike, name: str, default: int, hi: int) -> int:
+    """A count within ``0..hi``, or a ConfigError naming it (``1.5`` is no count)."""
+    raw = settings.get(name, default)
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+    if not 0 <= value <= hi:
+        raise ConfigError(f"{name}={value} is outside 0..{hi}")
     return value
 
 

@@ -27,6 +27,7 @@ from newscrawl.others.learner import ListSourceLearner, Plan, Purpose
 from newscrawl.others.outcomes import EARLIER_RUNS_FILLED, FIRST_RUN, PREFIX, outcome_key
 from newscrawl.others.page_values import PageValues, read_page_values
 from newscrawl.others.rule import ListRule
+from newscrawl.reading.story_read import ReadValues, ValuesWanted
 from newscrawl.spiders.held_stories import HeldStories
 from newscrawl.spiders.kept_list_rule import KeptListRule
 from newscrawl.spiders.list_fetch import ListFetch, ListFetcher
@@ -98,17 +99,31 @@ class OthersLists:
 
     # --- a story read from its plain page ---------------------------------------------------
 
-    def for_story(self, story: PendingStory, page_url: str,
-                  doc: HtmlElement | None = None) -> Iterator[Any]:
+    def for_story(self, story: PendingStory, page_url: str, doc: HtmlElement | None = None,
+                  read: ReadValues | None = None) -> Iterator[Any]:
         """The list of a story read from its plain page (served at ``page_url``; ``doc``:
-        that page, parsed, when the caller has it)."""
+        that page, parsed, when the caller has it; ``read``: its values, read with the page
+        in a reading process)."""
         learner = self.learner
         if learner is None or story.raw_html is None:  # no page text to read values from
             yield from self._render(story, "fallback")
             return
         wanted = learner.rule.locators() if learner.rule is not None else None
-        page = read_page_values(page_url, story.raw_html, doc=doc, wanted=wanted)
+        if read is not None and read.wanted.locators == wanted:
+            page = read.values
+        else:
+            if read is not None:  # read in a reading process for a rule changed since
+                self.spider.crawler.stats.inc_value("newscrawl/read_pool/values_read_here")
+            page = read_page_values(page_url, story.raw_html, doc=doc, wanted=wanted)
         yield from self._carry_out(story, page, learner.plan(page, story.url))
+
+    def values_wanted(self) -> ValuesWanted | None:
+        """What ``for_story`` will read from the next story's page, as far as is known now
+        (None: nothing), for a page read in a reading process."""
+        learner = self.learner
+        if learner is None or not (self.spider.rendering or self.works_without_browser):
+            return None
+        return ValuesWanted(learner.rule.locators() if learner.rule is not None else None)
 
     def _carry_out(self, story: PendingStory, page: PageValues, plan: Plan) -> Iterator[Any]:
         if plan.action == "hold":

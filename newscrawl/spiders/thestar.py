@@ -17,7 +17,7 @@ import sys
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -41,6 +41,7 @@ from newscrawl.pages import (
     RssFeedPage,
 )
 from newscrawl.pages.charset import decode_html
+from newscrawl.reading.story_read import ReadValues, StoryPage, StoryRead
 from newscrawl.records import build_story
 from newscrawl.sections import Section, section_of_path
 from newscrawl.spiders import stats as spider_stats
@@ -59,6 +60,7 @@ from newscrawl.spiders.list_fetch import ListFetch
 from newscrawl.spiders.listing_walk import ListingWalks
 from newscrawl.spiders.others_list import OthersLists
 from newscrawl.spiders.pending import retry_via
+from newscrawl.spiders.read_pool import StoryReadPool
 from newscrawl.spiders.run_settings import fit_run_settings
 from newscrawl.state.crawl import CrawlState, crawl_state_for, utc_now
 from newscrawl.state.pending import PendingStories
@@ -96,6 +98,18 @@ class PendingStory:
     section: str  # the label of the section the story belongs to: the record's ``section``
 
 
+class FetchedStory(NamedTuple):
+    """A story page as fetched, before it is read: its text decoded once, in the crawl."""
+
+    url: str  # canonical
+    crawled_at: datetime
+    content_type: str | None
+    raw_html: str | None  # None: not a text response (the page classes say what it is)
+
+    def body(self, response: Response) -> str | bytes:
+        return response.body if self.raw_html is None else self.raw_html
+
+
 class TheStarSpider(Spider):
     name = "thestar"
     # The ``-a`` names this spider takes (``section`` among them).
@@ -127,6 +141,8 @@ class TheStarSpider(Spider):
         # Where requests may go; the origin guard asks it, "Others Also Read" registers the
         # list services its learned rules fetch from.
         self.origins = OriginPolicy(self.args.base_url)
+        # Story pages read in other processes (NEWSCRAWL_READ_PROCESSES > 0), from _open_run.
+        self.read_pool: StoryReadPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TheStarSpider:
@@ -192,6 +208,9 @@ class TheStarSpider(Spider):
                           confirm_pages=config.others_confirm_pages,
                           first_run=self.state.store.last_successful_run() is None)
         self.crawler.signals.connect(self._idle, signal=signals.spider_idle)
+        if config.read_processes > 0:
+            self.read_pool = StoryReadPool(config.read_processes, self.crawler.stats)
+            self.crawler.signals.connect(self.read_pool.close, signal=signals.spider_closed)
 
     def page_meta(self, *, story: bool = False) -> dict[str, Any]:
         """Plain fetch, unless render=always sends every HTML page through the browser."""
@@ -254,7 +273,7 @@ class TheStarSpider(Spider):
         if next_page is not None:
             yield next_page
 
-    def note_base(self, page: ListingPage | ArticlePage, url: str) -> None:
+    def note_base(self, page: ListingPage | StoryPage, url: str) -> None:
         if page.has_foreign_base():
             self.crawler.stats.inc_value(FOREIGN_BASE_PAGES)
             logger.warning("<base href> %r leads off the site; links it resolves are not "
@@ -291,7 +310,17 @@ class TheStarSpider(Spider):
 
     async def parse_story(self, response: Response, via: DiscoveredVia,
                           referrer: str | None) -> AsyncIterator[Any]:
-        outputs = self.parse_article(response, via, referrer)
+        pool = self.read_pool
+        if pool is None or not pool.running:
+            outputs = self.parse_article(response, via, referrer)
+        else:
+            fetched = self._fetched(response)
+            if fetched is None:
+                return
+            wanted = None if response.meta.get("playwright") else self.others.values_wanted()
+            read = await pool.read(fetched.url, response.url, fetched.body(response),
+                                   fetched.content_type, wanted)
+            outputs = self._read_article(fetched, response, via, referrer, read)
         async for output in self.others.fetcher.resolve(outputs):
             yield output
 
@@ -311,10 +340,16 @@ class TheStarSpider(Spider):
 
     def parse_article(self, response: Response, via: DiscoveredVia,
                       referrer: str | None) -> Iterator[Request | StoryItem | QuarantineItem]:
+        fetched = self._fetched(response)
+        if fetched is not None:
+            yield from self._read_article(fetched, response, via, referrer)
+
+    def _fetched(self, response: Response) -> FetchedStory | None:
+        """The story page's text, once the redirect it may have taken is settled."""
         crawled_at = datetime.now(UTC)
         url = canonical_url(unbase(response.url, self.args.base_url))
         if not self._settled(url, response):
-            return
+            return None
         header = response.headers.get("Content-Type")
         content_type = header.decode("latin-1") if header else None
         # Decoded once: the record keeps the text, and the page classes need not decode again.
@@ -323,10 +358,18 @@ class TheStarSpider(Spider):
             if isinstance(response, TextResponse) else None
         if decoded is not None and decoded.mislabelled:
             self.crawler.stats.inc_value("newscrawl/charset/mislabelled")
-        raw_html = decoded.text if decoded is not None else None
+        return FetchedStory(url, crawled_at, content_type,
+                            decoded.text if decoded is not None else None)
+
+    def _read_article(self, fetched: FetchedStory, response: Response, via: DiscoveredVia,
+                      referrer: str | None, read: StoryRead | None = None,
+                      ) -> Iterator[Request | StoryItem | QuarantineItem]:
+        """The glue around a story page's reading: by the page classes here, or ``read`` in
+        a reading process (the same answers, the same path)."""
+        url, crawled_at, content_type, raw_html = fetched
         try:
-            page = ArticlePage.for_page(url, response.body if raw_html is None else raw_html,
-                                        content_type)
+            page: StoryPage = read.page() if read is not None else ArticlePage.for_page(
+                url, fetched.body(response), content_type)
             self.note_base(page, url)
             label = page.section_label()
             owner = self.frontier.owner(url, referrer)
@@ -362,6 +405,7 @@ class TheStarSpider(Spider):
             return
         yield from self._publish(data, url, response.url, via, referrer, crawled_at, raw_html,
                                  rendered=rendered, doc=page.doc,
+                                 values=read.values if read is not None else None,
                                  list_outcome=rendering.list_wait_outcome(response.meta))
 
     def parse_continuation(self, response: Response,
@@ -380,6 +424,7 @@ class TheStarSpider(Spider):
     def _publish(self, data: ArticleData, url: str, page_url: str, via: DiscoveredVia,
                  referrer: str | None, crawled_at: datetime, raw_html: str | None, *,
                  rendered: bool, doc: HtmlElement | None = None,
+                 values: ReadValues | None = None,
                  list_outcome: str | None = None) -> Iterator[Request | StoryItem]:
         """The story read whole: its links followed, then its record, after the browser's
         reading of "Others Also Read" when the page was not rendered yet."""
@@ -398,7 +443,7 @@ class TheStarSpider(Spider):
                 "filled" if data.others_also_read else (list_outcome or "empty"))
             yield from self._with_list(story, data.others_also_read)
         elif self.rendering or self.others.works_without_browser:
-            yield from self.others.for_story(story, page_url, doc)
+            yield from self.others.for_story(story, page_url, doc, values)
         else:
             yield from self._with_list(story, data.others_also_read)
 

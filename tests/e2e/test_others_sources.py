@@ -224,3 +224,20 @@ def test_full_chromium_the_fallback_still_learns_every_list(
     assert f"rendering with {FULL_CHROMIUM} (full Chromium)" in result.stderr
     assert others(result, "learned") == 1 and others(result, "direct") > 0
     assert others(result, "disagree") == 0
+
+
+def test_story_pages_read_in_a_reading_process_give_every_list(
+        replica_of: list[ReplicaServer], tmp_path: Path) -> None:
+    """With NEWSCRAWL_READ_PROCESSES=1 the page values a rule reads (the parse.ly guid, for the
+    remote service) come back with each page read in the worker: the rule is learned, the lists
+    come without the browser, and every list is the replica's."""
+    replica = serve("remote")
+    replica_of.append(replica)
+    result = run_crawl(tmp_path, {"base_url": replica.origin, "render": "auto"},
+                       settings=[SAMPLE, "NEWSCRAWL_READ_PROCESSES=1"])
+    assert_complete(result, SiteTruth.of(replica.site))
+    assert others(result, "learned") == 1 and others(result, "direct") > 0
+    assert result.stat("newscrawl/read_pool/read") >= len(result.records)
+    assert result.stats_under("newscrawl/read_pool/fallback/") == {}
+    # Only pages away while the rule was learned are read again here, for its values.
+    assert result.stat("newscrawl/read_pool/values_read_here") < len(result.records)
