@@ -163,7 +163,8 @@ class NearDuplicateIndex:
         rows = self._candidate_rows(signature)
         if not rows:
             return None
-        candidates = np.fromiter(sorted(rows), dtype=np.intp, count=len(rows))
+        candidates = np.fromiter(rows, dtype=np.intp, count=len(rows))
+        candidates.sort()  # in C: hundreds of rows at 10,000 stories
         at_most = self._count_equal(self._gather(candidates, self._low_blocks),
                                     signature.astype(np.uint8))
         possible = at_most >= self._needed
