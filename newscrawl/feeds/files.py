@@ -55,7 +55,18 @@ class PartFile:
             return False
         except PermissionError:  # another user's live process
             return True
-        return True
+        return not _is_zombie(self.pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    """A killed writer that nobody has reaped yet (in a container, pid 1 may never reap it)
+    still answers signal 0: /proc says it is dead. Where /proc is missing, assume it lives."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    # The state follows the command name, which is in parentheses and may hold spaces.
+    return stat[stat.rfind(")") + 2:stat.rfind(")") + 3] == "Z"
 
 
 def sweep_stale_parts(directory: Path) -> list[Path]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -132,3 +134,22 @@ def test_only_a_store_failure_already_reported_loses_its_traceback() -> None:
     assert not storage_filter.filter(record(FeedNotStoredError(28, "No space left", "f")))
     assert storage_filter.filter(record(OSError(28, "No space left")))
     assert storage_filter.filter(record(ValueError("another bug")))
+
+
+def test_an_unreaped_killed_writer_counts_as_dead(tmp_path: Path) -> None:
+    # A writer killed but not yet reaped (a zombie) still answers signal 0.
+    writer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        part = PartFile.for_target(tmp_path / "run.jsonl", writer.pid)
+        part.path.write_text("{}\n")
+        assert part.writer_alive()
+        os.kill(writer.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{writer.pid}/stat").read_text().split(")")[-1].split()[0] != "Z":
+            assert time.monotonic() < deadline, "the killed writer never became a zombie"
+            time.sleep(0.01)
+        assert not part.writer_alive()
+        assert sweep_stale_parts(tmp_path) == [part.path]
+    finally:
+        writer.kill()
+        writer.wait()
