@@ -40,7 +40,9 @@ def test_two_workers_crawl_two_sections_each_story_once_and_stop_per_section(
     assert records, "the workers published nothing"
     assert published_twice(records) == {}
     assert {r["url"] for r in records} == truth
-    assert all(s.get("item_scraped_count", 0) > 0 for s in first.stats()), "a worker idled"
+    # Not asserted here: that both workers published. This site is a few dozen stories, and on
+    # a loaded machine one worker can crawl all of them while the other is still importing;
+    # the sharing is asserted on 2,000 stories (test_shared_crawl.py).
 
     new = {add_story(site, f"a-new-story-of-{path.rsplit('/', 1)[1]}",
                      "2026-02-22T08:10:00+08:00", f"A new story in {path}", NEW_TEXT,
