@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import string
+import sys
 from datetime import date
 from functools import lru_cache
 from typing import Final
@@ -199,8 +200,12 @@ def foreign_base(page_url: str, base: str | None) -> bool:
 
 
 def story_id(url: str) -> str:
-    """The record ``id``: first 16 hex digits of sha256 of the canonical URL."""
-    return hashlib.sha256(canonical_url(url).encode("utf-8")).hexdigest()[:16]
+    """The record ``id``: first 16 hex digits of sha256 of the canonical URL.
+
+    Interned: a run keeps each story's id until it ends, in several places (the pending
+    stories, their outcomes, the near-duplicate index), and each call made a string of its own,
+    ~130 bytes a story more than one string held by all."""
+    return sys.intern(hashlib.sha256(canonical_url(url).encode("utf-8")).hexdigest()[:16])
 
 
 def rebase(url: str, origin: str | None) -> str:
