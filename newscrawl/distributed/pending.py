@@ -63,9 +63,9 @@ class SharedPendingStories(PendingStories):
         if story_id(url) not in self.entries:
             super().admitted(url, via, referrer, now)
 
-    def _note(self, url: str, outcome: Outcome, reason: str) -> None:
+    def _note(self, url: str, noted: tuple[Outcome, str]) -> None:
         self._fetched(url)
-        super()._note(url, outcome, reason)
+        super()._note(url, noted)
 
     def settled(self, url: str, reason: str) -> None:
         self._fetched(url)

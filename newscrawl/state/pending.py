@@ -34,7 +34,7 @@ counted apart (``newscrawl/pending/quarantined``), not as a health problem.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
@@ -62,6 +62,9 @@ NOT_COMMITTED: Final = "not-committed"  # emitted, but its feed was not stored
 MAX_ERROR: Final = 300  # characters of the last error kept
 
 Outcome = Literal["emitted", "failed", "quarantined", "settled"]
+# Most stories of a run end emitted: one tuple for all of them, not ~60 bytes each to the end.
+_EMITTED: Final[tuple[Outcome, str]] = ("emitted", NOT_COMMITTED)
+_NO_OUTCOME: Final[tuple[None, str]] = (None, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,13 +166,13 @@ class PendingStories:
             self._count(RETRIED)
 
     def failed(self, url: str, reason: str) -> None:
-        self._note(url, "failed", reason)
+        self._note(url, ("failed", reason[:MAX_ERROR]))
 
     def quarantined(self, url: str, reason: str) -> None:
-        self._note(url, "quarantined", reason)
+        self._note(url, ("quarantined", reason[:MAX_ERROR]))
 
     def emitted(self, url: str) -> None:
-        self._note(url, "emitted", NOT_COMMITTED)
+        self._note(url, _EMITTED)
 
     def settled(self, url: str, reason: str) -> None:
         """The URL holds no story to publish: forgotten, whatever else the run saw of it."""
@@ -178,38 +181,44 @@ class PendingStories:
             self.outcomes[sid] = ("settled", reason)
             self._count(SETTLED + reason)
 
-    def _note(self, url: str, outcome: Outcome, reason: str) -> None:
+    def _note(self, url: str, noted: tuple[Outcome, str]) -> None:
         sid = story_id(url)
         if sid not in self.entries:
             return  # stored already (a revisit), or never admitted (a redirect's target)
         # The first outcome holds (a failed fetch, then its quarantined error page), except
         # that a record emitted at last (a render that failed, then the plain record) wins.
-        if sid not in self.outcomes or outcome == "emitted":
-            self.outcomes[sid] = (outcome, reason[:MAX_ERROR])
+        if sid not in self.outcomes or noted[0] == "emitted":
+            self.outcomes[sid] = noted
 
     def updated(self, now: str) -> tuple[list[PendingEntry], list[str]]:
         """The entries to write and the ids to remove, as this run leaves them."""
-        write: list[PendingEntry] = []
-        settled: list[str] = []
+        return list(self._writes(now)), self._settled()
+
+    def _writes(self, now: str) -> Iterator[PendingEntry]:
+        """The entries to write, one at a time: at the close of a first run every story of
+        the run is one, and a list of them all added ~1 MB to the run's peak at 10,000."""
         for sid, entry in self.entries.items():
-            outcome, reason = self.outcomes.get(sid, (None, ""))
+            outcome, reason = self.outcomes.get(sid, _NO_OUTCOME)
             if outcome == "settled":
-                settled.append(sid)
-            elif outcome is None:
+                continue
+            if outcome is None:
                 if entry.first_run == self.run:
-                    write.append(entry)  # met, not reached: due on the next run
+                    yield entry  # met, not reached: due on the next run
             else:
                 # An emitted story is written too: if its feed was stored, the commit made it
                 # a stored story and ``save_pending`` skips it; if not, it failed this run.
-                write.append(self.policy.after_failure(
-                    entry, reason, quarantined=outcome == "quarantined", run=self.run, now=now))
-        return write, settled
+                yield self.policy.after_failure(
+                    entry, reason, quarantined=outcome == "quarantined", run=self.run, now=now)
+
+    def _settled(self) -> list[str]:
+        return [sid for sid in self.entries
+                if self.outcomes.get(sid, _NO_OUTCOME)[0] == "settled"]
 
     def summary(self, now: str) -> PendingSummary:
         """The counts as they will be once the emitted stories are committed."""
         before = self.entries
-        after = {e.id: e for e in self.updated(now)[0]
-                 if self.outcomes.get(e.id, ("",))[0] != "emitted"}
+        after = {e.id: e for e in self._writes(now)
+                 if self.outcomes.get(e.id, _NO_OUTCOME)[0] != "emitted"}
         for sid, entry in before.items():
             if sid not in self.outcomes and entry.first_run < self.run:
                 after[sid] = entry  # not met this run: as it was
@@ -228,8 +237,7 @@ class PendingStories:
         )
 
     def save(self, store: StateStore, now: str) -> int:
-        write, settled = self.updated(now)
-        return store.save_pending(write, settled)
+        return store.save_pending(self._writes(now), self._settled())
 
     def _count(self, key: str, count: int = 1) -> None:
         if self.stats is not None:
