@@ -41,6 +41,18 @@ logger = logging.getLogger(__name__)
 STATS_PREFIX: Final = "newscrawl/dedupe"
 
 
+def _hash_key(digest: str) -> bytes | str:
+    """A content hash as the run's map of them keeps it: a sha256 hex digest as its 32 bytes
+    (65 bytes of memory against 113, kept for every story to the end of the run); anything
+    else as it is."""
+    if len(digest) == 64:
+        try:
+            return bytes.fromhex(digest)
+        except ValueError:
+            pass
+    return digest
+
+
 class DedupePipeline:
     def __init__(self, state: CrawlState, stats: StatsCollector) -> None:
         config = state.config
@@ -51,8 +63,9 @@ class DedupePipeline:
         self._index = NearDuplicateIndex(config.near_duplicate_threshold, self._signer.num_perm)
         self._run_start = state.started_at.isoformat(timespec="microseconds")
         self._sequence = count(1)
-        # This run's stories: content hash -> first (order, id); id -> its duplicate_of.
-        self._first_by_hash: dict[str, tuple[Order, str]] = {}
+        # This run's stories: content hash (``_hash_key``) -> first (order, id); id -> its
+        # duplicate_of.
+        self._first_by_hash: dict[bytes | str, tuple[Order, str]] = {}
         self._duplicate_of: dict[str, str | None] = {}
         # Other processes' stories of the same run, when a subclass shares them (workers).
         self._others_duplicate_of: dict[str, str | None] = {}
@@ -127,16 +140,18 @@ class DedupePipeline:
             if counted:
                 self._stats.inc_value(f"{STATS_PREFIX}/{kind}")
         self._index.add(story_id, order, minhash)
-        known = self._first_by_hash.get(digest)
+        key = _hash_key(digest)
+        known = self._first_by_hash.get(key)
         if known is None or order < known[0]:
-            self._first_by_hash[digest] = (order, story_id)
+            self._first_by_hash[key] = (order, story_id)
         return duplicate_of
 
     def _first_exact(self, digest: str, own_id: str, before: Order,
                      same_content: Sequence[tuple[str, str]]) -> tuple[Order, str] | None:
         found = [((first_seen, 0), story_id) for story_id, first_seen in same_content]
-        if digest in self._first_by_hash:
-            found.append(self._first_by_hash[digest])
+        first = self._first_by_hash.get(_hash_key(digest))
+        if first is not None:
+            found.append(first)
         earlier = [(o, i) for o, i in found if i != own_id and o < before]
         return min(earlier) if earlier else None
 

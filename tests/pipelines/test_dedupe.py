@@ -180,3 +180,16 @@ def test_the_index_proposes_nearly_every_pair_at_the_threshold() -> None:
     print(f"\n{found} of {len(copies)} pairs at or above 0.8 proposed")
     assert len(copies) >= 30
     assert found / len(copies) >= 0.95
+
+
+def test_exact_copies_are_found_whatever_the_content_hash_looks_like(tmp_path: Path) -> None:
+    # The run keeps a sha256 hex hash as its bytes; any other hash is kept as it is.
+    for digest in ("ab" * 32, "a hash of another kind", "zz" * 32):
+        run = Run(tmp_path / digest.replace(" ", "-"), "r1")
+        first = make_story("rice-a", body=LONG, content_hash=digest)
+        copy = make_story("rice-b", body=OTHER, content_hash=digest)
+        other = make_story("rice-c", body=BODY, content_hash="cd" * 32)
+        run.feed(first, copy, other)
+        assert (first.duplicate_of, copy.duplicate_of, other.duplicate_of) == (None, first.id,
+                                                                                None)
+        assert run.stat("newscrawl/dedupe/exact") == 1
