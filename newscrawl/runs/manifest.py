@@ -27,11 +27,11 @@ DROPPED: Final = "dropped/"
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+    # One buffer read into again and again (``file_digest``), not a new megabyte a read: at
+    # the close of a run, beside everything the run still holds, those raised its peak memory
+    # by ~1.4 MB at 10,000 stories (glibc serves freed blocks of that size from its heap).
     with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 @functools.cache
