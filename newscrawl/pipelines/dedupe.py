@@ -94,6 +94,9 @@ class DedupePipeline:
             logger.warning("Ignored %d stored signatures of the wrong size", skipped)
         logger.info("Near-duplicate index: %d stored stories published since %s", loaded, since)
 
+    def close_spider(self) -> None:
+        self._index.close()
+
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, StoryItem):
             return item

@@ -24,14 +24,13 @@ a band with the query's, so a hash collision or a key left behind by a replaced 
 proposes nothing. tests/pipelines/test_near_duplicates.py checks that the candidates are
 MinHashLSH's.
 
-The signatures live in blocks of a fixed number of rows, added as the index grows, never
-copied. One array doubled when full, and each doubling copied it and freed the old one: at
-10,000 stories a 4 MB copy beside the 8 MB array, and once glibc has given a freed block of
-that size back, it serves later allocations up to that size from its heap, which it returns
-less readily; a synthetic 10,000-signature index held ~4 MB more resident memory that way
-than with the same signatures in blocks. A lookup gathers its candidates' rows block by block.
-Beside each block lies the low byte of each of its values (128 bytes a story): a candidate is
-read whole only if its low bytes could reach the threshold (see ``_low_blocks``).
+In memory, each signature is kept as the low byte of each of its values (128 bytes a story),
+in blocks of a fixed number of rows, added as the index grows, never copied (one array doubled
+when full, and each doubling copied it and freed the old one, which glibc then kept in its
+heap). A candidate is read whole only if its low bytes could reach the threshold (see
+``_low_blocks``): a few stories a run. So the whole signatures (512 bytes a story, the most a
+first run held per story) are written to a temporary file and read back by row
+(``signature_file``), ~4 MB less resident memory at 10,000 stories.
 """
 
 from __future__ import annotations
@@ -44,6 +43,7 @@ import numpy as np
 from newscrawl.config import ConfigError
 from newscrawl.fingerprint import MinHashSignature
 from newscrawl.pipelines.lsh_bands import optimal_bands
+from newscrawl.pipelines.signature_file import SignatureFile
 
 # When a story was first seen: (first_seen ISO UTC, sequence within the run), so stored stories
 # sort before this run's and this run's sort by arrival.
@@ -56,7 +56,7 @@ _MAX_LSH_THRESHOLD: Final = 0.99
 # permutations the default (0.5, 0.5) gives 9 bands of 13 rows, which proposes a pair of true
 # Jaccard 0.8 only 40% of the time; (0.01, 0.99) gives 18 bands of 7 rows: 98.6%.
 _LSH_WEIGHTS: Final = (0.01, 0.99)
-# Rows of a signature block: 1 MB of signatures at 128 permutations; a 10,000-story run has five.
+# Rows of a block of low bytes: 256 KB at 128 permutations; a 10,000-story run has five.
 BLOCK_ROWS: Final = 2048
 # Stories added before the recent keys are merged into the sorted array (at least; an eighth
 # of the index when larger, so loading many stored signatures merges a few times, not often).
@@ -86,9 +86,9 @@ class NearDuplicateIndex:
         self._needed = next((equal for equal in range(num_perm + 1)
                              if equal / float(num_perm) >= threshold), num_perm + 1)
         self._count_type = np.uint8 if num_perm <= np.iinfo(np.uint8).max else np.int64
-        # One row per story: its signature (row r in block r // block_rows), its order and id.
-        self._blocks: list[Signature] = []
-        # The low byte of every value, in blocks beside them (a quarter of their memory): two
+        # One row per story: its signature (row r of the file), its order and id.
+        self._full = SignatureFile(num_perm, np.dtype(np.uint32))
+        # The low byte of every value (row r in block r // block_rows): two
         # equal values have equal low bytes, so the equal low bytes of a candidate bound its
         # equal values from above, and only the few candidates that bound lets through are
         # read in full. A story of the replica's stock sentences has hundreds of candidates
@@ -128,16 +128,14 @@ class NearDuplicateIndex:
             self._ids.append(story_id)
             self._orders.append(order)
             self._rows[story_id] = row
-            if row == len(self._blocks) * self._block_rows:
-                self._blocks.append(np.empty((self._block_rows, self.num_perm),
-                                             dtype=signature.dtype))
+            if row == len(self._low_blocks) * self._block_rows:
                 self._low_blocks.append(np.empty((self._block_rows, self.num_perm),
                                                  dtype=np.uint8))
         else:
             # Its old keys stay, and propose nothing: the row's bands are checked on query.
             self._orders[row] = min(order, self._orders[row])
         block, offset = divmod(row, self._block_rows)
-        self._blocks[block][offset] = signature
+        self._full.write(row, signature)
         self._low_blocks[block][offset] = signature  # its low bytes (a cast wraps)
         for key in self._band_keys(signature).tolist():
             self._recent.setdefault(key, []).append(row)
@@ -219,10 +217,15 @@ class NearDuplicateIndex:
             axis=1, dtype=self._count_type)
         return equal
 
+    def close(self) -> None:
+        """Let go of the signatures' file (the index answers no more lookups)."""
+        self._full.close()
+
     def _gather(self, rows: Signature, blocks: list[Signature] | None = None) -> Signature:
         """The signatures of ``rows`` (sorted), one array row each (or their rows of
         ``blocks``: the low bytes)."""
-        blocks = self._blocks if blocks is None else blocks
+        if blocks is None:
+            return self._full.read(rows)
         # ``take``, not ``block[rows]``: the same rows, without fancy indexing's general path.
         if len(blocks) == 1:
             gathered: Signature = np.take(blocks[0], rows, axis=0)
