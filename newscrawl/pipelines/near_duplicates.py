@@ -30,7 +30,8 @@ when full, and each doubling copied it and freed the old one, which glibc then k
 heap). A candidate is read whole only if its low bytes could reach the threshold (see
 ``_low_blocks``): a few stories a run. So the whole signatures (512 bytes a story, the most a
 first run held per story) are written to a temporary file and read back by row
-(``signature_file``), ~4 MB less resident memory at 10,000 stories.
+(``signature_file``): 3-5 MB less resident memory at 10,000 stories (8,376 stories: 158
+rows read back).
 """
 
 from __future__ import annotations

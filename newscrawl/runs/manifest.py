@@ -29,7 +29,8 @@ DROPPED: Final = "dropped/"
 def file_sha256(path: Path) -> str:
     # One buffer read into again and again (``file_digest``), not a new megabyte a read: at
     # the close of a run, beside everything the run still holds, those raised its peak memory
-    # by ~1.4 MB at 10,000 stories (glibc serves freed blocks of that size from its heap).
+    # by ~1.3 MB in a measured 10,000-story run (glibc serves freed blocks of that size from
+    # its heap).
     with path.open("rb") as file:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
