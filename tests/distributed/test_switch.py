@@ -15,6 +15,7 @@ from newscrawl.distributed.settings import (
 from newscrawl.spiders.aseanplus import AseanplusSpider
 from newscrawl.spiders.continuation import CONTINUATION_PRIORITY
 from newscrawl.spiders.failures import FailureSorter
+from newscrawl.state.crawl import utc_now
 from newscrawl.urls import SECTION_URL
 
 STORY = "https://www.thestar.com.my/aseanplus/aseanplus-news/2026/02/12/a-story"
@@ -66,7 +67,7 @@ def test_every_request_of_the_spider_can_be_stored_in_redis() -> None:
     # be the spider's own methods, or the push fails after the URL was marked seen.
     spider = glue_spider()
     requests = [spider.walks.request(spider.sections[0], SECTION_URL),
-                *spider._follow(STORY, "listing", SECTION_URL)]
+                *spider._follow(STORY, "listing", SECTION_URL, utc_now())]
     assert len(requests) == 2
     for request in requests:
         assert request.errback is not None
@@ -80,5 +81,5 @@ def test_a_listing_page_goes_before_new_story_pages_and_after_continuations() ->
     # listing page waited behind the story pages the other walks found after it.
     spider = glue_spider()
     listing = spider.walks.request(spider.sections[0], SECTION_URL)
-    [story] = spider._follow(STORY, "listing", SECTION_URL)
+    [story] = spider._follow(STORY, "listing", SECTION_URL, utc_now())
     assert story.priority < listing.priority < CONTINUATION_PRIORITY
