@@ -219,6 +219,13 @@ class TheStarSpider(Spider):
             return rendering.render_meta(read_list=story, session=self.others.session)
         return {}
 
+    def _follow_all(self, hrefs: Iterable[str], via: DiscoveredVia,
+                    referrer: str) -> Iterator[Request]:
+        """The links of one page (``referrer``), all first seen when the page was read."""
+        now = utc_now()
+        for href in hrefs:
+            yield from self._follow(href, via, referrer, now)
+
     def _follow(self, href: str, via: DiscoveredVia, referrer: str,
                 now: str) -> Iterator[Request]:
         """``now``: when the page holding the link was read, shared by all its links (a pending
@@ -270,9 +277,7 @@ class TheStarSpider(Spider):
         self.crawler.stats.inc_value(spider_stats.LISTING_LINKS, len(stories))
         fresh = self.frontier.note_listing(section, stories)
         all_known = self.known.note_listing(stories, section)
-        now = utc_now()
-        for href in data.story_links:
-            yield from self._follow(href, "listing", url, now)
+        yield from self._follow_all(data.story_links, "listing", url)
         next_page = self.walks.next_page(section, url, data.next_page, fresh=fresh,
                                          all_known=all_known)
         if next_page is not None:
@@ -292,9 +297,7 @@ class TheStarSpider(Spider):
             self.failures.count("feed", error.reason, url)
             return
         self.crawler.stats.inc_value("newscrawl/rss/entries", len(entries))
-        now = utc_now()
-        for entry in entries:
-            yield from self._follow(entry.url, "rss", url, now)
+        yield from self._follow_all((entry.url for entry in entries), "rss", url)
 
     def parse(self, response: Response,
               **kwargs: Any) -> Iterator[Request | StoryItem | QuarantineItem]:
@@ -439,9 +442,7 @@ class TheStarSpider(Spider):
             count_dropped(self.crawler.stats, "older-than-since")
             self.pending.settled(url, "older")
             return
-        now = utc_now()
-        for href in data.next_in:
-            yield from self._follow(href, "next_in", url, now)
+        yield from self._follow_all(data.next_in, "next_in", url)
         owner = self.frontier.owner(url, referrer)
         section = owner.label if owner is not None else data.section or ""
         story = PendingStory(data, url, via, referrer, crawled_at, raw_html, section)
@@ -520,9 +521,7 @@ class TheStarSpider(Spider):
     def _with_list(self, story: PendingStory,
                    others: tuple[str, ...]) -> Iterator[Request | StoryItem]:
         data = replace(story.data, others_also_read=tuple(others))
-        now = utc_now()
-        for href in data.others_also_read:
-            yield from self._follow(href, "others_also_read", story.url, now)
+        yield from self._follow_all(data.others_also_read, "others_also_read", story.url)
         self.crawler.stats.inc_value(spider_stats.items(story.via))
         yield build_story(data, url=story.url, discovered_via=story.via,
                           referrer=story.referrer, crawled_at=story.crawled_at,
