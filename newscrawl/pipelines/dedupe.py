@@ -131,7 +131,8 @@ class DedupePipeline:
                same_content: Sequence[tuple[str, str]], *, counted: bool = True) -> str | None:
         """The story ``story_id`` is a copy of (seen before ``order``), or None; indexed.
         ``same_content``: ``(id, first_seen)`` of stored stories with its content hash."""
-        exact = self._first_exact(digest, story_id, order, same_content)
+        key = _hash_key(digest)
+        exact = self._first_exact(key, story_id, order, same_content)
         near = self._index.first_match(minhash, before=order, exclude=story_id)
         candidates = [(o, i, "exact") for o, i in ([exact] if exact else [])]
         if near is not None:
@@ -143,16 +144,15 @@ class DedupePipeline:
             if counted:
                 self._stats.inc_value(f"{STATS_PREFIX}/{kind}")
         self._index.add(story_id, order, minhash)
-        key = _hash_key(digest)
         known = self._first_by_hash.get(key)
         if known is None or order < known[0]:
             self._first_by_hash[key] = (order, story_id)
         return duplicate_of
 
-    def _first_exact(self, digest: str, own_id: str, before: Order,
+    def _first_exact(self, key: bytes | str, own_id: str, before: Order,
                      same_content: Sequence[tuple[str, str]]) -> tuple[Order, str] | None:
         found = [((first_seen, 0), story_id) for story_id, first_seen in same_content]
-        first = self._first_by_hash.get(_hash_key(digest))
+        first = self._first_by_hash.get(key)
         if first is not None:
             found.append(first)
         earlier = [(o, i) for o, i in found if i != own_id and o < before]
